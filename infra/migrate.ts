@@ -83,7 +83,9 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
         // dollar-quoted bodies and strings.
         await client.query(migration.sql);
         await client.query(
-          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
+          // clock_timestamp(), not now(): now() is the transaction's start,
+          // which would record every migration as finishing when it started.
+          'UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1',
           [id],
         );
         await client.query('COMMIT');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
-import { freePort } from './ports';
+import { freePort } from '../../infra/ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {

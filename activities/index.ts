@@ -1,0 +1,159 @@
+// Side effects of the workflows: the read model, the audit log, the outbox,
+// and the working-day calendar. Built by one factory so tests and processes
+// inject their own parts (a real database and SMTP server in tests).
+// Every write is keyed by an id the workflow supplies: a retry is a no-op.
+import type { DueDate } from '../domain/deadlines';
+import type { Db } from '../infra/database';
+import { appendAudit, type AuditEntry } from './audit';
+import type { DueDateCalendar } from './calendar';
+import type { Mailer } from './mailer';
+import { renderMail, type TemplateName, type TemplateParams } from './mail-templates';
+import { enqueueAndSend, type DeliveryResult } from './outbox';
+
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  mailFrom: string;
+  calendar: DueDateCalendar;
+}
+
+export interface ApplicationRecord {
+  id: string;
+  workflowId: string;
+  year: number;
+  unit: { name: string; type: string; prefectures: string[]; terrain?: string | undefined };
+  applicant: { name: string; contactEmail: string; sub: string };
+  materials: unknown;
+  stage: string;
+  submittedAt: string;
+}
+
+export interface TaskRecord {
+  id: string;
+  workflowId: string;
+  subjectType: 'application' | 'base';
+  subjectId: string;
+  step: string;
+  role: string;
+  prefecture: string | null;
+  assigneeSub?: string | null;
+  dueAt: string;
+}
+
+/** A mail goes to an address, or to the office mailbox of a role in a region. */
+export type Recipient = { email: string } | { role: string; prefecture: string | null };
+
+export interface NotifyRequest<T extends TemplateName = TemplateName> {
+  subjectId: string;
+  /** Unique per subject: the same key is sent once, whatever the retries. */
+  key: string;
+  to: Recipient[];
+  template: T;
+  params: TemplateParams<T>;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { db } = deps;
+
+  async function resolveRecipients(to: Recipient[]): Promise<string[]> {
+    const emails = new Set<string>();
+    for (const r of to) {
+      if ('email' in r) {
+        emails.add(r.email);
+        continue;
+      }
+      const box = await db.mailbox.findFirst({ where: { role: r.role, prefecture: r.prefecture } });
+      if (box) emails.add(box.email);
+    }
+    return [...emails];
+  }
+
+  return {
+    async recordApplication(app: ApplicationRecord): Promise<void> {
+      await db.application.upsert({
+        where: { id: app.id },
+        create: {
+          id: app.id,
+          workflowId: app.workflowId,
+          year: app.year,
+          unitName: app.unit.name,
+          unitType: app.unit.type,
+          prefectures: app.unit.prefectures,
+          terrain: app.unit.terrain ?? null,
+          applicantName: app.applicant.name,
+          applicantSub: app.applicant.sub,
+          contactEmail: app.applicant.contactEmail,
+          materials: app.materials as object,
+          stage: app.stage,
+          submittedAt: new Date(app.submittedAt),
+        },
+        update: {},
+      });
+    },
+
+    async setApplicationStage(input: { applicationId: string; stage: string; endReason?: string | null }): Promise<void> {
+      await db.application.update({
+        where: { id: input.applicationId },
+        data: { stage: input.stage, endReason: input.endReason ?? null },
+      });
+    },
+
+    /** Due date N working days after `from` (domain/deadlines.ts), with its reminder instant. */
+    async dueAfterWorkingDays(input: { from: string; workingDays: number }): Promise<DueDate> {
+      return deps.calendar.dueAfterWorkingDays(new Date(input.from), input.workingDays);
+    },
+
+    async openTask(task: TaskRecord): Promise<void> {
+      await db.task.upsert({
+        where: { id: task.id },
+        create: {
+          id: task.id,
+          workflowId: task.workflowId,
+          subjectType: task.subjectType,
+          subjectId: task.subjectId,
+          applicationId: task.subjectType === 'application' ? task.subjectId : null,
+          step: task.step,
+          role: task.role,
+          prefecture: task.prefecture,
+          assigneeSub: task.assigneeSub ?? null,
+          dueAt: new Date(task.dueAt),
+        },
+        update: {},
+      });
+    },
+
+    /** Raises the level only forward, so a retried escalation is a no-op. */
+    async escalateTask(input: { taskId: string; level: number; dueAt: string }): Promise<void> {
+      await db.task.updateMany({
+        where: { id: input.taskId, status: 'open', escalationLevel: { lt: input.level } },
+        data: { escalationLevel: input.level, dueAt: new Date(input.dueAt) },
+      });
+    },
+
+    async closeTask(input: { taskId: string; decisionId: string; closedAt: string }): Promise<void> {
+      await db.task.updateMany({
+        where: { id: input.taskId, status: 'open' },
+        data: { status: 'done', closedBy: input.decisionId, closedAt: new Date(input.closedAt) },
+      });
+    },
+
+    async recordDecision(entry: AuditEntry): Promise<void> {
+      await appendAudit(db, entry);
+    },
+
+    async notify(request: NotifyRequest): Promise<DeliveryResult> {
+      const rendered = renderMail(request.template, request.params);
+      const to = await resolveRecipients(request.to);
+      return enqueueAndSend(db, deps.mailer, deps.mailFrom, {
+        subjectId: request.subjectId,
+        key: request.key,
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+      });
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,59 @@
+// Chinese mail texts, one function per kind of message: subject and plain
+// text (the part every client shows). Workflows name a template and give its
+// parameters; the words live here, not in workflow histories.
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+const SIGNATURE = '\n\n——\n贵州省“两山”实践创新基地管理系统（本邮件由系统自动发送，请勿直接回复）';
+
+/** Formats an instant as a China Standard Time date and time, whatever TZ is. */
+export function formatCst(iso: string): string {
+  const cst = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${cst.getUTCFullYear()}年${cst.getUTCMonth() + 1}月${cst.getUTCDate()}日 ${p(cst.getUTCHours())}:${p(cst.getUTCMinutes())}（北京时间）`;
+}
+
+export const STEP_NAMES: Record<string, string> = {
+  prefectureReview: '市（州）预审',
+};
+
+const ACTION_NAMES: Record<string, string> = {
+  prefectureAccept: '预审通过',
+  prefectureReject: '预审不通过',
+};
+
+const stepName = (step: string) => STEP_NAMES[step] ?? step;
+const actionName = (action: string) => ACTION_NAMES[action] ?? action;
+
+export const templates = {
+  applicationReceived: (p: { unitName: string; applicationId: string; year: number }): RenderedMail => ({
+    subject: `【两山基地申报】${p.unitName}的${p.year}年度申报已受理`,
+    text: `${p.unitName}：\n\n贵单位提交的${p.year}年度“两山”实践创新基地申报材料已收到（申报编号 ${p.applicationId}），现转所在市（州）生态环境部门预审。${SIGNATURE}`,
+  }),
+  taskAssigned: (p: { unitName: string; step: string; dueAt: string }): RenderedMail => ({
+    subject: `【待办】${p.unitName}：${stepName(p.step)}`,
+    text: `您有一项新的待办事项：${p.unitName}的${stepName(p.step)}。\n办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
+  }),
+  taskReminder: (p: { unitName: string; step: string; dueAt: string }): RenderedMail => ({
+    subject: `【催办提醒】${p.unitName}：${stepName(p.step)}即将到期`,
+    text: `${p.unitName}的${stepName(p.step)}将于${formatCst(p.dueAt)}到期，请及时办理。${SIGNATURE}`,
+  }),
+  taskEscalated: (p: { unitName: string; step: string; overdueSince: string; level: number; dueAt: string }): RenderedMail => ({
+    subject: `【逾期督办】${p.unitName}：${stepName(p.step)}已逾期`,
+    text: `${p.unitName}的${stepName(p.step)}已于${formatCst(p.overdueSince)}逾期未办理，现提级督办（第${p.level}级）。\n新的办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
+  }),
+  decisionMade: (p: { unitName: string; action: string; reason?: string | undefined }): RenderedMail => ({
+    subject: `【两山基地申报】${p.unitName}：${actionName(p.action)}`,
+    text: `${p.unitName}：\n\n贵单位的申报已办理：${actionName(p.action)}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
+  }),
+} as const;
+
+export type TemplateName = keyof typeof templates;
+export type TemplateParams<T extends TemplateName> = Parameters<(typeof templates)[T]>[0];
+
+export function renderMail<T extends TemplateName>(name: T, params: TemplateParams<T>): RenderedMail {
+  return (templates[name] as (p: TemplateParams<T>) => RenderedMail)(params);
+}

@@ -1,0 +1,38 @@
+// Errors in the shape of ../shared/API.md: { error: { code, message, details? } }.
+// Bad input never becomes a 500, and no response carries a stack trace.
+import type { ErrorRequestHandler } from 'express';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'badRequest', message, details);
+export const unauthorized = (message = '需要有效的登录凭证（Bearer token）') => new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (message = '未找到，或您无权查看') => new HttpError(404, 'notFound', message);
+export const conflict = (message: string, details?: unknown) => new HttpError(409, 'conflict', message, details);
+export const unprocessable = (message: string, details?: unknown) => new HttpError(422, 'invalid', message, details);
+export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
+
+export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  if (error instanceof HttpError) {
+    res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } });
+    return;
+  }
+  // body-parser and other middleware mark client errors with a status.
+  const status = typeof error?.status === 'number' ? error.status : typeof error?.statusCode === 'number' ? error.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const message = error.type === 'entity.too.large' ? '请求体过大' : error.type === 'entity.parse.failed' ? '请求体不是有效的 JSON' : '请求无效';
+    res.status(status).json({ error: { code: status === 413 ? 'tooLarge' : 'badRequest', message } });
+    return;
+  }
+  console.error('unhandled error', error);
+  res.status(500).json({ error: { code: 'internal', message: '服务器内部错误' } });
+};

@@ -1,0 +1,137 @@
+// The slice over real HTTP: the API and a worker against the Temporal dev
+// server (the `temporal` CLI), a real PostgreSQL and a real SMTP server.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { createDbCalendar } from '../../activities/calendar';
+import { createSmtpMailer, type Mailer } from '../../activities/mailer';
+import { createApp } from '../../api/app';
+import { createVerifier, signDevToken } from '../../api/auth';
+import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
+import { seed } from '../../prisma/seed';
+import type { Actor } from '../../workflows/messages';
+import { LsStage } from '../../workflows/search-attributes';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+
+const SECRET = 'test-secret-0123456789abcdef0123456789';
+let env: TestWorkflowEnvironment;
+let database: TestDatabase;
+let sink: SmtpSink;
+let mailer: Mailer;
+let worker: Worker;
+let running: Promise<void>;
+let server: Server;
+let base: string;
+const taskQueue = `http-${randomUUID()}`;
+
+beforeAll(async () => {
+  [env, database, sink] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpSink()]);
+  await seed(database.db);
+  mailer = createSmtpMailer(sink.url);
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
+  });
+  running = worker.run();
+  const app = createApp({ db: database.db, temporal: env.client, taskQueue, verify: createVerifier({ jwtSecret: SECRET }) });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  worker?.shutdown();
+  await running;
+  mailer?.close();
+  await Promise.all([env?.teardown(), sink?.close()]);
+  await database?.drop();
+});
+
+async function call(method: string, path: string, actor?: Actor, body?: unknown) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (actor) headers.authorization = `Bearer ${await signDevToken(SECRET, actor)}`;
+  const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const applicant: Actor = { sub: 'chishui', role: 'applicant', prefecture: '520300', email: 'gov@chishui.example' };
+const officer: Actor = { sub: 'zunyi-1', role: 'prefectureOfficer', prefecture: '520300' };
+const otherOfficer: Actor = { sub: 'guiyang-1', role: 'prefectureOfficer', prefecture: '520100' };
+const submission = {
+  year: 2027,
+  unit: { name: '赤水市', type: 'county', prefectures: ['520300'], terrain: 'mountain' },
+  applicant: { name: '赤水市人民政府', contactEmail: 'gov@chishui.example' },
+  materials: [{ kind: 'applicationLetter', fileId: 'f-1' }],
+};
+
+describe('HTTP slice on the dev server', () => {
+  it('reports Temporal and the database as ok', async () => {
+    expect(await call('GET', '/api/health')).toEqual({ status: 200, body: { status: 'ok', temporal: 'ok', database: 'ok' } });
+  });
+
+  it('refuses requests without a valid token, in the error shape of the contract', async () => {
+    const res = await call('GET', '/api/tasks');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    const bad = await fetch(`${base}/api/tasks`, { headers: { authorization: 'Bearer not.a.jwt' } });
+    expect(bad.status).toBe(401);
+  });
+
+  it('submits once, lists the task, applies a decision once, and mails the applicant', async () => {
+    const first = await call('POST', '/api/applications', applicant, submission);
+    expect(first.status).toBe(201);
+    const retry = await call('POST', '/api/applications', applicant, submission);
+    expect(retry.status).toBe(200);
+    expect(retry.body.id).toBe(first.body.id);
+    const id = String(first.body.id);
+
+    // The read model follows the workflow.
+    let tasks: Array<Record<string, unknown>> = [];
+    for (let n = 0; n < 100 && tasks.length === 0; n++) {
+      tasks = (await call('GET', '/api/tasks', officer)).body.tasks as typeof tasks;
+      if (tasks.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ subjectId: id, step: 'prefectureReview', escalationLevel: 0, overdue: false });
+    expect((await call('GET', '/api/tasks', otherOfficer)).body.tasks).toEqual([]);
+    expect((await call('GET', `/api/applications/${id}`, otherOfficer)).status).toBe(404);
+
+    const forbidden = await call('POST', `/api/applications/${id}/decisions`, { sub: 'p', role: 'provinceOfficer' }, { decisionId: 'http-d-0001', action: 'prefectureAccept' });
+    expect(forbidden.status).toBe(403);
+    const invalid = await call('POST', `/api/applications/${id}/decisions`, officer, { decisionId: 'http-d-0002', action: 'prefectureReject' });
+    expect(invalid.status).toBe(422);
+    const malformed = await call('POST', `/api/applications/${id}/decisions`, officer, { action: 'prefectureAccept' });
+    expect(malformed.status).toBe(400);
+
+    const decision = { decisionId: 'http-d-0003', action: 'prefectureAccept', reason: '材料齐全，同意公示' };
+    const applied = await call('POST', `/api/applications/${id}/decisions`, officer, decision);
+    expect(applied).toEqual({ status: 200, body: { decisionId: 'http-d-0003', action: 'prefectureAccept', stage: 'prefectureNotice' } });
+    const replayed = await call('POST', `/api/applications/${id}/decisions`, officer, decision);
+    expect(replayed).toEqual(applied);
+    const late = await call('POST', `/api/applications/${id}/decisions`, officer, { decisionId: 'http-d-0004', action: 'prefectureReject', reason: 'x' });
+    expect(late.status).toBe(409);
+
+    const detail = await call('GET', `/api/applications/${id}`, applicant);
+    expect(detail.body).toMatchObject({ id, stage: 'prefectureNotice', openTasks: [] });
+    expect(detail.body.timeline).toEqual([expect.objectContaining({ decisionId: 'http-d-0003', action: 'prefectureAccept', reason: '材料齐全，同意公示' })]);
+
+    const mails = await sink.waitFor((m) => m.some((x) => x.subject.includes('赤水市：预审通过')));
+    expect(mails.filter((x) => x.to.includes('gov@chishui.example')).map((x) => x.subject)).toEqual([
+      '【两山基地申报】赤水市的2027年度申报已受理',
+      '【两山基地申报】赤水市：预审通过',
+    ]);
+
+    // The dev server's visibility sees the stage through the typed search attribute.
+    const { workflowId } = first.body as { workflowId: string };
+    const description = await env.client.workflow.getHandle(workflowId).describe();
+    expect(description.typedSearchAttributes.get(LsStage)).toBe('prefectureNotice');
+  });
+});

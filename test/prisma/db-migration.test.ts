@@ -1,0 +1,90 @@
+// Authoring migrations (`npm run db:migration`): the WASM engine's
+// createMigration, reached the way `prisma migrate dev --create-only` does,
+// writes what the CLI would write, and the script ends by itself.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MIGRATIONS_DIR } from '../../infra/migrate';
+import { createMigration, SCHEMA_PATH } from '../../infra/schema-engine';
+
+const shadowServerUrl = inject('pgServerUrl');
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function temporaryDatabases(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: shadowServerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_%'",
+    );
+    return rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('createMigration', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'liangshan-authoring-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds nothing to do for the committed schema', async () => {
+    expect(await createMigration({ shadowServerUrl, name: 'nothing' })).toBeNull();
+    expect(await temporaryDatabases()).toEqual([]);
+  });
+
+  it('renders the committed initial migration byte for byte from an empty directory', async () => {
+    const empty = path.join(dir, 'empty');
+    await mkdir(empty);
+    const [init] = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+
+    const created = await createMigration({ shadowServerUrl, name: 'init', migrationsDir: empty });
+
+    expect(created?.directory).toMatch(/^\d{14}_init$/);
+    expect(created?.script).toBe(await readFile(path.join(MIGRATIONS_DIR, init!, 'migration.sql'), 'utf8'));
+  });
+
+  it('prefixes a destructive step with Prisma warnings', async () => {
+    const schema = await readFile(SCHEMA_PATH, 'utf8');
+    const modified = schema.replace(/^ {2}email {6}String\n/m, '');
+    expect(modified).not.toBe(schema);
+    const schemaPath = path.join(dir, 'schema.prisma');
+    await writeFile(schemaPath, modified);
+
+    const created = await createMigration({ shadowServerUrl, name: 'drop_mailbox_email', schemaPath });
+
+    expect(created?.directory).toMatch(/^\d{14}_drop_mailbox_email$/);
+    expect(created?.script).toBe(`/*
+  Warnings:
+
+  - You are about to drop the column \`email\` on the \`Mailbox\` table. All the data in the column will be lost.
+
+*/
+-- AlterTable
+ALTER TABLE "Mailbox" DROP COLUMN "email";
+`);
+    expect(await temporaryDatabases()).toEqual([]);
+  });
+
+  it('`npm run db:migration` reports no changes and exits by itself', async () => {
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/db-migration.ts', 'nothing'], {
+      cwd: root,
+      env: { ...process.env, SHADOW_DATABASE_URL: shadowServerUrl },
+      timeout: 20_000,
+    });
+    expect(stdout).toContain('no changes');
+    // Well under pg's 10 s idle timeout: nothing kept the process alive.
+    expect(Date.now() - started).toBeLessThan(9_000);
+  });
+});

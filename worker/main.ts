@@ -1,0 +1,30 @@
+// `npm run worker`: one Temporal worker running the workflows and their
+// activities, against the configuration of ../shared/API.md. Stateless:
+// run as many as the load needs. SIGINT/SIGTERM drain it gracefully.
+import { createActivities } from '../activities';
+import { createDbCalendar } from '../activities/calendar';
+import { createSmtpMailer } from '../activities/mailer';
+import { loadConfig } from '../infra/config';
+import { createDb } from '../infra/database';
+import { applyMigrations } from '../infra/migrate';
+import { createWorker, NativeConnection } from '../infra/temporal';
+
+const config = loadConfig();
+await applyMigrations(config.databaseUrl);
+const db = createDb(config.databaseUrl);
+const mailer = createSmtpMailer(config.smtpUrl);
+const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const worker = await createWorker({
+  connection,
+  namespace: config.temporalNamespace,
+  taskQueue: config.taskQueue,
+  activities: createActivities({ db, mailer, mailFrom: config.mailFrom, calendar: createDbCalendar(db) }),
+});
+console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
+try {
+  await worker.run();
+} finally {
+  mailer.close();
+  await db.$disconnect();
+  await connection.close();
+}

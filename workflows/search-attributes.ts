@@ -1,0 +1,12 @@
+// Typed search attributes for ops queries (stage, prefecture, year, unit
+// type, base status). The dev server registers them at start; production
+// registers them once with `temporal operator search-attribute create`.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const LsStage = defineSearchAttributeKey('LsStage', SearchAttributeType.KEYWORD);
+export const LsPrefecture = defineSearchAttributeKey('LsPrefecture', SearchAttributeType.KEYWORD_LIST);
+export const LsYear = defineSearchAttributeKey('LsYear', SearchAttributeType.INT);
+export const LsUnitType = defineSearchAttributeKey('LsUnitType', SearchAttributeType.KEYWORD);
+export const LsBaseStatus = defineSearchAttributeKey('LsBaseStatus', SearchAttributeType.KEYWORD);
+
+export const searchAttributeKeys = [LsStage, LsPrefecture, LsYear, LsUnitType, LsBaseStatus];
