@@ -9,11 +9,19 @@ export interface RenderedMail {
 
 const SIGNATURE = '\n\n——\n贵州省“两山”实践创新基地管理系统（本邮件由系统自动发送，请勿直接回复）';
 
-/** Formats an instant as a China Standard Time date and time, whatever TZ is. */
+/**
+ * Formats an instant as a China Standard Time date and time, whatever TZ is.
+ * Midnight is written as 24:00 of the day before: deadlines close at the end
+ * of their last day, and “12月11日 24:00” is how a notice states that.
+ */
 export function formatCst(iso: string): string {
-  const cst = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  const ms = new Date(iso).getTime() + 8 * 3600_000;
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${cst.getUTCFullYear()}年${cst.getUTCMonth() + 1}月${cst.getUTCDate()}日 ${p(cst.getUTCHours())}:${p(cst.getUTCMinutes())}（北京时间）`;
+  const cst = new Date(ms);
+  const midnight = cst.getUTCHours() === 0 && cst.getUTCMinutes() === 0;
+  const day = midnight ? new Date(ms - 1) : cst;
+  const time = midnight ? '24:00' : `${p(cst.getUTCHours())}:${p(cst.getUTCMinutes())}`;
+  return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日 ${time}（北京时间）`;
 }
 
 export const STEP_NAMES: Record<string, string> = {

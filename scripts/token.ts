@@ -18,7 +18,7 @@ const { values } = parseArgs({
   },
 });
 
-const secretFile = '.data/dev-secret';
+const secretFile = `${process.env.DATA_DIR ?? '.data'}/dev-secret`;
 const secret = process.env.AUTH_JWT_SECRET || (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : '');
 if (!secret) {
   console.error('No AUTH_JWT_SECRET and no .data/dev-secret: start the embedded default (npm start) first, or set AUTH_JWT_SECRET.');
