@@ -1,0 +1,100 @@
+// Art. 24: the seven grounds on which the province warns a base or revokes
+// its title, "视情节轻重" (by severity: the choice of warning or revocation is
+// the province's). Each ground names what the decision must rest on.
+// The wording is the regulation's. Where DOMAIN.md paraphrases, the
+// regulation wins: ground 1 also covers 国家自然资源督察 and the Ministry's
+// special inspections (DOMAIN.md: "central or provincial inspection"), and
+// ground 6 is a rectification "未能有效完成" (not effectively completed),
+// recorded here as a verifyRectification with completed=false, whether or
+// not the deadline has passed (DOMAIN.md: "not completed in time").
+import { refusal, type Refusal } from './problems';
+
+export type SanctionGround = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** Facts about a base that some grounds depend on. */
+export interface SanctionFacts {
+  /** A post-evaluation has been held (Art. 22). */
+  postEvaluationHeld?: boolean;
+  /** A rectification required after post-evaluation was verified as not completed (Art. 23). */
+  rectificationFailed?: boolean;
+}
+
+export interface SanctionGroundInfo {
+  ground: SanctionGround;
+  /** The regulation's wording. */
+  zh: string;
+  en: string;
+  /** What the decision must rest on, for the officer (the evidence to cite in the reason). */
+  requiresZh: string;
+  /** A fact the system itself must have recorded before the ground can be used. */
+  precondition: keyof SanctionFacts | null;
+}
+
+export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
+  {
+    ground: 1,
+    zh: '中央和省委生态环境保护督察、国家自然资源督察、生态环境部各类专项督查发现重大问题的',
+    en: 'Major problems found by central or provincial environmental inspection, national natural-resources inspection, or special inspections of the Ministry',
+    requiresZh: '督察或督查的名称、时间及其发现的重大问题（督察反馈意见等）',
+    precondition: null,
+  },
+  {
+    ground: 2,
+    zh: '因发生土地、矿产等自然资源违法被国家或省级挂牌督办、问责的',
+    en: 'Listed for supervision or held accountable at national or provincial level for land, mineral or other natural-resource violations',
+    requiresZh: '国家或省级挂牌督办、问责的文件',
+    precondition: null,
+  },
+  {
+    ground: 3,
+    zh: '发生重大破坏森林资源案件，且未按计划完成整改任务的',
+    en: 'A major forest-destruction case whose rectification was not completed as planned',
+    requiresZh: '案件情况，以及整改计划和未按计划完成的情况（两者都需要）',
+    precondition: null,
+  },
+  {
+    ground: 4,
+    zh: '发生重、特大突发环境事件或生态破坏事件的',
+    en: 'A major or especially major environmental emergency or ecological destruction event',
+    requiresZh: '事件的定级（重大、特别重大）及认定文件',
+    precondition: null,
+  },
+  {
+    ground: 5,
+    zh: '生态环境质量出现下降趋势或明显下降的',
+    en: 'Environmental quality shows a declining trend or a marked decline',
+    requiresZh: '监测数据（如两山指数环境质量指标）显示的下降趋势或明显下降',
+    precondition: null,
+  },
+  {
+    ground: 6,
+    zh: '后评估要求整改，但未能有效完成的',
+    en: 'Rectification required after post-evaluation was not effectively completed',
+    requiresZh: '后评估提出的整改要求，以及核查认定未完成整改的结论',
+    precondition: 'rectificationFailed',
+  },
+  {
+    ground: 7,
+    zh: '在后评估过程中存在弄虚作假行为的',
+    en: 'Fraud in the post-evaluation',
+    requiresZh: '后评估中弄虚作假的事实和证据',
+    precondition: 'postEvaluationHeld',
+  },
+];
+
+export function sanctionGround(ground: number): SanctionGroundInfo | undefined {
+  return SANCTION_GROUNDS.find((g) => g.ground === ground);
+}
+
+/** Can this ground be used for this base now? `null` when yes, else a 409 refusal. */
+export function checkSanctionGround(ground: number, facts: SanctionFacts): Refusal | null {
+  const info = sanctionGround(ground);
+  if (!info) return refusal('invalid', 'unknownGround', `第二十四条只有第1至7项情形，没有第${ground}项`, `Art. 24 has grounds 1 to 7, not ${ground}`, '第二十四条 / Art. 24');
+  if (info.precondition === 'rectificationFailed' && !facts.rectificationFailed) {
+    return refusal('conflict', 'groundNotEstablished', '第二十四条第（六）项要求后评估提出的整改经核查未完成，该基地没有这样的记录', 'Ground 6 requires a post-evaluation rectification verified as not completed; none is recorded', '第二十四条 / Art. 24');
+  }
+  if (info.precondition === 'postEvaluationHeld' && !facts.postEvaluationHeld) {
+    return refusal('conflict', 'groundNotEstablished', '第二十四条第（七）项针对后评估中的弄虚作假，该基地尚未进行后评估', 'Ground 7 concerns fraud in a post-evaluation; none has been held for this base', '第二十四条 / Art. 24');
+  }
+  return null;
+}

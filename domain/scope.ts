@@ -1,0 +1,106 @@
+// Who may see and who may decide on what (DOMAIN.md "Actors", Art. 26).
+// Scope is enforced on every read and every decision: an officer of 遵义市
+// never sees or decides on an application of 贵阳市.
+import { prefectureName } from './prefectures';
+import { refusal, type Refusal } from './problems';
+import type { Actor } from './roles';
+
+/** What scope needs to know about an application or a base. */
+export interface Subject {
+  kind: 'application' | 'base';
+  /** The unit's prefecture codes: one, or several for a cross-prefecture unit. */
+  prefectures: readonly string[];
+  /** The applicant's user id (`sub`). */
+  applicantSub: string;
+  /** Experts assigned to review it (applications only). */
+  assignedExpertIds?: readonly string[];
+}
+
+/**
+ * How a decision is scoped:
+ * - `ownUnit`: the applicant who submitted it;
+ * - `unitPrefecture`: an officer of one of the unit's prefectures;
+ * - `province`: any province officer;
+ * - `assignedExpert`: an expert assigned to it and without a conflict of interest.
+ */
+export type ScopeKind = 'ownUnit' | 'unitPrefecture' | 'province' | 'assignedExpert';
+
+export const SCOPE_ZH: Readonly<Record<ScopeKind, string>> = {
+  ownUnit: '本单位的申报或基地',
+  unitPrefecture: '建设单元所在市（州）',
+  province: '全省',
+  assignedExpert: '指派给本人且无利益冲突',
+};
+
+const ART_26 = '第二十六条 / Art. 26';
+
+/**
+ * Art. 26 [interpretation: conflict of interest]: an expert from one of the
+ * unit's prefectures may not review it. An expert whose prefecture is not
+ * known is treated as without conflict (the pool records it: API.md experts).
+ */
+export function expertHasConflict(expert: { prefecture?: string | null }, prefectures: readonly string[]): boolean {
+  return !!expert.prefecture && prefectures.includes(expert.prefecture);
+}
+
+/** Is the actor within the scope? `null` when yes, else a 403 refusal saying why. */
+export function checkScope(actor: Actor, subject: Subject, scope: ScopeKind): Refusal | null {
+  switch (scope) {
+    case 'ownUnit':
+      return actor.role === 'applicant' && actor.sub === subject.applicantSub
+        ? null
+        : refusal('forbidden', 'notOwnUnit', '只有该申报（基地）的建设主体可以办理', 'Only the applicant of this subject may do this');
+    case 'unitPrefecture':
+      if (actor.role !== 'prefectureOfficer') return refusal('forbidden', 'wrongRole', '只有市（州）生态环境主管部门可以办理', 'Only a prefecture officer may do this');
+      if (!actor.prefecture || !subject.prefectures.includes(actor.prefecture)) {
+        const names = subject.prefectures.map(prefectureName).join('、');
+        return refusal('forbidden', 'wrongRegion', `该事项属于${names}，不在您所在市（州）的管辖范围内`, `This subject belongs to ${subject.prefectures.join(', ')}, outside your prefecture`);
+      }
+      return null;
+    case 'province':
+      return actor.role === 'provinceOfficer' ? null : refusal('forbidden', 'wrongRole', '只有省生态环境厅可以办理', 'Only a province officer may do this');
+    case 'assignedExpert':
+      if (actor.role !== 'expert') return refusal('forbidden', 'wrongRole', '只有指派的专家可以办理', 'Only an assigned expert may do this');
+      if (!(subject.assignedExpertIds ?? []).includes(actor.sub)) return refusal('forbidden', 'notAssigned', '您未被指派评审该申报', 'You are not assigned to review this application', '第十三条 / Art. 13');
+      if (expertHasConflict(actor, subject.prefectures)) {
+        return refusal('forbidden', 'conflictOfInterest', '专家不得评审本人所在市（州）的申报（回避）', 'An expert may not review an application from their own prefecture', ART_26);
+      }
+      return null;
+  }
+}
+
+/**
+ * May this caller see this subject (its details, timeline, materials)?
+ * `null` when yes. The API answers 404 rather than 403 for a subject the
+ * caller may not see, so that its existence is not revealed.
+ */
+export function checkVisibility(actor: Actor, subject: Subject): Refusal | null {
+  switch (actor.role) {
+    case 'provinceOfficer':
+    case 'ops':
+      // ops is read-only but sees everything it must inspect (DOMAIN.md).
+      return null;
+    case 'prefectureOfficer':
+      // Every prefecture of a cross-prefecture unit sees it: each supervises
+      // the part in its jurisdiction (Art. 19).
+      return checkScope(actor, subject, 'unitPrefecture');
+    case 'applicant':
+      return checkScope(actor, subject, 'ownUnit');
+    case 'expert':
+      if (subject.kind !== 'application') return refusal('forbidden', 'notAssigned', '专家只能查看指派给本人的申报', 'Experts see only applications assigned to them');
+      return checkScope(actor, subject, 'assignedExpert');
+    case 'public':
+      return refusal('forbidden', 'notSignedIn', '公众只能查看正在公示的内容', 'The public sees only active notices');
+  }
+}
+
+export function maySee(actor: Actor, subject: Subject): boolean {
+  return checkVisibility(actor, subject) === null;
+}
+
+/** A prefecture filter for lists: null = all prefectures, [] = none, else only these (applicants and experts filter by id instead). */
+export function listPrefectureFilter(actor: Actor): string[] | null {
+  if (actor.role === 'provinceOfficer' || actor.role === 'ops') return null;
+  if (actor.role === 'prefectureOfficer') return actor.prefecture ? [actor.prefecture] : [];
+  return [];
+}
