@@ -4,10 +4,11 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { isCrossPrefecture } from '../domain/prefectures';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, RefusalType, type Actor } from '../workflows/messages';
-import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from './errors';
+import { badRequest, conflict, forbidden, notFound, unprocessable, type HttpError } from './errors';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
 
@@ -86,6 +87,12 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     const submission = parse(submissionSchema, req.body);
     if (!submission.unit.prefectures.includes(actor.prefecture!)) {
       throw forbidden('申报的建设单元须位于您所在的市（州）');
+    }
+    if (isCrossPrefecture(submission.unit.prefectures)) {
+      // Their path goes straight to the province (Art. 11), which this
+      // version of the workflow does not run yet: refuse rather than
+      // start a workflow that would wait on the wrong office.
+      throw conflict('跨市（州）建设单元直接向省生态环境厅申报的流程尚未开通');
     }
     const id = applicationIdFor(submission);
     const workflowId = workflowIdFor(id);

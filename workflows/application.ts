@@ -1,10 +1,15 @@
 // The application lifecycle (Art. 7-16), one workflow per application, id
 // `application-<id>`. This first slice runs submission and the prefecture
-// pre-review (Art. 9): it records the application, waits for the prefecture
-// officer's decision with a due date (reminders, escalation), and applies it
-// through a validated Update. Issue 4 continues the lifecycle from here.
+// pre-review (Art. 9) of a unit in one prefecture: it records the
+// application, waits for the prefecture officer's decision with a due date
+// (reminders, escalation), and applies it, or the applicant's withdrawal,
+// through an Update validated by the regulation's transition table. The
+// rest of the lifecycle (notices, recommendation, the province's review,
+// naming) and cross-prefecture units are issue 4.
 import { ApplicationFailure, allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_STEP_WORKING_DAYS } from '../domain/deadlines';
+import { isTerminalStage, type ApplicationStage } from '../domain/stages';
+import { checkApplicationDecision } from '../domain/transitions';
 import { acts } from './activity-proxies';
 import { awaitDecision, type OpenTask } from './await-decision';
 import {
@@ -33,34 +38,42 @@ export interface ApplicationOutcome {
   endReason: string | null;
 }
 
-/** What the prefecture pre-review accepts, and who may decide it. */
-function refusePrefectureReview(stage: string, input: ApplicationInput, request: DecisionRequest): void {
-  const { action, actor } = request;
-  if (action !== 'prefectureAccept' && action !== 'prefectureReject') {
-    throw ApplicationFailure.create({ type: RefusalType.conflict, message: `“${action}”不能在当前阶段（${stage}）办理`, nonRetryable: true });
+/**
+ * The decisions this slice applies: the prefecture pre-review's outcomes and
+ * withdrawal, which need no state beyond the stage. The regulation's other
+ * actions (domain/transitions.ts) arrive with the rest of the lifecycle.
+ */
+const SLICE_ACTIONS: ReadonlySet<string> = new Set(['prefectureAccept', 'prefectureReject', 'withdraw']);
+
+/** Checks a decision against the regulation's table; throws the refusal. */
+function checkDecision(stage: ApplicationStage, input: ApplicationInput, request: DecisionRequest): ApplicationStage {
+  const check = checkApplicationDecision(
+    { stage, prefectures: input.unit.prefectures, applicantSub: input.applicant.sub },
+    { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
+    { at: Date.now() },
+  );
+  if (!check.ok) {
+    throw ApplicationFailure.create({
+      type: RefusalType[check.refusal.kind],
+      message: check.refusal.zh,
+      details: [check.refusal],
+      nonRetryable: true,
+    });
   }
-  if (stage !== 'prefectureReview') {
-    throw ApplicationFailure.create({ type: RefusalType.conflict, message: `申报已不在市（州）预审阶段（当前：${stage}）`, nonRetryable: true });
+  if (!SLICE_ACTIONS.has(request.action)) {
+    throw ApplicationFailure.create({ type: RefusalType.conflict, message: `“${request.action}”在本阶段尚不能办理`, nonRetryable: true });
   }
-  if (actor.role !== 'prefectureOfficer') {
-    throw ApplicationFailure.create({ type: RefusalType.forbidden, message: '只有市（州）生态环境部门可以办理预审', nonRetryable: true });
-  }
-  if (!actor.prefecture || !input.unit.prefectures.includes(actor.prefecture)) {
-    throw ApplicationFailure.create({ type: RefusalType.forbidden, message: '该申报不属于您所在的市（州）', nonRetryable: true });
-  }
-  if (action === 'prefectureReject' && !request.reason?.trim()) {
-    throw ApplicationFailure.create({ type: RefusalType.invalid, message: '预审不通过须说明理由（第九条）', nonRetryable: true });
-  }
+  return check.to;
 }
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
   const { workflowId } = workflowInfo();
-  let stage = 'prefectureReview';
+  let stage: ApplicationStage = 'prefectureReview';
   let endReason: string | null = null;
   let openTask: OpenTask | null = null;
   const decisions: DecisionResult[] = [];
 
-  const setStage = async (next: string) => {
+  const setStage = async (next: ApplicationStage) => {
     stage = next;
     upsertSearchAttributes([{ key: LsStage, value: next }]);
     await acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
@@ -81,9 +94,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const at = new Date(Date.now()).toISOString();
       // Decide synchronously, before any await, so a concurrent second
       // decision is refused by the validator as "wrong stage".
-      const accepted = request.action === 'prefectureAccept';
-      endReason = accepted ? null : (request.reason ?? null);
-      const next = accepted ? 'prefectureNotice' : 'rejected';
+      const next = checkDecision(stage, input, request);
+      endReason = isTerminalStage(next) ? (request.reason ?? request.action) : null;
       stage = next;
       openTask = null;
       const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
@@ -116,7 +128,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       });
       return result;
     },
-    { validator: (request) => refusePrefectureReview(stage, input, request) },
+    { validator: (request) => void checkDecision(stage, input, request) },
   );
 
   upsertSearchAttributes([

@@ -2,12 +2,14 @@
 // import in both. Decisions by people are Updates, so the caller gets either
 // the new state or a refusal with its reason before anything is recorded.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor as DomainActor, Role as DomainRole } from '../domain/roles';
+import type { RefusalKind } from '../domain/problems';
 
-export type Role = 'applicant' | 'prefectureOfficer' | 'provinceOfficer' | 'expert' | 'ops';
+/** Roles that sign in (the public has no token). */
+export type Role = Exclude<DomainRole, 'public'>;
 
 /** Who acts, as the API authenticated them. */
-export interface Actor {
-  sub: string;
+export interface Actor extends DomainActor {
   role: Role;
   name?: string;
   /** Administrative division code of a prefecture officer or applicant. */
@@ -54,8 +56,8 @@ export const applicationStateQuery = defineQuery<ApplicationState>('applicationS
  * Failure types of refused decisions, thrown as ApplicationFailure by update
  * validators and handlers; the API maps them to 403, 409 and 422.
  */
-export const RefusalType = {
+export const RefusalType: Readonly<Record<RefusalKind, string>> = {
   forbidden: 'DecisionForbidden',
   conflict: 'DecisionConflict',
   invalid: 'DecisionInvalid',
-} as const;
+};

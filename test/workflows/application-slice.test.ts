@@ -125,12 +125,24 @@ describe('application slice: submission and prefecture pre-review', () => {
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-role-1', action: 'prefectureAccept', actor: province })))).type).toBe(RefusalType.forbidden);
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-region-1', action: 'prefectureAccept', actor: guiyang })))).type).toBe(RefusalType.forbidden);
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-reason-1', action: 'prefectureReject', actor: officer })))).type).toBe(RefusalType.invalid);
-    expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-action-1', action: 'name', actor: officer })))).type).toBe(RefusalType.conflict);
+    expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-stage-1', action: 'openNotice', actor: officer, payload: { workingDays: 5 } })))).type).toBe(RefusalType.conflict);
+    const wrongApplicant: Actor = { sub: 'someone-else', role: 'applicant', prefecture: '520300' };
+    expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-owner-1', action: 'withdraw', actor: wrongApplicant })))).type).toBe(RefusalType.forbidden);
     expect(await database.db.decision.count({ where: { subjectId: i.applicationId } })).toBe(0);
 
     const rejected = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-ok-1', action: 'prefectureReject', actor: officer, reason: '实施方案未经县级政府印发' }));
     expect(rejected.stage).toBe('rejected');
     expect(await handle.result()).toEqual({ stage: 'rejected', endReason: '实施方案未经县级政府印发' });
+  });
+
+  it('lets the applicant withdraw during the pre-review, closing the task', async () => {
+    const i = input('桐梓县', 'gov@tongzi.example');
+    const handle = await start(i);
+    const applicant: Actor = { sub: i.applicant.sub, role: 'applicant', prefecture: '520300' };
+    const result = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'w-1', action: 'withdraw', actor: applicant, reason: '材料需进一步完善' }));
+    expect(result.stage).toBe('withdrawn');
+    expect(await handle.result()).toEqual({ stage: 'withdrawn', endReason: '材料需进一步完善' });
+    expect((await database.db.task.findFirstOrThrow({ where: { applicationId: i.applicationId } })).status).toBe('done');
   });
 
   it('reminds before the due date, escalates to the province after it, and keeps waiting', async () => {
