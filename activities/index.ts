@@ -138,6 +138,41 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
+    /** The experts' contact and conflict data, for assignment mails and checks. */
+    async loadExperts(ids: string[]): Promise<Array<{ id: string; name: string; email: string; prefecture: string | null; active: boolean }>> {
+      return db.expert.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true, prefecture: true, active: true } });
+    },
+
+    async recordExpertAssignments(input: { applicationId: string; expertIds: string[]; assignedAt: string }): Promise<void> {
+      await db.expertReview.createMany({
+        data: input.expertIds.map((expertId) => ({
+          id: `${input.applicationId}:${expertId}`,
+          applicationId: input.applicationId,
+          expertId,
+          assignedAt: new Date(input.assignedAt),
+        })),
+        skipDuplicates: true,
+      });
+    },
+
+    async recordExpertOpinion(input: {
+      applicationId: string;
+      expertId: string;
+      criteria: unknown;
+      onSite: boolean;
+      opinion: string;
+      submittedAt: string;
+    }): Promise<void> {
+      await db.expertReview.updateMany({
+        where: { id: `${input.applicationId}:${input.expertId}`, submittedAt: null },
+        data: { criteria: input.criteria as object, onSite: input.onSite, opinion: input.opinion, submittedAt: new Date(input.submittedAt) },
+      });
+    },
+
+    async recordNaming(input: { applicationId: string; namedOn: string; titleEndsOn: string }): Promise<void> {
+      await db.application.update({ where: { id: input.applicationId }, data: { namedOn: input.namedOn, titleEndsOn: input.titleEndsOn } });
+    },
+
     async recordDecision(entry: AuditEntry): Promise<void> {
       await appendAudit(db, entry);
     },

@@ -2,6 +2,8 @@
 // text (the part every client shows). Workflows name a template and give its
 // parameters; the words live here, not in workflow histories.
 
+import { stageZh } from '../domain/stages';
+
 export interface RenderedMail {
   subject: string;
   text: string;
@@ -24,16 +26,23 @@ export function formatCst(iso: string): string {
   return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日 ${time}（北京时间）`;
 }
 
-export const STEP_NAMES: Record<string, string> = {
-  prefectureReview: '市（州）预审',
+/** Task steps are stages (or `<stage>.open` for a notice to publish); the words come from domain/. */
+const stepName = (step: string) => {
+  const [stage, part] = step.split('.');
+  return part === 'open' ? `发布${stageZh(stage ?? step)}` : stageZh(stage ?? step);
 };
 
 const ACTION_NAMES: Record<string, string> = {
   prefectureAccept: '预审通过',
   prefectureReject: '预审不通过',
+  withdraw: '撤回申报',
+  recommend: '市（州）推荐报省',
+  assignExperts: '指派专家核查评估',
+  concludeReview: '形成核查评估结论',
+  select: '遴选入围',
+  provinceReject: '未入选',
+  name: '命名授牌',
 };
-
-const stepName = (step: string) => STEP_NAMES[step] ?? step;
 const actionName = (action: string) => ACTION_NAMES[action] ?? action;
 
 export const templates = {

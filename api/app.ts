@@ -7,6 +7,7 @@ import { temporalIsUp } from '../infra/temporal';
 import { applicationsRouter } from './applications';
 import { requireAuth, type Verifier } from './auth';
 import { errorHandler, notFound } from './errors';
+import { expertsRouter } from './experts';
 import { tasksRouter } from './tasks';
 
 export interface AppDeps {
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(requireAuth(deps.verify));
   authed.use(applicationsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, clock }));
   authed.use(tasksRouter({ db: deps.db, clock }));
+  authed.use(expertsRouter({ db: deps.db }));
   app.use('/api', authed);
 
   app.use((_req, _res, next) => next(notFound('没有这个接口')));

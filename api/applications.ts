@@ -5,10 +5,14 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isCrossPrefecture } from '../domain/prefectures';
+import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
+import { checkApplicationDecision } from '../domain/transitions';
+import { httpStatusOf } from '../domain/problems';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, RefusalType, type Actor } from '../workflows/messages';
-import { badRequest, conflict, forbidden, notFound, unprocessable, type HttpError } from './errors';
+import { conflict, forbidden, notFound, unprocessable, type HttpError } from './errors';
+import { parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
 
@@ -40,27 +44,22 @@ export function applicationIdFor(s: z.infer<typeof submissionSchema>): string {
 
 export const workflowIdFor = (applicationId: string) => `application-${applicationId}`;
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw badRequest('请求内容不符合格式', result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
-  return result.data;
+const parse = parseBody;
+
+const listQuerySchema = z.object({
+  stage: z.string().max(64).optional(),
+  prefecture: prefectureCode.optional(),
+  year: z.coerce.number().int().min(2020).max(2100).optional(),
+});
+
+/** The application as domain/scope.ts sees it: who may read and decide on it. */
+async function subjectOf(db: Db, app: { id: string; prefectures: string[]; applicantSub: string }): Promise<Subject> {
+  const reviews = await db.expertReview.findMany({ where: { applicationId: app.id }, select: { expertId: true } });
+  return { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviews.map((r) => r.expertId) };
 }
 
-function mayRead(actor: Actor, app: { prefectures: string[]; applicantSub: string }): boolean {
-  switch (actor.role) {
-    case 'provinceOfficer':
-    case 'ops':
-      return true;
-    case 'prefectureOfficer':
-      return !!actor.prefecture && app.prefectures.includes(actor.prefecture);
-    case 'applicant':
-      return app.applicantSub === actor.sub;
-    default:
-      return false;
-  }
-}
+/** Complainants' names and contacts are for the officers who investigate. */
+const seesComplainants = (actor: Actor) => actor.role === 'prefectureOfficer' || actor.role === 'provinceOfficer';
 
 /** Maps a refused Update to the HTTP status of ../shared/API.md. */
 function refusalToHttp(error: unknown): HttpError | undefined {
@@ -121,26 +120,70 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     }
   });
 
+  router.get('/applications', async (req, res) => {
+    const actor = req.actor!;
+    const query = parse(listQuerySchema, req.query);
+    const regions = listPrefectureFilter(actor);
+    const where = {
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.year ? { year: query.year } : {}),
+      ...(query.prefecture ? { prefectures: { has: query.prefecture } } : {}),
+      ...(actor.role === 'applicant' ? { applicantSub: actor.sub } : {}),
+      ...(actor.role === 'expert' ? { expertReviews: { some: { expertId: actor.sub } } } : {}),
+      ...(regions && actor.role === 'prefectureOfficer' ? { prefectures: { hasSome: regions } } : {}),
+    };
+    const apps = await deps.db.application.findMany({ where, orderBy: { submittedAt: 'desc' }, take: 500 });
+    res.json({
+      applications: apps.map((a) => ({
+        id: a.id, workflowId: a.workflowId, year: a.year, stage: a.stage, unit: { name: a.unitName, type: a.unitType, prefectures: a.prefectures },
+        applicantName: a.applicantName, submittedAt: a.submittedAt.toISOString(), namedOn: a.namedOn, titleEndsOn: a.titleEndsOn,
+      })),
+    });
+  });
+
   router.get('/applications/:id', async (req, res) => {
+    const actor = req.actor!;
     const app = await deps.db.application.findUnique({
       where: { id: String(req.params.id) },
-      include: { tasks: { where: { status: 'open' } }, decisions: { where: { outcome: 'applied' }, orderBy: { seq: 'asc' } } },
+      include: {
+        tasks: { where: { status: 'open' }, orderBy: { dueAt: 'asc' } },
+        decisions: { where: { outcome: 'applied' }, orderBy: { seq: 'asc' } },
+        notices: { orderBy: { opensAt: 'asc' }, include: { complaints: { orderBy: { receivedAt: 'asc' } } } },
+        expertReviews: { orderBy: { assignedAt: 'asc' } },
+      },
     });
-    if (!app || !mayRead(req.actor!, app)) throw notFound();
+    if (!app || !maySee(actor, await subjectOf(deps.db, app))) throw notFound();
+    const officer = actor.role === 'provinceOfficer' || actor.role === 'prefectureOfficer' || actor.role === 'ops';
     res.json({
       id: app.id,
       workflowId: app.workflowId,
       year: app.year,
       stage: app.stage,
       endReason: app.endReason,
+      namedOn: app.namedOn,
+      titleEndsOn: app.titleEndsOn,
       unit: { name: app.unitName, type: app.unitType, prefectures: app.prefectures, terrain: app.terrain },
       applicant: { name: app.applicantName, contactEmail: app.contactEmail },
       submittedAt: app.submittedAt.toISOString(),
+      materials: app.materials,
       openTasks: app.tasks.map((t) => ({
-        id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel,
+        id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, assigneeSub: t.assigneeSub, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel,
       })),
+      notices: app.notices.map((n) => ({
+        id: n.id, level: n.level, workingDays: n.workingDays, opensAt: n.opensAt.toISOString(), closesAt: n.closesAt.toISOString(),
+        provisional: n.provisional, status: n.status, outcome: n.outcome,
+        complaints: n.complaints.map((c) => ({
+          id: c.id, receivedAt: c.receivedAt.toISOString(), status: c.status, outcome: c.outcome, findings: c.findings, delegatedTo: c.delegatedTo,
+          content: c.content,
+          ...(seesComplainants(actor) ? { complainant: { name: c.complainantName, contact: c.complainantContact } } : {}),
+        })),
+      })),
+      // Experts see their own review; officers see the panel.
+      expertReviews: app.expertReviews
+        .filter((r) => officer || (actor.role === 'expert' && r.expertId === actor.sub))
+        .map((r) => ({ expertId: r.expertId, assignedAt: r.assignedAt.toISOString(), submittedAt: r.submittedAt?.toISOString() ?? null, criteria: r.criteria, onSite: r.onSite, opinion: r.opinion })),
       timeline: app.decisions.map((d) => ({
-        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, at: d.at.toISOString(),
+        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
     });
   });
@@ -149,7 +192,8 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     const actor = req.actor!;
     const body = parse(decisionSchema, req.body);
     const app = await deps.db.application.findUnique({ where: { id: String(req.params.id) } });
-    if (!app || !mayRead(actor, app)) throw notFound();
+    const subject = app && (await subjectOf(deps.db, app));
+    if (!app || !subject || !maySee(actor, subject)) throw notFound();
     const { decisionId, action, reason, ...payload } = body;
     // A retry of a decision already applied answers the same result, also
     // after the workflow has moved on or ended.
@@ -159,10 +203,30 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       res.json({ decisionId, action, stage: applied.resultStage ?? app.stage });
       return;
     }
+    // What the workflow cannot check without I/O: the expert pool (Art. 25,
+    // 26) for an assignment, and an expert's own prefecture.
+    let decider: Actor = actor;
+    if (actor.role === 'expert') {
+      const expert = await deps.db.expert.findUnique({ where: { id: actor.sub } });
+      decider = { ...actor, ...(expert?.prefecture ? { prefecture: expert.prefecture } : {}) };
+    }
+    if (action === 'assignExperts' && Array.isArray(payload.expertIds)) {
+      const ids = payload.expertIds.filter((id): id is string => typeof id === 'string');
+      const pool = await deps.db.expert.findMany({ where: { id: { in: ids } } });
+      const check = checkApplicationDecision(
+        { stage: app.stage as Parameters<typeof checkApplicationDecision>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: subject.assignedExpertIds ?? [] },
+        { action, actor: decider, reason: reason ?? null, payload },
+        { at: deps.clock(), expertPool: Object.fromEntries(pool.map((e) => [e.id, { prefecture: e.prefecture, active: e.active }])) },
+      );
+      if (!check.ok) {
+        const status = httpStatusOf(check.refusal);
+        throw status === 403 ? forbidden(check.refusal.zh) : status === 409 ? conflict(check.refusal.zh) : unprocessable(check.refusal.zh, check.refusal.problems);
+      }
+    }
     try {
       const result = await deps.temporal.workflow.getHandle(app.workflowId).executeUpdate(decideUpdate, {
         updateId: decisionId,
-        args: [{ decisionId, action, actor, ...(reason !== undefined ? { reason } : {}), payload }],
+        args: [{ decisionId, action, actor: decider, ...(reason !== undefined ? { reason } : {}), payload }],
       });
       res.json(result);
     } catch (error) {

@@ -1,17 +1,28 @@
 // The application lifecycle (Art. 7-16), one workflow per application, id
-// `application-<id>`. This first slice runs submission and the prefecture
-// pre-review (Art. 9) of a unit in one prefecture: it records the
-// application, waits for the prefecture officer's decision with a due date
-// (reminders, escalation), and applies it, or the applicant's withdrawal,
-// through an Update validated by the regulation's transition table. The
-// rest of the lifecycle (notices, recommendation, the province's review,
-// naming) and cross-prefecture units are issue 4.
-import { ApplicationFailure, allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { DEFAULT_STEP_WORKING_DAYS } from '../domain/deadlines';
-import { isTerminalStage, type ApplicationStage } from '../domain/stages';
-import { checkApplicationDecision } from '../domain/transitions';
+// `application-<id>`: from submission through the prefecture's pre-review,
+// notice and recommendation (or straight to the province for a
+// cross-prefecture unit), the province's expert review, selection and
+// notice, to naming. Every step that waits for a person is a task with a due
+// date (workflows/await-decision.ts); every decision is an Update checked by
+// the regulation's transition table (domain/transitions.ts) before anything
+// is recorded; notices run as child workflows (workflows/notice.ts).
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { cstDateOf } from '../domain/dates';
+import { DEFAULT_STEP_WORKING_DAYS, titleTerm } from '../domain/deadlines';
+import { initialApplicationStage, isTerminalStage, type ApplicationStage } from '../domain/stages';
+import { checkApplicationDecision, STAGE_ASSIGNEE } from '../domain/transitions';
 import { acts } from './activity-proxies';
-import { awaitDecision, type OpenTask } from './await-decision';
+import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import {
   applicationStateQuery,
   decideUpdate,
@@ -19,7 +30,9 @@ import {
   type ApplicationState,
   type DecisionRequest,
   type DecisionResult,
+  type Role,
 } from './messages';
+import type { NoticeInput, NoticeLevel, NoticeResult } from './notice-messages';
 import { LsPrefecture, LsStage, LsUnitType, LsYear } from './search-attributes';
 
 export interface ApplicationInput {
@@ -36,70 +49,130 @@ export interface ApplicationInput {
 export interface ApplicationOutcome {
   stage: string;
   endReason: string | null;
+  namedOn?: string | null;
+  titleEndsOn?: string | null;
 }
 
-/**
- * The decisions this slice applies: the prefecture pre-review's outcomes and
- * withdrawal, which need no state beyond the stage. The regulation's other
- * actions (domain/transitions.ts) arrive with the rest of the lifecycle.
- */
-const SLICE_ACTIONS: ReadonlySet<string> = new Set(['prefectureAccept', 'prefectureReject', 'withdraw']);
+const NOTICE_LEVEL: Partial<Record<ApplicationStage, NoticeLevel>> = {
+  prefectureNotice: 'prefecture',
+  provinceNotice: 'province',
+};
 
-/** Checks a decision against the regulation's table; throws the refusal. */
-function checkDecision(stage: ApplicationStage, input: ApplicationInput, request: DecisionRequest): ApplicationStage {
-  const check = checkApplicationDecision(
-    { stage, prefectures: input.unit.prefectures, applicantSub: input.applicant.sub },
-    { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
-    { at: Date.now() },
-  );
-  if (!check.ok) {
-    throw ApplicationFailure.create({
-      type: RefusalType[check.refusal.kind],
-      message: check.refusal.zh,
-      details: [check.refusal],
-      nonRetryable: true,
-    });
-  }
-  if (!SLICE_ACTIONS.has(request.action)) {
-    throw ApplicationFailure.create({ type: RefusalType.conflict, message: `“${request.action}”在本阶段尚不能办理`, nonRetryable: true });
-  }
-  return check.to;
+/** Where a clean notice leads (Art. 11, 16). */
+const AFTER_CLEAR_NOTICE: Record<NoticeLevel, ApplicationStage> = {
+  prefecture: 'prefectureRecommendation',
+  province: 'naming',
+};
+
+const nowIso = () => new Date(Date.now()).toISOString();
+
+function refuse(kind: keyof typeof RefusalType, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type: RefusalType[kind], message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
 }
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
   const { workflowId } = workflowInfo();
-  let stage: ApplicationStage = 'prefectureReview';
+  const stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
+  const homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
+
+  let stage: ApplicationStage = initialApplicationStage(input.unit.prefectures);
   let endReason: string | null = null;
-  let openTask: OpenTask | null = null;
+  let namedOn: string | null = null;
+  let titleEndsOn: string | null = null;
+  /** The notice the current notice stage's officer asked for (openNotice). */
+  let noticeRequest: { workingDays: number; publishedAt: string } | null = null;
+  const assignedExperts: string[] = [];
+  const opinionsFrom: string[] = [];
+  const openTasks = new Map<string, OpenTask>();
   const decisions: DecisionResult[] = [];
 
-  const setStage = async (next: ApplicationStage) => {
+  const facts = () => ({
+    stage,
+    prefectures: input.unit.prefectures,
+    applicantSub: input.applicant.sub,
+    assignedExpertIds: assignedExperts,
+    noticeOpened: noticeRequest !== null,
+    opinionsFrom,
+  });
+
+  /** Checks a decision against the regulation's table; throws the refusal. */
+  function check(request: DecisionRequest): ApplicationStage {
+    const result = checkApplicationDecision(
+      facts(),
+      { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
+      { at: Date.now() },
+    );
+    if (!result.ok) refuse(result.refusal.kind, result.refusal.zh, result.refusal);
+    return result.to;
+  }
+
+  const enterStage = async (next: ApplicationStage) => {
+    if (next === stage) return;
     stage = next;
+    noticeRequest = null;
     upsertSearchAttributes([{ key: LsStage, value: next }]);
     await acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
   };
 
-  setHandler(applicationStateQuery, (): ApplicationState => ({
-    applicationId: input.applicationId,
-    stage,
-    endReason,
-    openTask,
-    decisions,
-  }));
+  setHandler(applicationStateQuery, (): ApplicationState => {
+    const first = [...openTasks.values()][0] ?? null;
+    return {
+      applicationId: input.applicationId,
+      stage,
+      endReason,
+      openTask: first && { ...first },
+      decisions,
+    };
+  });
 
   setHandler(
     decideUpdate,
     async (request): Promise<DecisionResult> => {
-      const task = openTask;
-      const at = new Date(Date.now()).toISOString();
-      // Decide synchronously, before any await, so a concurrent second
-      // decision is refused by the validator as "wrong stage".
-      const next = checkDecision(stage, input, request);
-      endReason = isTerminalStage(next) ? (request.reason ?? request.action) : null;
-      stage = next;
-      openTask = null;
+      // Everything that decides happens before the first await, so a
+      // concurrent second decision is checked against the new state.
+      const from = stage;
+      let next = check(request);
+      const at = nowIso();
+      const payload = request.payload ?? {};
+      let newExperts: string[] = [];
+      let closes: string[] = [];
+      switch (request.action) {
+        case 'openNotice':
+          noticeRequest = {
+            workingDays: payload.workingDays as number,
+            publishedAt: typeof payload.publishedAt === 'string' ? new Date(payload.publishedAt).toISOString() : at,
+          };
+          closes = [taskIdFor({ step: `${from}.open` })];
+          break;
+        case 'assignExperts':
+          newExperts = (payload.expertIds as string[]).filter((id) => !assignedExperts.includes(id));
+          assignedExperts.push(...newExperts);
+          closes = [taskIdFor({ step: from })];
+          break;
+        case 'reviewOpinion':
+          opinionsFrom.push(request.actor.sub);
+          closes = [taskIdFor({ step: 'expertReview', taskKey: `expertReview.${request.actor.sub}` })];
+          // The last opinion moves the review on by itself (AUTOMATIC_TRANSITIONS).
+          if (assignedExperts.every((id) => opinionsFrom.includes(id))) next = 'reviewConclusion';
+          break;
+        case 'name':
+          namedOn = typeof payload.namedOn === 'string' ? payload.namedOn : cstDateOf(Date.now());
+          titleEndsOn = titleTerm(namedOn).endsOn;
+          closes = [taskIdFor({ step: from })];
+          break;
+        default:
+          // Every other decision settles the stage it was taken in; a withdrawal ends them all.
+          closes = request.action === 'withdraw' ? [...openTasks.keys()] : [taskIdFor({ step: from })];
+      }
+      if (isTerminalStage(next)) endReason = request.reason ?? (request.action === 'withdraw' ? '建设主体撤回申报' : null);
+      for (const id of closes) openTasks.delete(id);
       const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
       decisions.push(result);
+      const stageChanges = next !== from;
+      if (stageChanges) {
+        stage = next;
+        noticeRequest = null;
+      }
 
       await acts.recordDecision({
         decisionId: request.decisionId,
@@ -112,24 +185,133 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         actorRole: request.actor.role,
         actorPrefecture: request.actor.prefecture ?? null,
         reason: request.reason ?? null,
-        payload: request.payload ?? {},
+        payload,
         outcome: 'applied',
         resultStage: next,
         at,
       });
-      if (task) await acts.closeTask({ taskId: task.taskId, decisionId: request.decisionId, closedAt: at });
-      await setStage(next);
-      await acts.notify({
-        subjectId: input.applicationId,
-        key: `decision.${request.decisionId}`,
-        to: [{ email: input.applicant.contactEmail }],
-        template: 'decisionMade',
-        params: { unitName: input.unit.name, action: request.action, reason: request.reason },
-      });
+      for (const taskId of closes) await acts.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+      if (newExperts.length) {
+        await acts.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at });
+      }
+      if (request.action === 'reviewOpinion') {
+        await acts.recordExpertOpinion({
+          applicationId: input.applicationId,
+          expertId: request.actor.sub,
+          criteria: payload.criteria,
+          onSite: payload.onSite === true,
+          opinion: String(payload.opinion ?? ''),
+          submittedAt: at,
+        });
+      }
+      if (namedOn && titleEndsOn && request.action === 'name') {
+        await acts.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn });
+      }
+      if (stageChanges) {
+        upsertSearchAttributes([{ key: LsStage, value: next }]);
+        await acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
+        await acts.notify({
+          subjectId: input.applicationId,
+          key: `decision.${request.decisionId}`,
+          to: [{ email: input.applicant.contactEmail }],
+          template: 'decisionMade',
+          params: { unitName: input.unit.name, action: request.action, reason: request.reason },
+        });
+      }
       return result;
     },
-    { validator: (request) => void checkDecision(stage, input, request) },
+    { validator: (request) => void check(request) },
   );
+
+  const step = (s: string, role: Role, extra: Partial<HumanStep> = {}): HumanStep => ({
+    subjectType: 'application',
+    subjectId: input.applicationId,
+    unitName: input.unit.name,
+    step: s,
+    role,
+    prefecture: role === 'prefectureOfficer' ? homePrefecture : null,
+    workingDays: stepWorkingDays,
+    ...extra,
+  });
+  const track = (task: OpenTask) => {
+    openTasks.set(task.taskId, task);
+  };
+
+  /** Waits for the decision that settles a stage (its assignee's task). */
+  async function decideStage(s: ApplicationStage): Promise<void> {
+    const role = STAGE_ASSIGNEE[s];
+    if (!role || role === 'public') return;
+    await awaitDecision(step(s, role), () => stage !== s, track);
+  }
+
+  /** Each assigned expert has a task until their opinion is in (Art. 13). */
+  async function expertReviews(): Promise<void> {
+    const waiting = new Map<string, Promise<void>>();
+    while (stage === 'expertReview') {
+      for (const expertId of assignedExperts) {
+        if (waiting.has(expertId) || opinionsFrom.includes(expertId)) continue;
+        const [expert] = await acts.loadExperts([expertId]);
+        waiting.set(
+          expertId,
+          awaitDecision(
+            step('expertReview', 'expert', {
+              taskKey: `expertReview.${expertId}`,
+              assigneeSub: expertId,
+              recipients: expert ? [{ email: expert.email }] : [{ role: 'provinceOfficer', prefecture: null }],
+            }),
+            () => stage !== 'expertReview' || opinionsFrom.includes(expertId),
+            track,
+          ),
+        );
+      }
+      const known = assignedExperts.length;
+      await condition(() => stage !== 'expertReview' || assignedExperts.length !== known);
+    }
+    await Promise.all(waiting.values());
+  }
+
+  /** A notice stage: the officer publishes it, the child runs it, its outcome decides. */
+  async function runNotice(s: ApplicationStage, level: NoticeLevel): Promise<void> {
+    const role: Role = level === 'prefecture' ? 'prefectureOfficer' : 'provinceOfficer';
+    await awaitDecision(step(`${s}.open`, role), () => stage !== s || noticeRequest !== null, track);
+    if (stage !== s || !noticeRequest) return;
+    const noticeInput: NoticeInput = {
+      noticeId: `${workflowId}:notice:${level}`,
+      applicationId: input.applicationId,
+      level,
+      prefectures: input.unit.prefectures,
+      unit: { name: input.unit.name, type: input.unit.type },
+      year: input.year,
+      workingDays: noticeRequest.workingDays,
+      publishedAt: noticeRequest.publishedAt,
+      stepWorkingDays,
+    };
+    // A withdrawal while the notice runs cancels it.
+    let result: NoticeResult | undefined;
+    const scope = new CancellationScope();
+    const running = scope.run(async () => {
+      const child = await startChild<(i: NoticeInput) => Promise<NoticeResult>>('noticeWorkflow', {
+        workflowId: noticeInput.noticeId,
+        args: [noticeInput],
+      });
+      result = await child.result();
+    });
+    await Promise.race([running, condition(() => stage !== s)]);
+    if (stage !== s) {
+      scope.cancel();
+      await running.catch((error) => {
+        if (!isCancellation(error)) throw error;
+      });
+      return;
+    }
+    if (!result) return;
+    if (result.outcome === 'stopped') {
+      endReason = result.reason ?? '公示期间投诉举报经查属实';
+      await enterStage('stopped');
+    } else {
+      await enterStage(AFTER_CLEAR_NOTICE[level]);
+    }
+  }
 
   upsertSearchAttributes([
     { key: LsStage, value: stage },
@@ -155,24 +337,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     params: { unitName: input.unit.name, applicationId: input.applicationId, year: input.year },
   });
 
-  const prefecture = input.unit.prefectures[0] ?? null;
-  await awaitDecision(
-    {
-      subjectType: 'application',
-      subjectId: input.applicationId,
-      unitName: input.unit.name,
-      step: 'prefectureReview',
-      role: 'prefectureOfficer',
-      prefecture,
-      workingDays: input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS,
-    },
-    () => stage !== 'prefectureReview',
-    (task) => {
-      openTask = task;
-    },
-  );
+  while (!isTerminalStage(stage)) {
+    const level = NOTICE_LEVEL[stage];
+    if (level) await runNotice(stage, level);
+    else if (stage === 'expertReview') await expertReviews();
+    else await decideStage(stage);
+  }
 
-  // Let the decision's handler finish its activities before the run ends.
+  // Let the last decision's handler finish its activities before the run ends.
   await condition(allHandlersFinished);
-  return { stage, endReason };
+  return { stage, endReason, namedOn, titleEndsOn };
 }

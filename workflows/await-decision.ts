@@ -3,6 +3,7 @@
 // one level at each due date that passes, and keep waiting. Nothing advances
 // or fails because a person did not act.
 import { condition, workflowInfo } from '@temporalio/workflow';
+import type { Recipient } from '../activities';
 import type { Role } from './messages';
 import { acts } from './activity-proxies';
 
@@ -11,8 +12,14 @@ export interface HumanStep {
   subjectId: string;
   unitName: string;
   step: string;
+  /** Distinguishes parallel tasks of one step (e.g. one per expert); defaults to the step. */
+  taskKey?: string;
   role: Role;
   prefecture: string | null;
+  /** The one person who must act (an assigned expert), if not the whole office. */
+  assigneeSub?: string | null;
+  /** Who is told of the task; defaults to the office mailbox of role and prefecture. */
+  recipients?: Recipient[];
   /** Working days allowed per level [interpretation: 10, DOMAIN.md]. */
   workingDays: number;
 }
@@ -22,15 +29,20 @@ export interface OpenTask {
   step: string;
   role: Role;
   prefecture: string | null;
+  assigneeSub: string | null;
   dueAt: string;
   escalationLevel: number;
 }
 
-/** Who is told when a step escalates to `level` (level 1 and up: the province). */
-function escalationRecipient(step: HumanStep, level: number) {
-  return level >= 1 && step.role === 'prefectureOfficer'
-    ? { role: 'provinceOfficer', prefecture: null }
-    : { role: step.role, prefecture: step.prefecture };
+/** The task id a step gets in this workflow. */
+export function taskIdFor(step: Pick<HumanStep, 'step' | 'taskKey'>): string {
+  return `${workflowInfo().workflowId}:${step.taskKey ?? step.step}`;
+}
+
+/** Who is told when a step escalates to `level`: from level 1 on, the province. */
+function escalationRecipients(step: HumanStep, level: number): Recipient[] {
+  const own = step.recipients ?? [{ role: step.role, prefecture: step.prefecture }];
+  return level >= 1 && step.role !== 'provinceOfficer' ? [{ role: 'provinceOfficer', prefecture: null }, ...own] : own;
 }
 
 const nowIso = () => new Date(Date.now()).toISOString();
@@ -44,9 +56,13 @@ export async function awaitDecision(
   decided: () => boolean,
   onTask: (task: OpenTask) => void,
 ): Promise<void> {
-  const taskId = `${workflowInfo().workflowId}:${step.step}`;
+  if (decided()) return;
+  const taskId = taskIdFor(step);
+  const key = step.taskKey ?? step.step;
   let { dueAt, remindAt } = await acts.dueAfterWorkingDays({ from: nowIso(), workingDays: step.workingDays });
-  const task: OpenTask = { taskId, step: step.step, role: step.role, prefecture: step.prefecture, dueAt, escalationLevel: 0 };
+  const task: OpenTask = {
+    taskId, step: step.step, role: step.role, prefecture: step.prefecture, assigneeSub: step.assigneeSub ?? null, dueAt, escalationLevel: 0,
+  };
   onTask({ ...task });
   await acts.openTask({
     id: taskId,
@@ -56,12 +72,13 @@ export async function awaitDecision(
     step: step.step,
     role: step.role,
     prefecture: step.prefecture,
+    assigneeSub: step.assigneeSub ?? null,
     dueAt,
   });
   await acts.notify({
     subjectId: step.subjectId,
-    key: `${step.step}.assigned`,
-    to: [{ role: step.role, prefecture: step.prefecture }],
+    key: `${key}.assigned`,
+    to: step.recipients ?? [{ role: step.role, prefecture: step.prefecture }],
     template: 'taskAssigned',
     params: { unitName: step.unitName, step: step.step, dueAt },
   });
@@ -70,13 +87,15 @@ export async function awaitDecision(
     const untilReminder = remindAt ? Date.parse(remindAt) - Date.now() : 0;
     if (untilReminder > 0 && (await condition(decided, untilReminder))) return;
     if (decided()) return;
-    if (remindAt) await acts.notify({
-      subjectId: step.subjectId,
-      key: `${step.step}.reminder.${task.escalationLevel}`,
-      to: [escalationRecipient(step, task.escalationLevel)],
-      template: 'taskReminder',
-      params: { unitName: step.unitName, step: step.step, dueAt },
-    });
+    if (remindAt) {
+      await acts.notify({
+        subjectId: step.subjectId,
+        key: `${key}.reminder.${task.escalationLevel}`,
+        to: escalationRecipients(step, task.escalationLevel),
+        template: 'taskReminder',
+        params: { unitName: step.unitName, step: step.step, dueAt },
+      });
+    }
     const untilDue = Date.parse(dueAt) - Date.now();
     if (untilDue > 0 && (await condition(decided, untilDue))) return;
     if (decided()) return;
@@ -89,8 +108,8 @@ export async function awaitDecision(
     await acts.escalateTask({ taskId, level: task.escalationLevel, dueAt });
     await acts.notify({
       subjectId: step.subjectId,
-      key: `${step.step}.escalated.${task.escalationLevel}`,
-      to: [escalationRecipient(step, task.escalationLevel), { role: step.role, prefecture: step.prefecture }],
+      key: `${key}.escalated.${task.escalationLevel}`,
+      to: escalationRecipients(step, task.escalationLevel),
       template: 'taskEscalated',
       params: { unitName: step.unitName, step: step.step, overdueSince, level: task.escalationLevel, dueAt },
     });

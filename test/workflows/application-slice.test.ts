@@ -104,7 +104,7 @@ describe('application slice: submission and prefecture pre-review', () => {
     const again = await handle.executeUpdate(decideUpdate, decide(request));
     expect(first).toEqual({ decisionId: request.decisionId, action: 'prefectureAccept', stage: 'prefectureNotice' });
     expect(again).toEqual(first);
-    expect(await handle.result()).toEqual({ stage: 'prefectureNotice', endReason: null });
+    expect((await handle.query(applicationStateQuery)).stage).toBe('prefectureNotice');
 
     const decisions = await database.db.decision.findMany({ where: { subjectId: i.applicationId } });
     expect(decisions).toHaveLength(1);
@@ -114,6 +114,12 @@ describe('application slice: submission and prefecture pre-review', () => {
     await sink.waitFor((m) => m.some((x) => x.to.includes('gov@chishui.example') && x.subject.includes('预审通过')));
     // One mail per key: the decision mail was sent once although the update ran twice.
     expect(sink.messages().filter((x) => x.subject.includes('赤水市：预审通过'))).toHaveLength(1);
+    // The next step waits for the prefecture to publish its notice.
+    await sink.waitFor((m) => m.some((x) => x.subject === '【待办】赤水市：发布市（州）公示'));
+    expect(await database.db.task.findFirst({ where: { applicationId: i.applicationId, status: 'open' } })).toMatchObject({ step: 'prefectureNotice.open' });
+    await handle.executeUpdate(decideUpdate, decide({ decisionId: 'end-1', action: 'withdraw', actor: { sub: i.applicant.sub, role: 'applicant', prefecture: '520300' } }));
+    expect((await handle.result()).stage).toBe('withdrawn');
+    expect(await database.db.task.count({ where: { applicationId: i.applicationId, status: 'open' } })).toBe(0);
   });
 
   it('refuses wrong role, wrong prefecture and a rejection without reason before anything is recorded', async () => {
@@ -126,13 +132,14 @@ describe('application slice: submission and prefecture pre-review', () => {
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-region-1', action: 'prefectureAccept', actor: guiyang })))).type).toBe(RefusalType.forbidden);
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-reason-1', action: 'prefectureReject', actor: officer })))).type).toBe(RefusalType.invalid);
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-stage-1', action: 'openNotice', actor: officer, payload: { workingDays: 5 } })))).type).toBe(RefusalType.conflict);
+    expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-unknown-1', action: 'approveEverything', actor: officer })))).type).toBe(RefusalType.invalid);
     const wrongApplicant: Actor = { sub: 'someone-else', role: 'applicant', prefecture: '520300' };
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-owner-1', action: 'withdraw', actor: wrongApplicant })))).type).toBe(RefusalType.forbidden);
     expect(await database.db.decision.count({ where: { subjectId: i.applicationId } })).toBe(0);
 
     const rejected = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-ok-1', action: 'prefectureReject', actor: officer, reason: '实施方案未经县级政府印发' }));
     expect(rejected.stage).toBe('rejected');
-    expect(await handle.result()).toEqual({ stage: 'rejected', endReason: '实施方案未经县级政府印发' });
+    expect(await handle.result()).toMatchObject({ stage: 'rejected', endReason: '实施方案未经县级政府印发', namedOn: null });
   });
 
   it('lets the applicant withdraw during the pre-review, closing the task', async () => {
@@ -141,7 +148,7 @@ describe('application slice: submission and prefecture pre-review', () => {
     const applicant: Actor = { sub: i.applicant.sub, role: 'applicant', prefecture: '520300' };
     const result = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'w-1', action: 'withdraw', actor: applicant, reason: '材料需进一步完善' }));
     expect(result.stage).toBe('withdrawn');
-    expect(await handle.result()).toEqual({ stage: 'withdrawn', endReason: '材料需进一步完善' });
+    expect(await handle.result()).toMatchObject({ stage: 'withdrawn', endReason: '材料需进一步完善' });
     expect((await database.db.task.findFirstOrThrow({ where: { applicationId: i.applicationId } })).status).toBe('done');
   });
 
@@ -163,7 +170,7 @@ describe('application slice: submission and prefecture pre-review', () => {
     // Still waiting: the decision is taken late and applies.
     const result = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'late-1', action: 'prefectureAccept', actor: officer }));
     expect(result.stage).toBe('prefectureNotice');
-    expect((await handle.result()).stage).toBe('prefectureNotice');
     expect(sink.messages().filter((x) => x.subject.includes('【逾期督办】仁怀市'))).toHaveLength(1);
+    await handle.terminate('end of test');
   });
 });
