@@ -130,8 +130,13 @@ describe('HTTP slice on the dev server', () => {
     const late = await call('POST', `/api/applications/${id}/decisions`, officer, { decisionId: 'http-d-0004', action: 'prefectureReject', reason: 'x' });
     expect(late.status).toBe(409);
 
-    const detail = await call('GET', `/api/applications/${id}`, applicant);
-    expect(detail.body).toMatchObject({ id, stage: 'prefectureNotice', openTasks: [] });
+    let detail = await call('GET', `/api/applications/${id}`, applicant);
+    for (let n = 0; n < 100 && (detail.body.openTasks as unknown[]).length === 0; n++) {
+      await new Promise((r) => setTimeout(r, 100));
+      detail = await call('GET', `/api/applications/${id}`, applicant);
+    }
+    // The pre-review task is closed; the prefecture's next task is to publish its notice.
+    expect(detail.body).toMatchObject({ id, stage: 'prefectureNotice', openTasks: [expect.objectContaining({ step: 'prefectureNotice.open' })] });
     expect(detail.body.timeline).toEqual([expect.objectContaining({ decisionId: 'http-d-0003', action: 'prefectureAccept', reason: '材料齐全，同意公示' })]);
 
     const mails = await sink.waitFor((m) => m.some((x) => x.subject.includes('赤水市：预审通过')));
