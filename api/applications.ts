@@ -4,8 +4,8 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { isCrossPrefecture } from '../domain/prefectures';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
+import { initialApplicationStage } from '../domain/stages';
 import { checkApplicationDecision } from '../domain/transitions';
 import { httpStatusOf } from '../domain/problems';
 import type { Db } from '../infra/database';
@@ -87,12 +87,6 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     if (!submission.unit.prefectures.includes(actor.prefecture!)) {
       throw forbidden('申报的建设单元须位于您所在的市（州）');
     }
-    if (isCrossPrefecture(submission.unit.prefectures)) {
-      // Their path goes straight to the province (Art. 11), which this
-      // version of the workflow does not run yet: refuse rather than
-      // start a workflow that would wait on the wrong office.
-      throw conflict('跨市（州）建设单元直接向省生态环境厅申报的流程尚未开通');
-    }
     const id = applicationIdFor(submission);
     const workflowId = workflowIdFor(id);
     const input: ApplicationInput = {
@@ -110,13 +104,13 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
-      res.status(201).json({ id, workflowId, stage: 'prefectureReview' });
+      res.status(201).json({ id, workflowId, stage: initialApplicationStage(submission.unit.prefectures) });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // A retried submission: the same application, never a second workflow.
       const existing = await deps.db.application.findUnique({ where: { id } });
       if (existing && existing.applicantSub !== actor.sub) throw conflict('该建设单元本年度已有申报');
-      res.status(200).json({ id, workflowId, stage: existing?.stage ?? 'prefectureReview', duplicate: true });
+      res.status(200).json({ id, workflowId, stage: existing?.stage ?? initialApplicationStage(submission.unit.prefectures), duplicate: true });
     }
   });
 
