@@ -1,13 +1,13 @@
 // `npm run api`: the HTTP API alone, against the configuration of
 // ../shared/API.md. Migrations are applied first (idempotent, locked).
-import { loadConfig } from '../infra/config';
+import { loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
 import { applyMigrations } from '../infra/migrate';
 import { connectClient } from '../infra/temporal';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 await applyMigrations(config.databaseUrl);
 const db = createDb(config.databaseUrl);
 const temporal = connectClient(config.temporalAddress, config.temporalNamespace);

@@ -55,3 +55,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     development: env.NODE_ENV === 'development',
   };
 }
+
+/** For process entry points: a configuration error is a message, not a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`configuration: ${error.message} (see README.md, Configuration)`);
+    process.exit(2);
+  }
+}

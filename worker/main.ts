@@ -4,12 +4,12 @@
 import { createActivities } from '../activities';
 import { createDbCalendar } from '../activities/calendar';
 import { createSmtpMailer } from '../activities/mailer';
-import { loadConfig } from '../infra/config';
+import { loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
 import { applyMigrations } from '../infra/migrate';
 import { createWorker, NativeConnection } from '../infra/temporal';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 await applyMigrations(config.databaseUrl);
 const db = createDb(config.databaseUrl);
 const mailer = createSmtpMailer(config.smtpUrl);
