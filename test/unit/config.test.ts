@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../infra/config';
+
+const base = { DATABASE_URL: 'postgresql://x/y', SMTP_URL: 'smtp://127.0.0.1:25', AUTH_JWT_SECRET: 's' };
+
+describe('configuration from the environment (../shared/API.md)', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig(base)).toMatchObject({
+      port: 3000, temporalAddress: 'localhost:7233', temporalNamespace: 'default', taskQueue: 'liangshan',
+      databaseUrl: 'postgresql://x/y', smtpUrl: 'smtp://127.0.0.1:25', authJwtSecret: 's', authJwksUrl: undefined, development: false,
+    });
+  });
+
+  it('says which setting is missing or wrong', () => {
+    expect(() => loadConfig({ ...base, DATABASE_URL: '' })).toThrow(new ConfigError('DATABASE_URL is not set'));
+    expect(() => loadConfig({ ...base, SMTP_URL: undefined })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: undefined })).toThrow(/AUTH_JWT_SECRET .* or AUTH_JWKS_URL/);
+    expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    expect(loadConfig({ ...base, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://sso.example/jwks' }).authJwksUrl).toBe('https://sso.example/jwks');
+  });
+});
