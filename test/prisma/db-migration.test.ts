@@ -2,7 +2,7 @@
 // createMigration, reached the way `prisma migrate dev --create-only` does,
 // writes what the CLI would write, and the script ends by itself.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,20 +43,27 @@ describe('createMigration', () => {
     expect(await temporaryDatabases()).toEqual([]);
   });
 
-  it('renders the committed initial migration byte for byte from an empty directory', async () => {
-    const empty = path.join(dir, 'empty');
-    await mkdir(empty);
-    const [init] = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  it('renders the latest committed migration byte for byte from the ones before it', async () => {
+    // What `npm run db:migration` wrote when the latest migration was authored:
+    // the earlier migrations replayed on a shadow database, then the diff.
+    const earlier = path.join(dir, 'earlier');
+    await mkdir(earlier);
+    const committed = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const latest = committed.at(-1)!;
+    await cp(path.join(MIGRATIONS_DIR, 'migration_lock.toml'), path.join(earlier, 'migration_lock.toml'));
+    for (const name of committed.slice(0, -1)) await cp(path.join(MIGRATIONS_DIR, name), path.join(earlier, name), { recursive: true });
+    const name = latest.replace(/^\d{14}_/, '');
 
-    const created = await createMigration({ shadowServerUrl, name: 'init', migrationsDir: empty });
+    const created = await createMigration({ shadowServerUrl, name, migrationsDir: earlier });
 
-    expect(created?.directory).toMatch(/^\d{14}_init$/);
-    expect(created?.script).toBe(await readFile(path.join(MIGRATIONS_DIR, init!, 'migration.sql'), 'utf8'));
+    expect(created?.directory).toMatch(new RegExp(`^\\d{14}_${name}$`));
+    expect(created?.script).toBe(await readFile(path.join(MIGRATIONS_DIR, latest, 'migration.sql'), 'utf8'));
   });
 
   it('prefixes a destructive step with Prisma warnings', async () => {
     const schema = await readFile(SCHEMA_PATH, 'utf8');
-    const modified = schema.replace(/^ {2}email {6}String\n/m, '');
+    // The Mailbox model's email column, and only that one.
+    const modified = schema.replace(/(model Mailbox \{[^}]*?)\n {2}email {6}String\n/, '$1\n');
     expect(modified).not.toBe(schema);
     const schemaPath = path.join(dir, 'schema.prisma');
     await writeFile(schemaPath, modified);
