@@ -8,6 +8,7 @@ import { appendAudit, type AuditEntry } from './audit';
 import type { DueDateCalendar } from './calendar';
 import type { Mailer } from './mailer';
 import { renderMail, type TemplateName, type TemplateParams } from './mail-templates';
+import { createNoticeActivities } from './notices';
 import { enqueueAndSend, type DeliveryResult } from './outbox';
 
 
@@ -53,6 +54,13 @@ export interface NotifyRequest<T extends TemplateName = TemplateName> {
   params: TemplateParams<T>;
 }
 
+export interface AcceptanceWindowRecipient {
+  id: string;
+  name: string;
+  email: string;
+  audience: 'prefecture' | 'applicant';
+}
+
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
 
@@ -70,6 +78,9 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
+    // Public notices and complaints (workflows/notice.ts).
+    ...createNoticeActivities(db),
+
     async recordApplication(app: ApplicationRecord): Promise<void> {
       await db.application.upsert({
         where: { id: app.id },
@@ -175,6 +186,22 @@ export function createActivities(deps: ActivityDeps) {
 
     async recordDecision(entry: AuditEntry): Promise<void> {
       await appendAudit(db, entry);
+    },
+
+    /**
+     * Who hears about the acceptance window (Art. 11): every prefecture
+     * office and every registered applicant, in a stable order. The id names
+     * the recipient in the outbox key, so each is mailed once per notice.
+     */
+    async listAcceptanceWindowRecipients(): Promise<AcceptanceWindowRecipient[]> {
+      const [offices, applicants] = await Promise.all([
+        db.mailbox.findMany({ where: { role: 'prefectureOfficer' }, orderBy: { id: 'asc' } }),
+        db.registeredApplicant.findMany({ orderBy: { sub: 'asc' } }),
+      ]);
+      return [
+        ...offices.map((m) => ({ id: `mailbox:${m.id}`, name: m.name, email: m.email, audience: 'prefecture' as const })),
+        ...applicants.map((a) => ({ id: `applicant:${a.sub}`, name: a.name, email: a.email, audience: 'applicant' as const })),
+      ];
     },
 
     async notify(request: NotifyRequest): Promise<DeliveryResult> {

@@ -26,16 +26,24 @@ export function formatCst(iso: string): string {
   return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日 ${time}（北京时间）`;
 }
 
-/** Task steps are stages (or `<stage>.open` for a notice to publish); the words come from domain/. */
+/**
+ * Task steps are stages, `<stage>.open` for a notice to publish, or
+ * `<stage>.investigation` for a complaint received during that notice; the
+ * words come from domain/.
+ */
 const stepName = (step: string) => {
   const [stage, part] = step.split('.');
-  return part === 'open' ? `发布${stageZh(stage ?? step)}` : stageZh(stage ?? step);
+  if (part === 'open') return `发布${stageZh(stage ?? step)}`;
+  if (part === 'investigation') return `${stageZh(stage ?? step)}期间投诉举报的调查核实`;
+  return stageZh(stage ?? step);
 };
 
 const ACTION_NAMES: Record<string, string> = {
   prefectureAccept: '预审通过',
   prefectureReject: '预审不通过',
   withdraw: '撤回申报',
+  openNotice: '发布公示',
+  reviewOpinion: '专家核查评估意见已全部提交',
   recommend: '市（州）推荐报省',
   assignExperts: '指派专家核查评估',
   concludeReview: '形成核查评估结论',
@@ -44,6 +52,28 @@ const ACTION_NAMES: Record<string, string> = {
   name: '命名授牌',
 };
 const actionName = (action: string) => ACTION_NAMES[action] ?? action;
+
+/** The acceptance window (Art. 11) mails go to prefecture offices and to registered applicants. */
+export interface AcceptanceWindowMail {
+  year: number;
+  audience: 'prefecture' | 'applicant';
+  recipientName: string;
+  /** YYYY-MM-DD (CST): 1 January. */
+  opensOn: string;
+  /** 30 June 24:00 CST, as an instant. */
+  closesAt: string;
+}
+
+const ACCEPTANCE_ASK: Record<AcceptanceWindowMail['audience'], string> = {
+  prefecture: '请组织辖区内有意向的建设主体准备申报材料，并做好预审（第九条）的安排。',
+  applicant: '请在受理期内提交申报：申报函、对照第七条四项申报条件的说明及证明文件、县级以上地方政府发布实施的建设实施方案（第八条、第十二条）。',
+};
+
+/** The window from its first day (written 0:00, not “24:00 of 31 December”) to its closing instant. */
+const windowText = (p: AcceptanceWindowMail) => {
+  const [y, m, d] = p.opensOn.split('-').map(Number);
+  return `${y}年${m}月${d}日 00:00 至 ${formatCst(p.closesAt)}`;
+};
 
 export const templates = {
   applicationReceived: (p: { unitName: string; applicationId: string; year: number }): RenderedMail => ({
@@ -65,6 +95,24 @@ export const templates = {
   decisionMade: (p: { unitName: string; action: string; reason?: string | undefined }): RenderedMail => ({
     subject: `【两山基地申报】${p.unitName}：${actionName(p.action)}`,
     text: `${p.unitName}：\n\n贵单位的申报已办理：${actionName(p.action)}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
+  }),
+  noticeEnded: (p: { unitName: string; level: 'prefecture' | 'province'; stopped: boolean; reason?: string | null }): RenderedMail => {
+    const who = p.level === 'prefecture' ? '市（州）' : '省';
+    const next = p.level === 'prefecture' ? '市（州）生态环境部门将按程序推荐报省（第十一条）' : '省生态环境厅将按程序命名授牌（第十六条）';
+    return {
+      subject: `【两山基地申报】${p.unitName}：${who}公示${p.stopped ? '期间投诉举报经查属实，申报终止' : '结束'}`,
+      text: p.stopped
+        ? `${p.unitName}：\n\n${who}公示期间收到的投诉举报经调查核实属实，本次申报终止。${p.reason ? `\n核查结论：${p.reason}` : ''}${SIGNATURE}`
+        : `${p.unitName}：\n\n${who}公示已结束，无投诉举报或投诉举报经调查核实不属实。${next}。${SIGNATURE}`,
+    };
+  },
+  acceptanceWindowOpening: (p: AcceptanceWindowMail): RenderedMail => ({
+    subject: `【两山基地申报】${p.year}年度申报受理期已开始`,
+    text: `${p.recipientName}：\n\n省生态环境厅受理${p.year}年度“两山”实践创新基地申报，受理期为${windowText(p)}（第十一条）。\n${ACCEPTANCE_ASK[p.audience]}${SIGNATURE}`,
+  }),
+  acceptanceWindowClosing: (p: AcceptanceWindowMail & { daysLeft: number }): RenderedMail => ({
+    subject: `【两山基地申报】${p.year}年度申报受理期还有${p.daysLeft}天截止`,
+    text: `${p.recipientName}：\n\n${p.year}年度“两山”实践创新基地申报受理期将于${formatCst(p.closesAt)}截止，距截止还有${p.daysLeft}天；受理期外提交的申报不予受理（第十一条）。\n${ACCEPTANCE_ASK[p.audience]}${SIGNATURE}`,
   }),
 } as const;
 

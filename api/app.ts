@@ -1,13 +1,19 @@
 // The Express app: authentication, then routes that read the read model or
-// turn decisions into workflow Updates. Nothing here holds process state.
+// turn decisions into workflow Updates. The only process state is the
+// public complaint endpoint's per-address rate limit (api/notices.ts).
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES } from '../infra/config';
 import { databaseIsUp, type Db } from '../infra/database';
 import { temporalIsUp } from '../infra/temporal';
 import { applicationsRouter } from './applications';
 import { requireAuth, type Verifier } from './auth';
+import { complaintsRouter } from './complaints';
 import { errorHandler, notFound } from './errors';
 import { expertsRouter } from './experts';
+import { filesRouter } from './files';
+import { noticesRouter, type RateLimit } from './notices';
+import { opsCalendarRouter } from './ops-calendar';
 import { tasksRouter } from './tasks';
 
 export interface AppDeps {
@@ -16,6 +22,18 @@ export interface AppDeps {
   taskQueue: string;
   verify: Verifier;
   clock?: () => Date;
+  /**
+   * The clock the acceptance window (Art. 11) is judged by; the API's clock
+   * unless set. Development's DEV_NOW moves only this one, so that tasks,
+   * notices and due dates stay on the clock the workflows run on.
+   */
+  acceptanceClock?: () => Date;
+  /** Complaints filed per client address (public endpoint); default 10 a minute. */
+  complaintRateLimit?: RateLimit;
+  /** Where uploads are stored (FILES_DIR); default `.data/files`. */
+  filesDir?: string;
+  /** Largest upload in bytes (FILES_MAX_BYTES); default 50 MiB. */
+  filesMaxBytes?: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -31,11 +49,18 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down' });
   });
 
+  // The public board and complaints need no login (DOMAIN.md "Actors": public),
+  // so they are mounted before the authenticated routes.
+  app.use('/api', noticesRouter({ db: deps.db, temporal: deps.temporal, clock, ...(deps.complaintRateLimit ? { complaintRateLimit: deps.complaintRateLimit } : {}) }));
+
   const authed = express.Router();
   authed.use(requireAuth(deps.verify));
-  authed.use(applicationsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, clock }));
+  authed.use(applicationsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, clock, acceptanceClock: deps.acceptanceClock ?? clock }));
+  authed.use(filesRouter({ db: deps.db, filesDir: deps.filesDir ?? DEFAULT_FILES_DIR, maxBytes: deps.filesMaxBytes ?? DEFAULT_FILES_MAX_BYTES }));
   authed.use(tasksRouter({ db: deps.db, clock }));
   authed.use(expertsRouter({ db: deps.db }));
+  authed.use(complaintsRouter({ db: deps.db, temporal: deps.temporal }));
+  authed.use(opsCalendarRouter({ db: deps.db, temporal: deps.temporal }));
   app.use('/api', authed);
 
   app.use((_req, _res, next) => next(notFound('没有这个接口')));

@@ -1,20 +1,44 @@
 // Applications: submission starts the workflow; decisions are Updates.
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { checkAcceptanceWindow, currentOrNextAcceptanceWindow } from '../domain/deadlines';
+import { PLAN_CHAPTERS, PLAN_ISSUERS, validateSubmission, type PlanChapter } from '../domain/materials';
+import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { initialApplicationStage } from '../domain/stages';
 import { checkApplicationDecision } from '../domain/transitions';
-import { httpStatusOf } from '../domain/problems';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
-import { decideUpdate, RefusalType, type Actor } from '../workflows/messages';
-import { conflict, forbidden, notFound, unprocessable, type HttpError } from './errors';
+import { decideUpdate, type Actor } from '../workflows/messages';
+import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { domainRefusalToHttp, refusalToHttp } from './refusals';
 import { parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
+
+// The shapes of API.md "Submitting an application". Fields whose absence is a
+// missing material (a file, an explanation, the plan's issuer or chapters) are
+// optional here, so domain/materials.ts reports them all at once as a 422
+// listing what is missing, rather than a 400 naming only a path.
+type PlanIssuer = (typeof PLAN_ISSUERS)[number]['issuedBy'];
+const fileId = z.string().trim().min(1).max(100);
+const materialSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('applicationLetter'), fileId: fileId.optional() }),
+  z.object({
+    kind: z.literal('conditionEvidence'),
+    condition: z.number().int().min(1).max(4),
+    fileId: fileId.optional(),
+    explanation: z.string().max(20_000).optional(),
+  }),
+  z.object({
+    kind: z.literal('implementationPlan'),
+    fileId: fileId.optional(),
+    issuedBy: z.enum(PLAN_ISSUERS.map((i) => i.issuedBy) as [PlanIssuer, ...PlanIssuer[]]).optional(),
+    chapters: z.array(z.enum(PLAN_CHAPTERS.map((c) => c.key) as [PlanChapter, ...PlanChapter[]])).max(20).optional(),
+  }),
+]);
 
 export const submissionSchema = z.object({
   year: z.number().int().min(2020).max(2100),
@@ -25,7 +49,7 @@ export const submissionSchema = z.object({
     terrain: z.enum(['mountain', 'hill', 'plain', 'arid']).optional(),
   }),
   applicant: z.object({ name: z.string().trim().min(1).max(200), contactEmail: z.email() }),
-  materials: z.array(z.object({ kind: z.string().min(1).max(64) }).loose()).max(200),
+  materials: z.array(materialSchema).max(200),
 });
 
 export const decisionSchema = z
@@ -58,26 +82,58 @@ async function subjectOf(db: Db, app: { id: string; prefectures: string[]; appli
   return { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviews.map((r) => r.expertId) };
 }
 
-/** Complainants' names and contacts are for the officers who investigate. */
-const seesComplainants = (actor: Actor) => actor.role === 'prefectureOfficer' || actor.role === 'provinceOfficer';
+/** `2027-01-01` → `2027年1月1日`, how a notice to applicants writes a date. */
+const zhDate = (date: string) => {
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
 
-/** Maps a refused Update to the HTTP status of ../shared/API.md. */
-function refusalToHttp(error: unknown): HttpError | undefined {
-  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-  if (!(cause instanceof ApplicationFailure)) return undefined;
-  switch (cause.type) {
-    case RefusalType.forbidden:
-      return forbidden(cause.message);
-    case RefusalType.conflict:
-      return conflict(cause.message);
-    case RefusalType.invalid:
-      return unprocessable(cause.message);
-    default:
-      return undefined;
+/** Art. 11: outside the year's window → 409 naming the next window. */
+function checkWindow(year: number, now: Date): void {
+  const refusal = checkAcceptanceWindow(year, now);
+  if (!refusal) return;
+  const next = currentOrNextAcceptanceWindow(now);
+  // The domain's text names the window by ISO dates; applicants read 年月日.
+  const message = refusal.zh.replace(/(\d{4}-\d{2}-\d{2})/g, (d) => zhDate(d));
+  throw conflict(message, {
+    code: refusal.code,
+    article: refusal.article,
+    nextWindow: { year: next.year, opensOn: next.opensOn, closesOn: next.closesOn, opensAt: next.opensAt, closesAt: next.closesAt },
+  });
+}
+
+/**
+ * Every file a material names was uploaded (POST /api/files) by this
+ * applicant: another applicant's file id, even a valid one, is refused as if
+ * unknown, so ids reveal nothing about other applicants' uploads.
+ */
+async function checkMaterialFiles(db: Db, materials: Array<z.infer<typeof materialSchema>>, sub: string): Promise<void> {
+  const named = materials.flatMap((m, index) => (m.fileId ? [{ index, kind: m.kind, fileId: m.fileId }] : []));
+  const ids = [...new Set(named.map((m) => m.fileId))];
+  const own = new Set((await db.file.findMany({ where: { id: { in: ids }, uploadedBy: sub }, select: { id: true } })).map((f) => f.id));
+  const unknown = named.filter((m) => !own.has(m.fileId));
+  if (unknown.length === 0) return;
+  throw unprocessable(
+    `申报材料引用的文件不存在或不是您上传的：${unknown.map((m) => m.fileId).join('、')}（请先通过 POST /api/files 上传）`,
+    unknown.map((m) => problem(`materials.${m.index}.fileId`, 'unknownFile', `${m.kind} 引用的文件 ${m.fileId} 不存在或不是您上传的`, `${m.kind}: file ${m.fileId} is unknown or not uploaded by you`)),
+  );
+}
+
+/**
+ * The workflow writes the application's row as its first step. Waiting a
+ * moment for it lets a client read what it just submitted (GET right after
+ * 201). Without a worker the row comes later; the submission stands anyway.
+ */
+async function untilRecorded(db: Db, id: string, timeoutMs = 3000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    if (await db.application.findUnique({ where: { id }, select: { id: true } })) return;
   }
 }
 
-export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: string; clock: () => Date }): Router {
+/** Complainants' names and contacts are for the officers who investigate. */
+const seesComplainants = (actor: Actor) => actor.role === 'prefectureOfficer' || actor.role === 'provinceOfficer';
+
+export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: string; clock: () => Date; acceptanceClock: () => Date }): Router {
   const router = Router();
 
   router.post('/applications', async (req, res) => {
@@ -87,6 +143,16 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     if (!submission.unit.prefectures.includes(actor.prefecture!)) {
       throw forbidden('申报的建设单元须位于您所在的市（州）');
     }
+    checkWindow(submission.year, deps.acceptanceClock());
+    const problems = validateSubmission(submission);
+    if (problems.length > 0) {
+      throw unprocessable(`申报材料不齐全或有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
+    }
+    await checkMaterialFiles(deps.db, submission.materials, actor.sub);
+    // Registered applicants receive the acceptance-window reminders (Art. 11,
+    // workflows/acceptance-window.ts); the latest submission's contact wins.
+    const registration = { name: submission.applicant.name, email: submission.applicant.contactEmail, prefecture: actor.prefecture! };
+    await deps.db.registeredApplicant.upsert({ where: { sub: actor.sub }, create: { sub: actor.sub, ...registration }, update: registration });
     const id = applicationIdFor(submission);
     const workflowId = workflowIdFor(id);
     const input: ApplicationInput = {
@@ -104,6 +170,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
+      await untilRecorded(deps.db, id);
       res.status(201).json({ id, workflowId, stage: initialApplicationStage(submission.unit.prefectures) });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -212,10 +279,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         { action, actor: decider, reason: reason ?? null, payload },
         { at: deps.clock(), expertPool: Object.fromEntries(pool.map((e) => [e.id, { prefecture: e.prefecture, active: e.active }])) },
       );
-      if (!check.ok) {
-        const status = httpStatusOf(check.refusal);
-        throw status === 403 ? forbidden(check.refusal.zh) : status === 409 ? conflict(check.refusal.zh) : unprocessable(check.refusal.zh, check.refusal.problems);
-      }
+      if (!check.ok) throw domainRefusalToHttp(check.refusal);
     }
     try {
       const result = await deps.temporal.workflow.getHandle(app.workflowId).executeUpdate(decideUpdate, {

@@ -1,6 +1,6 @@
 // `npm run api`: the HTTP API alone, against the configuration of
 // ../shared/API.md. Migrations are applied first (idempotent, locked).
-import { loadConfigOrExit } from '../infra/config';
+import { clockOf, loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
 import { applyMigrations } from '../infra/migrate';
 import { connectClient } from '../infra/temporal';
@@ -15,8 +15,12 @@ const app = createApp({
   db,
   temporal,
   taskQueue: config.taskQueue,
+  acceptanceClock: clockOf(config),
+  filesDir: config.filesDir,
+  filesMaxBytes: config.filesMaxBytes,
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),
 });
+if (config.devNow) console.log(`acceptance-window clock set by DEV_NOW (development only): it started at ${config.devNow.toISOString()}`);
 const server = app.listen(config.port, () => console.log(`api listening on http://localhost:${config.port}`));
 
 const stop = () => {

@@ -13,11 +13,53 @@ export interface Config {
   authJwksUrl: string | undefined;
   /** Where uploaded documents are stored, by sha256. */
   filesDir: string;
+  /** The largest upload accepted, in bytes (FILES_MAX_BYTES). */
+  filesMaxBytes: number;
+  /**
+   * Development only (DEV_NOW): the acceptance-window check's clock starts
+   * at this instant and runs on from there, so a submission (Art. 11) can be
+   * tried on any day of the year. Refused outside development mode.
+   */
+  devNow: Date | undefined;
   /** Development mode: the launcher's embedded default; enables dev helpers. */
   development: boolean;
 }
 
 export class ConfigError extends Error {}
+
+export const DEFAULT_FILES_DIR = '.data/files';
+/** 50 MiB: a scanned implementation plan fits; a video does not. */
+export const DEFAULT_FILES_MAX_BYTES = 50 * 1024 * 1024;
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function devNow(env: NodeJS.ProcessEnv, development: boolean): Date | undefined {
+  const raw = env.DEV_NOW;
+  if (raw === undefined || raw === '') return undefined;
+  // A production API whose clock is not the real one would accept or refuse
+  // applications on the wrong dates: refuse to start instead of ignoring it.
+  if (!development) throw new ConfigError('DEV_NOW is honoured only in development mode (NODE_ENV=development); unset it');
+  const at = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at.getTime())) throw new ConfigError(`DEV_NOW must be an ISO 8601 instant such as 2027-03-02T10:00:00+08:00, got "${raw}"`);
+  return at;
+}
+
+/**
+ * The acceptance window's clock: the real one, or in development with
+ * DEV_NOW one that started at DEV_NOW when the process started and
+ * advances in real time.
+ */
+export function clockOf(config: Pick<Config, 'devNow'>, realNow: () => number = Date.now): () => Date {
+  if (!config.devNow) return () => new Date(realNow());
+  const offset = config.devNow.getTime() - realNow();
+  return () => new Date(realNow() + offset);
+}
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -51,7 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || '贵州省生态环境厅 <noreply@sthjt.guizhou.example>',
     authJwtSecret,
     authJwksUrl,
-    filesDir: env.FILES_DIR || '.data/files',
+    filesDir: env.FILES_DIR || DEFAULT_FILES_DIR,
+    filesMaxBytes: positiveInteger(env, 'FILES_MAX_BYTES', DEFAULT_FILES_MAX_BYTES),
+    devNow: devNow(env, env.NODE_ENV === 'development'),
     development: env.NODE_ENV === 'development',
   };
 }

@@ -4,10 +4,11 @@
 import { createActivities } from '../activities';
 import { createDbCalendar } from '../activities/calendar';
 import { createSmtpMailer } from '../activities/mailer';
+import { ensureAcceptanceWindowSchedules } from '../infra/acceptance-window-schedule';
 import { loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
 import { applyMigrations } from '../infra/migrate';
-import { createWorker, NativeConnection } from '../infra/temporal';
+import { connectClient, createWorker, NativeConnection } from '../infra/temporal';
 
 const config = loadConfigOrExit();
 await applyMigrations(config.databaseUrl);
@@ -20,6 +21,16 @@ const worker = await createWorker({
   taskQueue: config.taskQueue,
   activities: createActivities({ db, mailer, mailFrom: config.mailFrom, calendar: createDbCalendar(db) }),
 });
+// The worker owns the yearly acceptance-window schedules (Art. 11): their
+// runs execute here, so the task queue they name is this worker's.
+const client = connectClient(config.temporalAddress, config.temporalNamespace);
+try {
+  for (const s of await ensureAcceptanceWindowSchedules(client, config.taskQueue)) {
+    console.log(`schedule ${s.scheduleId} ${s.outcome} (Asia/Shanghai)`);
+  }
+} finally {
+  await client.connection.close();
+}
 console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
 try {
   await worker.run();

@@ -1,2 +1,4 @@
 // Every workflow the worker registers.
 export { applicationWorkflow } from './application';
+export { noticeWorkflow } from './notice';
+export { acceptanceWindowNoticeWorkflow } from './acceptance-window';

@@ -1,6 +1,9 @@
 // The slice over real HTTP: the API and a worker against the Temporal dev
 // server (the `temporal` CLI), a real PostgreSQL and a real SMTP server.
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -27,6 +30,13 @@ let worker: Worker;
 let running: Promise<void>;
 let server: Server;
 let base: string;
+let filesDir: string;
+/**
+ * The API's clock: inside the 2027 acceptance window (Art. 11) for the
+ * submission, whatever today's date is; then back to real time, which is the
+ * clock the workflows on the dev server run on (task due dates, overdue).
+ */
+let apiNow: Date | undefined = new Date('2027-03-02T02:00:00Z');
 const taskQueue = `http-${randomUUID()}`;
 
 beforeAll(async () => {
@@ -40,7 +50,15 @@ beforeAll(async () => {
     activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
   });
   running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, verify: createVerifier({ jwtSecret: SECRET }) });
+  filesDir = await mkdtemp(path.join(tmpdir(), 'liangshan-slice-files-'));
+  const app = createApp({
+    db: database.db,
+    temporal: env.client,
+    taskQueue,
+    verify: createVerifier({ jwtSecret: SECRET }),
+    clock: () => apiNow ?? new Date(),
+    filesDir,
+  });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,6 +71,7 @@ afterAll(async () => {
   mailer?.close();
   await Promise.all([env?.teardown(), sink?.close()]);
   await database?.drop();
+  if (filesDir) await rm(filesDir, { recursive: true, force: true });
 });
 
 async function call(method: string, path: string, actor?: Actor, body?: unknown) {
@@ -65,12 +84,38 @@ async function call(method: string, path: string, actor?: Actor, body?: unknown)
 const applicant: Actor = { sub: 'chishui', role: 'applicant', prefecture: '520300', email: 'gov@chishui.example' };
 const officer: Actor = { sub: 'zunyi-1', role: 'prefectureOfficer', prefecture: '520300' };
 const otherOfficer: Actor = { sub: 'guiyang-1', role: 'prefectureOfficer', prefecture: '520100' };
-const submission = {
-  year: 2027,
-  unit: { name: '赤水市', type: 'county', prefectures: ['520300'], terrain: 'mountain' },
-  applicant: { name: '赤水市人民政府', contactEmail: 'gov@chishui.example' },
-  materials: [{ kind: 'applicationLetter', fileId: 'f-1' }],
+const chapters = ['background', 'overview', 'progress', 'approach', 'tasks', 'projects', 'safeguards'];
+let submission: {
+  year: number;
+  unit: { name: string; type: string; prefectures: string[]; terrain: string };
+  applicant: { name: string; contactEmail: string };
+  materials: Array<Record<string, unknown>>;
 };
+
+/** Uploads one PDF as the applicant (POST /api/files) and answers its file id. */
+async function uploadPdf(text: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([`%PDF-1.7\n${text}\n%%EOF\n`]), `${text}.pdf`);
+  const res = await fetch(`${base}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${await signDevToken(SECRET, applicant)}` }, body: form });
+  expect(res.status).toBe(201);
+  return String(((await res.json()) as { fileId: string }).fileId);
+}
+
+beforeAll(async () => {
+  // A complete submission (Art. 7, 8, 12): the letter, four conditions and the plan.
+  const ids: string[] = [];
+  for (const name of ['letter', 'condition-1', 'condition-2', 'condition-3', 'condition-4', 'plan']) ids.push(await uploadPdf(name));
+  submission = {
+    year: 2027,
+    unit: { name: '赤水市', type: 'county', prefectures: ['520300'], terrain: 'mountain' },
+    applicant: { name: '赤水市人民政府', contactEmail: 'gov@chishui.example' },
+    materials: [
+      { kind: 'applicationLetter', fileId: ids[0] },
+      ...[1, 2, 3, 4].map((condition) => ({ kind: 'conditionEvidence', condition, fileId: ids[condition], explanation: `第${condition}项条件的说明` })),
+      { kind: 'implementationPlan', fileId: ids[5], issuedBy: 'county', chapters },
+    ],
+  };
+});
 
 describe('HTTP slice on the dev server', () => {
   it('reports Temporal and the database as ok', async () => {
@@ -100,6 +145,7 @@ describe('HTTP slice on the dev server', () => {
     const retry = await call('POST', '/api/applications', applicant, submission);
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(first.body.id);
+    apiNow = undefined;
     const id = String(first.body.id);
 
     // The read model follows the workflow.

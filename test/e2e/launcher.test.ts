@@ -27,6 +27,9 @@ async function start(): Promise<ChildProcess> {
       DEV_POSTGRES_PORT: String(ports.postgres),
       DEV_SMTP_PORT: String(ports.smtp),
       DEV_MAILBOX_PORT: String(ports.mailbox),
+      // The acceptance window's development clock (README, Configuration): inside the 2027
+      // acceptance window (Art. 11), so the submission is accepted on any day.
+      DEV_NOW: '2027-03-02T10:00:00+08:00',
     },
     // Its own process group, like a shell's foreground job receiving Ctrl-C.
     detached: true,
@@ -74,6 +77,15 @@ describe('npm start (scripts/dev.ts)', () => {
 
     const secret = (await readFile(path.join(dataDir, 'dev-secret'), 'utf8')).trim();
     const token = await signDevToken(secret, { sub: 'chishui', role: 'applicant', prefecture: '520300' });
+    // The materials are uploaded first (POST /api/files), then named by id.
+    const ids: string[] = [];
+    for (const name of ['letter', 'condition-1', 'condition-2', 'condition-3', 'condition-4', 'plan']) {
+      const form = new FormData();
+      form.append('file', new Blob([`%PDF-1.7\n${name}\n%%EOF\n`]), `${name}.pdf`);
+      const uploaded = await fetch(`${api}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      expect(uploaded.status).toBe(201);
+      ids.push(((await uploaded.json()) as { fileId: string }).fileId);
+    }
     const submitted = await fetch(`${api}/api/applications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -81,7 +93,11 @@ describe('npm start (scripts/dev.ts)', () => {
         year: 2027,
         unit: { name: '赤水市', type: 'county', prefectures: ['520300'] },
         applicant: { name: '赤水市人民政府', contactEmail: 'gov@chishui.example' },
-        materials: [{ kind: 'applicationLetter', fileId: 'f1' }],
+        materials: [
+          { kind: 'applicationLetter', fileId: ids[0] },
+          ...[1, 2, 3, 4].map((condition) => ({ kind: 'conditionEvidence', condition, fileId: ids[condition], explanation: `第${condition}项条件的说明` })),
+          { kind: 'implementationPlan', fileId: ids[5], issuedBy: 'county', chapters: ['background', 'overview', 'progress', 'approach', 'tasks', 'projects', 'safeguards'] },
+        ],
       }),
     });
     expect(submitted.status).toBe(201);

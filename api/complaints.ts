@@ -1,0 +1,88 @@
+// Investigating a complaint (调查核实, Art. 10, 15): the officer in charge
+// records the outcome, or the province delegates a province notice's
+// complaint to one of the unit's prefectures. Each is an Update on the
+// notice's workflow, with the client's decisionId as the Update id.
+import { Router } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { maySee } from '../domain/scope';
+import type { Db } from '../infra/database';
+import type { InvestigationOutcome } from '../domain/notice';
+import { investigateUpdate, type InvestigationRequest } from '../workflows/notice-messages';
+import { conflict, forbidden, notFound } from './errors';
+import { refusalToHttp } from './refusals';
+import { parseBody } from './validation';
+
+// Outcome values and delegation targets are checked by the domain rule in the
+// workflow (422 with the allowed values); here only the shape and sizes.
+export const investigationSchema = z.object({
+  decisionId: z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, '只能包含字母、数字和 ._:-'),
+  outcome: z.string().max(32).optional(),
+  findings: z.string().max(20_000).optional(),
+  delegateTo: z.string().max(16).optional(),
+});
+
+/** The complaint as its investigators see it (the complainant's contact is for them only). */
+async function complaintView(db: Db, id: string) {
+  const c = await db.complaint.findUniqueOrThrow({ where: { id } });
+  return {
+    complaintId: c.id,
+    noticeId: c.noticeId,
+    receivedAt: c.receivedAt.toISOString(),
+    status: c.status,
+    outcome: c.outcome,
+    findings: c.findings,
+    delegatedTo: c.delegatedTo,
+    investigatedBy: c.investigatedBy,
+    closedAt: c.closedAt?.toISOString() ?? null,
+    content: c.content,
+    complainant: { name: c.complainantName, contact: c.complainantContact },
+  };
+}
+
+export function complaintsRouter(deps: { db: Db; temporal: Client }): Router {
+  const router = Router();
+
+  router.post('/complaints/:id/investigation', async (req, res) => {
+    const actor = req.actor!;
+    if (actor.role !== 'prefectureOfficer' && actor.role !== 'provinceOfficer') throw forbidden('只有省、市（州）生态环境主管部门可以调查核实投诉举报');
+    const body = parseBody(investigationSchema, req.body);
+    const complaint = await deps.db.complaint.findUnique({
+      where: { id: String(req.params.id) },
+      include: { notice: { include: { application: { select: { prefectures: true, applicantSub: true } } } } },
+    });
+    // An officer who may not see the application does not learn that the complaint exists (404, like applications).
+    const app = complaint?.notice.application;
+    if (!complaint || !app || !maySee(actor, { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub })) throw notFound();
+
+    // A retry of a decision already applied answers with the complaint, also after the workflow ended.
+    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: body.decisionId, outcome: 'applied' } } });
+    if (applied) {
+      const payload = applied.payload as { complaintId?: string };
+      if (payload?.complaintId !== complaint.id) throw conflict('该 decisionId 已用于另一项决定');
+      res.json(await complaintView(deps.db, complaint.id));
+      return;
+    }
+
+    const request: InvestigationRequest = {
+      decisionId: body.decisionId,
+      complaintId: complaint.id,
+      actor,
+      ...(body.outcome !== undefined ? { outcome: body.outcome as InvestigationOutcome } : {}),
+      ...(body.findings !== undefined ? { findings: body.findings } : {}),
+      ...(body.delegateTo !== undefined ? { delegateTo: body.delegateTo } : {}),
+    };
+    try {
+      await deps.temporal.workflow.getHandle(complaint.notice.workflowId).executeUpdate(investigateUpdate, { updateId: body.decisionId, args: [request] });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw conflict('该公示的流程已结束，不再受理调查结论');
+      const refusal = refusalToHttp(error);
+      if (refusal) throw refusal;
+      throw error;
+    }
+    // The Update returns after its handler recorded the result: the row is current.
+    res.json(await complaintView(deps.db, complaint.id));
+  });
+
+  return router;
+}

@@ -1,0 +1,281 @@
+// POST /api/files: an applicant uploads one document (multipart, one file
+// field). The type is decided by the bytes, never by the client's
+// content-type or file name; the file is stored once per content under
+// FILES_DIR/<sha256[0:2]>/<sha256>, written to a temporary file first and
+// renamed into place, so a reader never sees half a file and an aborted
+// upload leaves nothing behind. The original name is kept as metadata only.
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { Router, type Request } from 'express';
+import type { Db } from '../infra/database';
+import { badRequest, forbidden, HttpError, unprocessable } from './errors';
+
+export const ALLOWED_TYPES = [
+  { contentType: 'application/pdf', zh: 'PDF' },
+  { contentType: 'image/png', zh: 'PNG 图片' },
+  { contentType: 'image/jpeg', zh: 'JPEG 图片' },
+  { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', zh: 'Word 文档（.docx）' },
+  { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', zh: 'Excel 表格（.xlsx）' },
+  { contentType: 'application/ofd', zh: 'OFD 版式文件' },
+] as const;
+export type AllowedType = (typeof ALLOWED_TYPES)[number]['contentType'];
+
+const ALLOWED_ZH = ALLOWED_TYPES.map((t) => t.zh).join('、');
+const tooLarge = (maxBytes: number) => new HttpError(413, 'tooLarge', `文件超过大小上限 ${formatBytes(maxBytes)}`);
+const unsupported = () =>
+  unprocessable(`不支持的文件类型（按文件内容识别）：只接受 ${ALLOWED_ZH}`, { allowedTypes: ALLOWED_TYPES.map((t) => t.contentType) });
+
+function formatBytes(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  return n % 1024 === 0 ? `${n / 1024} KiB` : `${n} 字节`;
+}
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** Enough leading bytes to tell the allowed formats apart. */
+const HEAD_BYTES = 8;
+
+/** What the leading bytes say: a final type, a zip to look into, or nothing we accept. */
+export function sniff(head: Buffer): 'application/pdf' | 'image/png' | 'image/jpeg' | 'zip' | null {
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (head.subarray(0, 8).equals(PNG)) return 'image/png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  if (head.subarray(0, 4).equals(ZIP)) return 'zip';
+  return null;
+}
+
+/**
+ * The entry names of a zip file, from its central directory (the end of the
+ * file), without extracting anything. Null when the file is not a readable
+ * zip (no end-of-central-directory record, or one pointing outside the file).
+ */
+export async function zipEntryNames(file: string, maxEntries = 20_000): Promise<string[] | null> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    // The end record is 22 bytes plus a comment of at most 65535 bytes.
+    const tailLength = Math.min(size, 22 + 65_535);
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    let eocd = -1;
+    for (let i = tailLength - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) return null;
+    const entries = tail.readUInt16LE(eocd + 10);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    if (cdOffset + cdSize > size || entries > maxEntries) return null;
+    const cd = Buffer.alloc(cdSize);
+    await handle.read(cd, 0, cdSize, cdOffset);
+    const names: string[] = [];
+    let at = 0;
+    for (let n = 0; n < entries; n++) {
+      if (at + 46 > cd.length || cd.readUInt32LE(at) !== 0x02014b50) return null;
+      const nameLength = cd.readUInt16LE(at + 28);
+      const extraLength = cd.readUInt16LE(at + 30);
+      const commentLength = cd.readUInt16LE(at + 32);
+      if (at + 46 + nameLength > cd.length) return null;
+      names.push(cd.subarray(at + 46, at + 46 + nameLength).toString('utf8'));
+      at += 46 + nameLength + extraLength + commentLength;
+    }
+    return names;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A zip is accepted only as an OOXML document (docx, xlsx) or an OFD file (GB/T 33190). */
+export function zipDocumentType(names: readonly string[]): AllowedType | null {
+  const has = (name: string) => names.includes(name);
+  const under = (prefix: string) => names.some((n) => n.startsWith(prefix));
+  if (has('[Content_Types].xml') && has('word/document.xml')) return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+  if (has('[Content_Types].xml') && has('xl/workbook.xml')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  if (has('OFD.xml') && under('Doc_')) return 'application/ofd';
+  return null;
+}
+
+/**
+ * The client's file name as metadata: its last path segment, without control
+ * characters, at most 200 characters. It never becomes part of a path.
+ */
+export function sanitizeFileName(name: string | undefined): string {
+  const last = (name ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const visible = clean === '.' || clean === '..' ? '' : clean;
+  return [...visible].slice(0, 200).join('') || 'file';
+}
+
+interface Received {
+  tmp: string;
+  sha256: string;
+  size: number;
+  head: Buffer;
+  originalName: string;
+}
+
+/**
+ * Streams the one file part to a temporary file, hashing and counting as it
+ * goes and refusing early when the leading bytes are not an allowed type or
+ * the size passes the limit. On any refusal the temporary file is removed.
+ */
+function receiveOne(req: Request, tmpDir: string, maxBytes: number): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        // One byte past the limit, so that a file of exactly maxBytes passes
+        // (busboy flags the limit on reaching it, not on passing it).
+        limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 4096, parts: 21 },
+      });
+    } catch {
+      reject(badRequest('请以 multipart/form-data 上传，且只含一个文件'));
+      return;
+    }
+    let settled = false;
+    let written: Promise<Received> | undefined;
+    const tmpFiles: string[] = [];
+    const stop = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      // Stop feeding the parser; Node discards what the client still sends.
+      req.unpipe(parser);
+      void Promise.all(tmpFiles.map((f) => rm(f, { force: true }))).finally(() => reject(error));
+    };
+
+    parser.on('file', (_field, stream: Readable, info) => {
+      if (written) {
+        stream.resume();
+        stop(badRequest('每次只能上传一个文件'));
+        return;
+      }
+      const tmp = path.join(tmpDir, randomUUID());
+      tmpFiles.push(tmp);
+      const hash = createHash('sha256');
+      let size = 0;
+      let head = Buffer.alloc(0);
+      const inspect = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          if (size > maxBytes) return callback(tooLarge(maxBytes));
+          hash.update(chunk);
+          if (head.length < HEAD_BYTES) {
+            head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+            if (head.length >= HEAD_BYTES && !sniff(head)) return callback(unsupported());
+          }
+          callback(null, chunk);
+        },
+        flush(callback) {
+          callback(sniff(head) ? null : unsupported());
+        },
+      });
+      written = pipeline(stream, inspect, createWriteStream(tmp, { flags: 'wx', mode: 0o640 })).then(() => ({
+        tmp,
+        sha256: hash.digest('hex'),
+        size,
+        head,
+        originalName: sanitizeFileName(info.filename),
+      }));
+      written.catch((error: unknown) => {
+        // The file stream must be drained or busboy stalls; we are done with it anyway.
+        stream.resume();
+        stop(error);
+      });
+    });
+    parser.on('filesLimit', () => stop(badRequest('每次只能上传一个文件')));
+    parser.on('partsLimit', () => stop(badRequest('表单字段过多')));
+    parser.on('fieldsLimit', () => stop(badRequest('表单字段过多')));
+    parser.on('error', () => stop(badRequest('multipart 请求格式错误')));
+    parser.on('close', () => {
+      if (settled) return;
+      if (!written) {
+        stop(badRequest('请求中没有文件（multipart 的 file 字段）'));
+        return;
+      }
+      written.then(
+        (received) => {
+          if (settled) return;
+          settled = true;
+          resolve(received);
+        },
+        () => {},
+      );
+    });
+    req.on('aborted', () => stop(badRequest('上传被中断')));
+    req.pipe(parser);
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }): Router {
+  const router = Router();
+  const root = path.resolve(deps.filesDir);
+  // The temporary files live under the same root, on the same file system,
+  // so the final rename is atomic.
+  const tmpDir = path.join(root, '.tmp');
+
+  router.post('/files', async (req, res) => {
+    const actor = req.actor!;
+    if (actor.role !== 'applicant') throw forbidden('只有建设主体可以上传申报材料');
+    await mkdir(tmpDir, { recursive: true });
+    let received: Received;
+    try {
+      received = await receiveOne(req, tmpDir, deps.maxBytes);
+    } catch (error) {
+      // The client may still be sending; do not keep its connection for more.
+      res.setHeader('Connection', 'close');
+      throw error;
+    }
+    try {
+      let contentType: AllowedType | null = null;
+      const kind = sniff(received.head);
+      if (kind === 'zip') {
+        const names = await zipEntryNames(received.tmp);
+        contentType = names ? zipDocumentType(names) : null;
+      } else {
+        contentType = kind;
+      }
+      if (!contentType) throw unsupported();
+      const storagePath = path.join(received.sha256.slice(0, 2), received.sha256);
+      const target = path.join(root, storagePath);
+      await mkdir(path.dirname(target), { recursive: true });
+      // Content-addressed: the same bytes are stored once. Two uploads racing
+      // both rename identical bytes onto the same name, which is harmless.
+      if (await exists(target)) await rm(received.tmp, { force: true });
+      else await rename(received.tmp, target);
+      const file = await deps.db.file.create({
+        data: {
+          sha256: received.sha256,
+          size: received.size,
+          contentType,
+          originalName: received.originalName,
+          storagePath,
+          uploadedBy: actor.sub,
+        },
+      });
+      res.status(201).json({ fileId: file.id, sha256: file.sha256, size: file.size, contentType: file.contentType, name: file.originalName });
+    } finally {
+      await rm(received.tmp, { force: true });
+    }
+  });
+
+  return router;
+}

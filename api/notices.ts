@@ -1,0 +1,161 @@
+// The public board (no login): notices with their windows, and filing a
+// complaint while a notice runs (Art. 10, 15). Nothing here shows
+// complaints or anyone's personal data, and nothing logs a complainant.
+import { createHash, randomUUID } from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { checkComplaint, MAX_COMPLAINT_LENGTH, noticeStatus } from '../domain/notice';
+import { prefectureName } from '../domain/prefectures';
+import type { Db } from '../infra/database';
+import { fileComplaintUpdate } from '../workflows/notice-messages';
+import { conflict, HttpError, notFound } from './errors';
+import { refusalToHttp } from './refusals';
+import { parseBody } from './validation';
+
+export interface RateLimit {
+  /** Requests allowed per client address within `windowMs`. */
+  limit: number;
+  windowMs: number;
+}
+
+/** [interpretation] 10 complaints a minute per address: enough for people, not for a script. */
+export const DEFAULT_COMPLAINT_RATE_LIMIT: RateLimit = { limit: 10, windowMs: 60_000 };
+
+/**
+ * A fixed-window counter per client address, in this process's memory: each
+ * API instance counts alone, which bounds abuse without a shared store.
+ * Behind a reverse proxy, set Express's `trust proxy` so that req.ip is the
+ * client's address and not the proxy's.
+ */
+export function rateLimit(options: RateLimit, clock: () => Date): RequestHandler {
+  const windows = new Map<string, { startedAt: number; count: number }>();
+  return (req, res, next) => {
+    const now = clock().getTime();
+    // Forget finished windows so the map does not grow with every address ever seen.
+    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.startedAt >= options.windowMs) windows.delete(k);
+    const key = req.ip ?? 'unknown';
+    let w = windows.get(key);
+    if (!w || now - w.startedAt >= options.windowMs) {
+      w = { startedAt: now, count: 0 };
+      windows.set(key, w);
+    }
+    w.count += 1;
+    if (w.count > options.limit) {
+      res.setHeader('retry-after', String(Math.ceil((w.startedAt + options.windowMs - now) / 1000)));
+      next(new HttpError(429, 'tooManyRequests', '提交过于频繁，请稍后再试'));
+      return;
+    }
+    next();
+  };
+}
+
+const listQuerySchema = z.object({ active: z.enum(['true', 'false']).optional() });
+
+export const complaintSchema = z.object({
+  complainant: z.object({ name: z.string().trim().min(1).max(100), contact: z.string().trim().min(1).max(200) }),
+  content: z.string().trim().min(1).max(MAX_COMPLAINT_LENGTH),
+});
+
+const idempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, '只能包含字母、数字和 ._:-');
+
+/**
+ * The complaint id: from the client's Idempotency-Key, so a retried POST
+ * files one complaint, and scoped to the notice, so two notices never share
+ * an id; a uuid when the client sends no key.
+ */
+export function complaintIdFor(noticeId: string, key: string | undefined): string {
+  if (!key) return randomUUID();
+  const h = createHash('sha256').update(`${noticeId}\n${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** "2026-09-28 09:00 至 2026-10-09 24:00（北京时间）". */
+function windowText(opensAt: Date, closesAt: Date): string {
+  const cst = (d: Date) => {
+    const t = new Date(d.getTime() + 8 * 3600_000);
+    if (t.getUTCHours() === 0 && t.getUTCMinutes() === 0) return `${new Date(t.getTime() - 1).toISOString().slice(0, 10)} 24:00`;
+    return t.toISOString().slice(0, 16).replace('T', ' ');
+  };
+  return `${cst(opensAt)} 至 ${cst(closesAt)}（北京时间）`;
+}
+
+interface NoticeSummary {
+  unitName?: string;
+  unitType?: string;
+  year?: number;
+  prefectures?: string[];
+}
+
+export function noticesRouter(deps: { db: Db; temporal: Client; clock: () => Date; complaintRateLimit?: RateLimit }): Router {
+  const router = Router();
+
+  router.get('/notices', async (req, res) => {
+    const query = parseBody(listQuerySchema, req.query);
+    const now = deps.clock();
+    // Open now by the clock: the row's status may lag the workflow's timer by moments.
+    const where = query.active === 'true' ? { status: { not: 'closed' }, opensAt: { lte: now }, closesAt: { gt: now } } : {};
+    const notices = await deps.db.notice.findMany({
+      where,
+      orderBy: [{ closesAt: 'asc' }],
+      take: 500,
+      include: { application: { select: { prefectures: true } } },
+    });
+    res.json({
+      notices: notices.map((n) => {
+        const summary = (n.summary ?? {}) as NoticeSummary;
+        const prefectures = summary.prefectures ?? n.application.prefectures;
+        return {
+          id: n.id,
+          level: n.level,
+          workingDays: n.workingDays,
+          opensAt: n.opensAt.toISOString(),
+          closesAt: n.closesAt.toISOString(),
+          provisional: n.provisional,
+          status: n.status === 'closed' ? 'closed' : noticeStatus({ opensAt: n.opensAt.toISOString(), closesAt: n.closesAt.toISOString() }, now),
+          subject: {
+            unitName: summary.unitName ?? null,
+            unitType: summary.unitType ?? null,
+            year: summary.year ?? null,
+            prefectures: prefectures.map((code) => ({ code, name: prefectureName(code) })),
+          },
+        };
+      }),
+    });
+  });
+
+  router.post('/notices/:id/complaints', rateLimit(deps.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT, deps.clock), async (req, res) => {
+    const notice = await deps.db.notice.findUnique({ where: { id: String(req.params.id) } });
+    if (!notice) throw notFound('没有这个公示');
+    const header = req.get('idempotency-key');
+    const key = header === undefined ? undefined : parseBody(idempotencyKey, header);
+    const body = parseBody(complaintSchema, req.body);
+    const complaintId = complaintIdFor(notice.id, key);
+
+    // A retry whose complaint is already recorded gets the same answer, also after the workflow ended.
+    const existing = key ? await deps.db.complaint.findUnique({ where: { id: complaintId }, select: { noticeId: true, receivedAt: true } }) : null;
+    if (existing && existing.noticeId === notice.id) {
+      res.status(201).json({ complaintId, receivedAt: existing.receivedAt.toISOString() });
+      return;
+    }
+    // The window as the board shows it; the workflow checks again against its own clock.
+    const window = { opensAt: notice.opensAt.toISOString(), closesAt: notice.closesAt.toISOString() };
+    const early = notice.status === 'closed' ? { kind: 'conflict' as const, zh: '公示已结束，不再受理投诉举报' } : checkComplaint(window, body, deps.clock());
+    if (early?.kind === 'conflict') throw conflict(`${early.zh}（公示期：${windowText(notice.opensAt, notice.closesAt)}）`);
+
+    try {
+      const filed = await deps.temporal.workflow.getHandle(notice.workflowId).executeUpdate(fileComplaintUpdate, {
+        updateId: complaintId,
+        args: [{ complaintId, complainant: body.complainant, content: body.content }],
+      });
+      res.status(201).json(filed);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw conflict(`公示已结束，不再受理投诉举报（公示期：${windowText(notice.opensAt, notice.closesAt)}）`);
+      const refusal = refusalToHttp(error);
+      if (refusal) throw refusal;
+      throw error;
+    }
+  });
+
+  return router;
+}
