@@ -85,6 +85,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const opinionsFrom: string[] = [];
   const openTasks = new Map<string, OpenTask>();
   const decisions: DecisionResult[] = [];
+  /** The read-model row exists; decisions reference it (foreign key). */
+  let recorded = false;
 
   const facts = () => ({
     stage,
@@ -174,6 +176,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         noticeRequest = null;
       }
 
+      // An Update may arrive in the very first activation, before the
+      // application row is written; its audit row references that row.
+      await condition(() => recorded);
       await acts.recordDecision({
         decisionId: request.decisionId,
         subjectType: 'application',
@@ -305,12 +310,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       return;
     }
     if (!result) return;
-    if (result.outcome === 'stopped') {
-      endReason = result.reason ?? '公示期间投诉举报经查属实';
-      await enterStage('stopped');
-    } else {
-      await enterStage(AFTER_CLEAR_NOTICE[level]);
-    }
+    const stopped = result.outcome === 'stopped';
+    if (stopped) endReason = result.reason ?? '公示期间投诉举报经查属实';
+    await enterStage(stopped ? 'stopped' : AFTER_CLEAR_NOTICE[level]);
+    await acts.notify({
+      subjectId: input.applicationId,
+      key: `notice.${level}.ended`,
+      to: [{ email: input.applicant.contactEmail }],
+      template: 'noticeEnded',
+      params: { unitName: input.unit.name, level, stopped, reason: stopped ? endReason : null },
+    });
   }
 
   upsertSearchAttributes([
@@ -329,6 +338,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     stage,
     submittedAt: input.submittedAt,
   });
+  recorded = true;
   await acts.notify({
     subjectId: input.applicationId,
     key: 'application.received',
