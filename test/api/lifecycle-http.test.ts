@@ -6,63 +6,33 @@
 // API's clock follows the server's, so the public board and the workflows
 // agree on what is open.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
-import { createApp } from '../../api/app';
-import { createVerifier, signDevToken } from '../../api/auth';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
-import { seed } from '../../prisma/seed';
+import { signDevToken } from '../../api/auth';
+import type { SmtpSink } from '../../infra/smtp-sink';
 import type { Actor } from '../../workflows/messages';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
-const SECRET = 'test-secret-lifecycle-0123456789abcdef';
+const SECRET = TEST_JWT_SECRET;
 const DAY = 24 * 3600_000;
 let env: TestWorkflowEnvironment;
-let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
+let harness: Harness;
 let base: string;
-let filesDir: string;
 /**
  * The API's clock: the time-skipping server's time (which also runs on in
  * real time), read before every request.
  */
 let serverNow = new Date();
-const taskQueue = `lifecycle-http-${randomUUID()}`;
 
 async function syncClock(): Promise<void> {
   serverNow = new Date(await env.currentTimeMs());
 }
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
-  filesDir = await mkdtemp(path.join(tmpdir(), 'liangshan-lifecycle-files-'));
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, verify: createVerifier({ jwtSecret: SECRET }), clock: () => serverNow, filesDir });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  harness = await startHarness({ server: 'timeSkipping', name: 'lifecycle-http' });
+  ({ env, sink } = harness);
+  base = await harness.listen({ clock: () => serverNow });
   // Move the server's clock into the 2027 acceptance window (1 January - 30 June CST).
   await syncClock();
   const target = Date.parse('2027-03-01T01:00:00Z');
@@ -70,15 +40,7 @@ beforeAll(async () => {
   await syncClock();
 });
 
-afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-  if (filesDir) await rm(filesDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
 type Body = Record<string, unknown>;
 async function call(method: string, url: string, actor?: Actor, body?: unknown): Promise<{ status: number; body: Body }> {

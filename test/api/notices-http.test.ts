@@ -3,65 +3,30 @@
 // real PostgreSQL and a real SMTP server. Notices are started directly (the
 // application workflow starts them as children).
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
-import { createApp, type AppDeps } from '../../api/app';
-import { createVerifier, signDevToken } from '../../api/auth';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
-import { seed } from '../../prisma/seed';
+import { signDevToken } from '../../api/auth';
+import type { SmtpSink } from '../../infra/smtp-sink';
 import type { Actor } from '../../workflows/messages';
 import { noticeWorkflow } from '../../workflows/notice';
 import type { NoticeInput, NoticeLevel } from '../../workflows/notice-messages';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { devServerEnv, workflowBundle } from '../support/temporal';
+import type { TestDatabase } from '../support/database';
+import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
+const SECRET = TEST_JWT_SECRET;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-const servers: Server[] = [];
+let harness: Harness;
 let base: string;
-const taskQueue = `notices-http-${randomUUID()}`;
-
-async function listen(extra: Partial<AppDeps> = {}): Promise<string> {
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, verify: createVerifier({ jwtSecret: SECRET }), ...extra });
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((r) => server.once('listening', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
-  base = await listen();
+  harness = await startHarness({ server: 'dev', name: 'notices-http' });
+  ({ env, database, sink } = harness);
+  base = await harness.listen();
 });
 
-afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-});
+afterAll(() => harness?.stop());
 
 async function call(method: string, path: string, actor?: Actor, body?: unknown, headers: Record<string, string> = {}, at = base) {
   const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
@@ -98,7 +63,7 @@ async function startNotice(unitName: string, level: NoticeLevel, publishedAt: st
     noticeId: `application-${applicationId}:notice:${level}`, applicationId, level, prefectures: ['520300'],
     unit: { name: unitName, type: 'county' }, year: 2027, workingDays: 5, publishedAt,
   };
-  await env.client.workflow.start(noticeWorkflow, { taskQueue, workflowId: input.noticeId, args: [input] });
+  await env.client.workflow.start(noticeWorkflow, { taskQueue: harness.taskQueue, workflowId: input.noticeId, args: [input] });
   await waitUntil('the Notice row', () => database.db.notice.findUnique({ where: { id: input.noticeId } }));
   return input;
 }
@@ -213,7 +178,7 @@ describe('public notices and complaints over HTTP', () => {
   });
 
   it('answers 429 when one address files too many complaints', async () => {
-    const limited = await listen({ complaintRateLimit: { limit: 2, windowMs: 60_000 } });
+    const limited = await harness.listen({ complaintRateLimit: { limit: 2, windowMs: 60_000 } });
     const path = `/api/notices/${encodeURIComponent(open.noticeId)}/complaints`;
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await call('POST', path, undefined, complaintBody, {}, limited)).status);

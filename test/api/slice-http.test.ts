@@ -1,78 +1,34 @@
 // The slice over real HTTP: the API and a worker against the Temporal dev
 // server (the `temporal` CLI), a real PostgreSQL and a real SMTP server.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
-import { createApp } from '../../api/app';
-import { createVerifier, signDevToken } from '../../api/auth';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
-import { seed } from '../../prisma/seed';
+import { signDevToken } from '../../api/auth';
+import type { SmtpSink } from '../../infra/smtp-sink';
 import type { Actor } from '../../workflows/messages';
 import { LsStage } from '../../workflows/search-attributes';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { devServerEnv, workflowBundle } from '../support/temporal';
+import type { TestDatabase } from '../support/database';
+import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
+const SECRET = TEST_JWT_SECRET;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
+let harness: Harness;
 let base: string;
-let filesDir: string;
 /**
  * The API's clock: inside the 2027 acceptance window (Art. 11) for the
  * submission, whatever today's date is; then back to real time, which is the
  * clock the workflows on the dev server run on (task due dates, overdue).
  */
 let apiNow: Date | undefined = new Date('2027-03-02T02:00:00Z');
-const taskQueue = `http-${randomUUID()}`;
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
-  filesDir = await mkdtemp(path.join(tmpdir(), 'liangshan-slice-files-'));
-  const app = createApp({
-    db: database.db,
-    temporal: env.client,
-    taskQueue,
-    verify: createVerifier({ jwtSecret: SECRET }),
-    clock: () => apiNow ?? new Date(),
-    filesDir,
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  harness = await startHarness({ server: 'dev', name: 'http' });
+  ({ env, database, sink } = harness);
+  base = await harness.listen({ clock: () => apiNow ?? new Date() });
 });
 
-afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-  if (filesDir) await rm(filesDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
 async function call(method: string, path: string, actor?: Actor, body?: unknown) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,57 +1,36 @@
 // The acceptance window's schedules (Art. 11) on the Temporal dev server (the
 // time-skipping test server has no schedules), with a worker running the real
 // activities against PostgreSQL and a real SMTP server.
-import { randomUUID } from 'node:crypto';
 import type { ScheduleHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
 import { cstDateOf, yearOf } from '../../domain/dates';
 import { acceptanceReminders } from '../../domain/deadlines';
 import { acceptanceWindowScheduleId, ensureAcceptanceWindowSchedules } from '../../infra/acceptance-window-schedule';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
-import { defaultMailboxes, seed } from '../../prisma/seed';
+import type { SmtpSink } from '../../infra/smtp-sink';
+import { defaultMailboxes } from '../../prisma/seed';
 import type { AcceptanceWindowNoticeResult } from '../../workflows/acceptance-window';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { devServerEnv, workflowBundle } from '../support/temporal';
+import type { TestDatabase } from '../support/database';
+import { startHarness, type Harness } from '../support/harness';
 
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `window-${randomUUID()}`;
+let harness: Harness;
+let taskQueue: string;
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
+  harness = await startHarness({ server: 'dev', name: 'window' });
+  ({ env, database, sink, taskQueue } = harness);
   await database.db.registeredApplicant.createMany({
     data: [
       { sub: 'chishui', name: '赤水市人民政府', email: 'gov@chishui.example', prefecture: '520300' },
       { sub: 'leishan', name: '雷山县人民政府', email: 'gov@leishan.example', prefecture: '522600' },
     ],
   });
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-});
+afterAll(() => harness?.stop());
 
 const prefectureOffices = defaultMailboxes().filter((m) => m.role === 'prefectureOfficer').map((m) => m.email);
 const recipients = [...prefectureOffices, 'gov@chishui.example', 'gov@leishan.example'].sort();

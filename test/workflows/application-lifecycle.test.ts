@@ -3,27 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
-import { seed } from '../../prisma/seed';
+import type { SmtpSink } from '../../infra/smtp-sink';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { applicationStateQuery, decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
 import { fileComplaintUpdate, investigateUpdate } from '../../workflows/notice-messages';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import type { TestDatabase } from '../support/database';
+import { startHarness, type Harness } from '../support/harness';
 
 const DAY = 24 * 3600_000;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `lifecycle-${randomUUID()}`;
+let harness: Harness;
+let taskQueue: string;
 
 const zunyi: Actor = { sub: 'zunyi-officer', role: 'prefectureOfficer', prefecture: '520300' };
 const bijie: Actor = { sub: 'bijie-officer', role: 'prefectureOfficer', prefecture: '520500' };
@@ -33,27 +26,13 @@ let expertA: string;
 let expertB: string;
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
+  harness = await startHarness({ server: 'timeSkipping', name: 'lifecycle' });
+  ({ env, database, sink, taskQueue } = harness);
   expertA = (await database.db.expert.create({ data: { name: '王专家', email: 'wang@experts.example', prefecture: '520100' } })).id;
   expertB = (await database.db.expert.create({ data: { name: '李专家', email: 'li@experts.example', prefecture: '522600' } })).id;
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-});
+afterAll(() => harness?.stop());
 
 function input(name: string, prefectures = ['520300']): ApplicationInput {
   return {

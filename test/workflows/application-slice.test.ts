@@ -4,17 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
-import { seed } from '../../prisma/seed';
+import type { SmtpSink } from '../../infra/smtp-sink';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { applicationStateQuery, decideUpdate, RefusalType, type Actor, type DecisionRequest } from '../../workflows/messages';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import type { TestDatabase } from '../support/database';
+import { startHarness, type Harness } from '../support/harness';
 
 const DAY = 24 * 3600_000;
 const officer: Actor = { sub: 'officer-zunyi', role: 'prefectureOfficer', prefecture: '520300' };
@@ -22,31 +17,15 @@ const officer: Actor = { sub: 'officer-zunyi', role: 'prefectureOfficer', prefec
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `slice-${randomUUID()}`;
+let harness: Harness;
+let taskQueue: string;
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
+  harness = await startHarness({ server: 'timeSkipping', name: 'slice' });
+  ({ env, database, sink, taskQueue } = harness);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-});
+afterAll(() => harness?.stop());
 
 function input(name: string, email: string): ApplicationInput {
   return {

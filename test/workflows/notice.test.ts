@@ -5,14 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createDbCalendar } from '../../activities/calendar';
-import { createSmtpMailer, type Mailer } from '../../activities/mailer';
-import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
+import type { SmtpSink } from '../../infra/smtp-sink';
 import { DEFAULT_SCHEDULE_YEARS } from '../../domain/calendar';
-import { seed } from '../../prisma/seed';
 import { RefusalType, type Actor } from '../../workflows/messages';
 import { noticeWorkflow } from '../../workflows/notice';
 import {
@@ -25,8 +20,8 @@ import {
   type NoticeInput,
   type NoticeLevel,
 } from '../../workflows/notice-messages';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import type { TestDatabase } from '../support/database';
+import { startHarness, type Harness } from '../support/harness';
 
 const DAY = 24 * 3600_000;
 const zunyi: Actor = { sub: 'officer-zunyi', role: 'prefectureOfficer', prefecture: '520300' };
@@ -36,31 +31,15 @@ const province: Actor = { sub: 'officer-province', role: 'provinceOfficer' };
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `notice-${randomUUID()}`;
+let harness: Harness;
+let taskQueue: string;
 
 beforeAll(async () => {
-  [env, database, sink] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpSink()]);
-  await seed(database.db);
-  mailer = createSmtpMailer(sink.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
-  });
-  running = worker.run();
+  harness = await startHarness({ server: 'timeSkipping', name: 'notice' });
+  ({ env, database, sink, taskQueue } = harness);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await Promise.all([env?.teardown(), sink?.close()]);
-  await database?.drop();
-});
+afterAll(() => harness?.stop());
 
 /** A notice belongs to an application (the Notice row's foreign key). */
 async function noticeInput(unitName: string, level: NoticeLevel, publishedAt: string, workingDays = 5): Promise<NoticeInput> {
