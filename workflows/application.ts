@@ -21,7 +21,7 @@ import { cstDateOf } from '../domain/dates';
 import { DEFAULT_STEP_WORKING_DAYS, titleTerm } from '../domain/deadlines';
 import { initialApplicationStage, isTerminalStage, type ApplicationStage } from '../domain/stages';
 import { checkApplicationDecision, STAGE_ASSIGNEE } from '../domain/transitions';
-import { acts } from './activity-proxies';
+import { acts, localActs } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import {
   applicationStateQuery,
@@ -87,6 +87,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const decisions: DecisionResult[] = [];
   /** The read-model row exists; decisions reference it (foreign key). */
   let recorded = false;
+  /** Task rows being written (awaitDecision): a decision closing one waits for it. */
+  const writingTasks = new Set<string>();
+  /** Activities started by a handler and not awaited there (mail). */
+  const inFlight = new Set<Promise<unknown>>();
+  const inBackground = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    const done = () => void inFlight.delete(work);
+    work.then(done, done);
+  };
 
   const facts = () => ({
     stage,
@@ -179,7 +188,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       // An Update may arrive in the very first activation, before the
       // application row is written; its audit row references that row.
       await condition(() => recorded);
-      await acts.recordDecision({
+      await localActs.recordDecision({
         decisionId: request.decisionId,
         subjectType: 'application',
         subjectId: input.applicationId,
@@ -195,12 +204,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         resultStage: next,
         at,
       });
-      for (const taskId of closes) await acts.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+      for (const taskId of closes) {
+        await condition(() => !writingTasks.has(taskId));
+        await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+      }
       if (newExperts.length) {
-        await acts.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at });
+        await localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at });
       }
       if (request.action === 'reviewOpinion') {
-        await acts.recordExpertOpinion({
+        await localActs.recordExpertOpinion({
           applicationId: input.applicationId,
           expertId: request.actor.sub,
           criteria: payload.criteria,
@@ -210,18 +222,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         });
       }
       if (namedOn && titleEndsOn && request.action === 'name') {
-        await acts.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn });
+        await localActs.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn });
       }
       if (stageChanges) {
         upsertSearchAttributes([{ key: LsStage, value: next }]);
-        await acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
-        await acts.notify({
+        await localActs.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
+        // The applicant's mail is not part of the decision's answer: it is
+        // sent after, and the run does not end before it is (see the end).
+        inBackground(acts.notify({
           subjectId: input.applicationId,
           key: `decision.${request.decisionId}`,
           to: [{ email: input.applicant.contactEmail }],
           template: 'decisionMade',
           params: { unitName: input.unit.name, action: request.action, reason: request.reason },
-        });
+        }));
       }
       return result;
     },
@@ -246,7 +260,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   async function decideStage(s: ApplicationStage): Promise<void> {
     const role = STAGE_ASSIGNEE[s];
     if (!role || role === 'public') return;
-    await awaitDecision(step(s, role), () => stage !== s, track);
+    await awaitDecision(step(s, role), () => stage !== s, track, writingTasks);
   }
 
   /** Each assigned expert has a task until their opinion is in (Art. 13). */
@@ -266,6 +280,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
             }),
             () => stage !== 'expertReview' || opinionsFrom.includes(expertId),
             track,
+            writingTasks,
           ),
         );
       }
@@ -278,7 +293,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   /** A notice stage: the officer publishes it, the child runs it, its outcome decides. */
   async function runNotice(s: ApplicationStage, level: NoticeLevel): Promise<void> {
     const role: Role = level === 'prefecture' ? 'prefectureOfficer' : 'provinceOfficer';
-    await awaitDecision(step(`${s}.open`, role), () => stage !== s || noticeRequest !== null, track);
+    await awaitDecision(step(`${s}.open`, role), () => stage !== s || noticeRequest !== null, track, writingTasks);
     if (stage !== s || !noticeRequest) return;
     const noticeInput: NoticeInput = {
       noticeId: `${workflowId}:notice:${level}`,
@@ -354,7 +369,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     else await decideStage(stage);
   }
 
-  // Let the last decision's handler finish its activities before the run ends.
+  // Let the last decision's handler finish its activities, and the mails
+  // they started, before the run ends.
   await condition(allHandlersFinished);
+  await Promise.all(inFlight);
   return { stage, endReason, namedOn, titleEndsOn };
 }

@@ -55,10 +55,18 @@ export async function awaitDecision(
   step: HumanStep,
   decided: () => boolean,
   onTask: (task: OpenTask) => void,
+  /**
+   * Task ids whose row is being written. A decision that closes a task waits
+   * until its row is written, or the close could land first and the row
+   * stay open after the decision.
+   */
+  writing?: Set<string>,
 ): Promise<void> {
   if (decided()) return;
   const taskId = taskIdFor(step);
   const key = step.taskKey ?? step.step;
+  // From here until the row exists, a decision closing this task waits.
+  writing?.add(taskId);
   let { dueAt, remindAt } = await acts.dueAfterWorkingDays({ from: nowIso(), workingDays: step.workingDays });
   const task: OpenTask = {
     taskId, step: step.step, role: step.role, prefecture: step.prefecture, assigneeSub: step.assigneeSub ?? null, dueAt, escalationLevel: 0,
@@ -75,6 +83,7 @@ export async function awaitDecision(
     assigneeSub: step.assigneeSub ?? null,
     dueAt,
   });
+  writing?.delete(taskId);
   await acts.notify({
     subjectId: step.subjectId,
     key: `${key}.assigned`,

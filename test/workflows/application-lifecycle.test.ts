@@ -75,9 +75,22 @@ async function start(i: ApplicationInput): Promise<Handle> {
   return env.client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `application-${i.applicationId}`, args: [i] });
 }
 
+async function untilTaskOpen(handle: Handle, key: string): Promise<void> {
+  const id = `${handle.workflowId}:${key}`;
+  for (let n = 0; n < 100; n++) {
+    if (await database.db.task.findFirst({ where: { id, status: 'open' } })) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`task ${id} not open`);
+}
+
 /** From the province's expert assignment to the selection. */
 async function provinceReview(handle: Handle) {
   await decide(handle, 'assignExperts', province, { expertIds: [expertA, expertB] });
+  // Experts act on their task (mail and task list), as they would.
+  for (const sub of [expertA, expertB]) {
+    await untilTaskOpen(handle, `expertReview.${sub}`);
+  }
   const expert = (sub: string): Actor => ({ sub, role: 'expert' });
   await decide(handle, 'reviewOpinion', expert(expertA), { criteria: scores, onSite: true, opinion: '基础扎实' });
   expect((await handle.query(applicationStateQuery)).stage).toBe('expertReview');
@@ -113,7 +126,7 @@ describe('application lifecycle', () => {
     expect(app).toMatchObject({ stage: 'named', namedOn: outcome.namedOn, titleEndsOn: end });
     expect(app.notices.map((n) => [n.level, n.status, n.outcome]).sort()).toEqual([['prefecture', 'closed', 'clear'], ['province', 'closed', 'clear']]);
     expect(app.expertReviews.every((r) => r.submittedAt !== null)).toBe(true);
-    expect(await database.db.task.count({ where: { applicationId: i.applicationId, status: 'open' } })).toBe(0);
+    expect((await database.db.task.findMany({ where: { applicationId: i.applicationId, status: 'open' } })).map((t) => t.id)).toEqual([]);
     const actions = (await database.db.decision.findMany({ where: { subjectId: i.applicationId }, orderBy: { seq: 'asc' } })).map((x) => x.action);
     expect(actions).toEqual(['prefectureAccept', 'openNotice', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'name']);
     await sink.waitFor((mails) => mails.some((x) => x.subject.includes('赤水市：命名授牌')));
