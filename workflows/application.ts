@@ -188,54 +188,65 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       // An Update may arrive in the very first activation, before the
       // application row is written; its audit row references that row.
       await condition(() => recorded);
-      await localActs.recordDecision({
-        decisionId: request.decisionId,
-        subjectType: 'application',
-        subjectId: input.applicationId,
-        applicationId: input.applicationId,
-        workflowId,
-        action: request.action,
-        actorSub: request.actor.sub,
-        actorRole: request.actor.role,
-        actorPrefecture: request.actor.prefecture ?? null,
-        reason: request.reason ?? null,
-        payload,
-        outcome: 'applied',
-        resultStage: next,
-        at,
-      });
-      for (const taskId of closes) {
-        await condition(() => !writingTasks.has(taskId));
-        await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
-      }
+      // The writes are independent of each other (each idempotent): run them
+      // together, so the Update answers after one round of local activities.
+      const writes: Array<Promise<unknown>> = [
+        localActs.recordDecision({
+          decisionId: request.decisionId,
+          subjectType: 'application',
+          subjectId: input.applicationId,
+          applicationId: input.applicationId,
+          workflowId,
+          action: request.action,
+          actorSub: request.actor.sub,
+          actorRole: request.actor.role,
+          actorPrefecture: request.actor.prefecture ?? null,
+          reason: request.reason ?? null,
+          payload,
+          outcome: 'applied',
+          resultStage: next,
+          at,
+        }),
+        ...closes.map(async (taskId) => {
+          await condition(() => !writingTasks.has(taskId));
+          await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+        }),
+      ];
       if (newExperts.length) {
-        await localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at });
+        writes.push(localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at }));
       }
       if (request.action === 'reviewOpinion') {
-        await localActs.recordExpertOpinion({
-          applicationId: input.applicationId,
-          expertId: request.actor.sub,
-          criteria: payload.criteria,
-          onSite: payload.onSite === true,
-          opinion: String(payload.opinion ?? ''),
-          submittedAt: at,
-        });
+        writes.push(
+          localActs.recordExpertOpinion({
+            applicationId: input.applicationId,
+            expertId: request.actor.sub,
+            criteria: payload.criteria,
+            onSite: payload.onSite === true,
+            opinion: String(payload.opinion ?? ''),
+            submittedAt: at,
+          }),
+        );
       }
       if (namedOn && titleEndsOn && request.action === 'name') {
-        await localActs.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn });
+        writes.push(localActs.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn }));
       }
       if (stageChanges) {
         upsertSearchAttributes([{ key: LsStage, value: next }]);
-        await localActs.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
+        writes.push(localActs.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason }));
+      }
+      await Promise.all(writes);
+      if (stageChanges) {
         // The applicant's mail is not part of the decision's answer: it is
         // sent after, and the run does not end before it is (see the end).
-        inBackground(acts.notify({
-          subjectId: input.applicationId,
-          key: `decision.${request.decisionId}`,
-          to: [{ email: input.applicant.contactEmail }],
-          template: 'decisionMade',
-          params: { unitName: input.unit.name, action: request.action, reason: request.reason },
-        }));
+        inBackground(
+          acts.notify({
+            subjectId: input.applicationId,
+            key: `decision.${request.decisionId}`,
+            to: [{ email: input.applicant.contactEmail }],
+            template: 'decisionMade',
+            params: { unitName: input.unit.name, action: request.action, reason: request.reason },
+          }),
+        );
       }
       return result;
     },
