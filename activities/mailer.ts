@@ -17,8 +17,20 @@ export interface Mailer {
   close(): void;
 }
 
+/**
+ * A URL alone gives nodemailer a transport that opens one connection per
+ * mail; reminders fan out by the hundred at one instant, so pool the
+ * connections unless the URL says otherwise (`?pool=false`,
+ * `?maxConnections=10`).
+ */
+export function pooledSmtpUrl(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  return url.toString();
+}
+
 export function createSmtpMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport(pooledSmtpUrl(smtpUrl));
   return {
     async send(mail) {
       const info = await transport.sendMail({
