@@ -23,6 +23,7 @@ import { freePort } from '../infra/ports';
 import { startSmtpSink, type SmtpSink } from '../infra/smtp-sink';
 import { WORKFLOWS_PATH } from '../infra/temporal';
 import { devServerExecutable } from '../infra/temporal-binaries';
+import { timeSkippingEnv } from '../infra/temporal-test-server';
 import { seed } from '../prisma/seed';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 
@@ -45,11 +46,13 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: c
 // Only warnings and errors from the SDK: its INFO lines would drown the figures.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = {}): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'liangshan-bench-'));
   const [pg, env, sink] = await Promise.all([
     freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, persistent: false })),
-    TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: searchAttributeKeys, ip: '127.0.0.1' } }),
+    options.server === 'timeSkipping'
+      ? timeSkippingEnv()
+      : TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: searchAttributeKeys, ip: '127.0.0.1' } }),
     startSmtpSink(),
   ]);
   await pg.createDatabase('bench');
