@@ -1,6 +1,7 @@
 // Errors in the shape of ../shared/API.md: { error: { code, message, details? } }.
 // Bad input never becomes a 500, and no response carries a stack trace.
 import type { ErrorRequestHandler } from 'express';
+import { isDependencyUnavailable } from '../infra/unavailable';
 
 export class HttpError extends Error {
   constructor(
@@ -21,7 +22,7 @@ export const conflict = (message: string, details?: unknown) => new HttpError(40
 export const unprocessable = (message: string, details?: unknown) => new HttpError(422, 'invalid', message, details);
 export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
 
-export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof HttpError) {
     res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } });
     return;
@@ -33,6 +34,14 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
     res.status(status).json({ error: { code: status === 413 ? 'tooLarge' : 'badRequest', message } });
     return;
   }
-  console.error('unhandled error', error);
+  if (isDependencyUnavailable(error)) {
+    res.status(503).set('retry-after', '30').json({ error: { code: 'unavailable', message: '服务暂时不可用（数据库或流程引擎连接中断），请稍后重试' } });
+    return;
+  }
+  // The message of a database or workflow error can quote the request's
+  // values (a complainant's name or contact, API.md / Complaint): the log
+  // gets the error's kind, code and stack frames, never its message.
+  const frames = typeof error?.stack === 'string' ? error.stack.split('\n').filter((l: string) => /^\s+at /.test(l)).slice(0, 8).join('\n') : '';
+  console.error(`unhandled error: ${error?.constructor?.name ?? typeof error}${error?.code ? ` (${String(error.code)})` : ''} on ${req.method} ${req.path}\n${frames}`);
   res.status(500).json({ error: { code: 'internal', message: '服务器内部错误' } });
 };
