@@ -2,12 +2,14 @@
 // and the working-day calendar. Built by one factory so tests and processes
 // inject their own parts (a real database and SMTP server in tests).
 // Every write is keyed by an id the workflow supplies: a retry is a no-op.
+import type { Client } from '@temporalio/client';
 import type { DueDate } from '../domain/deadlines';
 import type { Db } from '../infra/database';
 import { appendAudit, type AuditEntry } from './audit';
 import type { DueDateCalendar } from './calendar';
 import type { Mailer } from './mailer';
 import { renderMail, type TemplateName, type TemplateParams } from './mail-templates';
+import { createHistoryArchiveActivities } from './history-archive';
 import { createNoticeActivities } from './notices';
 import { enqueueAndSend, type DeliveryResult } from './outbox';
 
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   mailFrom: string;
   calendar: DueDateCalendar;
+  /** For the history archive (activities/history-archive.ts); the worker passes its client. */
+  temporal?: Client;
 }
 
 export interface ApplicationRecord {
@@ -80,6 +84,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     // Public notices and complaints (workflows/notice.ts).
     ...createNoticeActivities(db),
+    // Closed runs' histories kept in PostgreSQL (workflows/history-archive.ts).
+    ...createHistoryArchiveActivities({ db, temporal: deps.temporal }),
 
     async recordApplication(app: ApplicationRecord): Promise<void> {
       await db.application.upsert({

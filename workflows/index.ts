@@ -2,3 +2,4 @@
 export { applicationWorkflow } from './application';
 export { noticeWorkflow } from './notice';
 export { acceptanceWindowNoticeWorkflow } from './acceptance-window';
+export { historyArchiveWorkflow } from './history-archive';

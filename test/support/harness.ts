@@ -47,7 +47,7 @@ export async function startHarness(options: { server: 'timeSkipping' | 'dev'; na
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db) }),
+    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db), temporal: env.client }),
   });
   const running = worker.run();
   const servers: Server[] = [];
