@@ -36,6 +36,13 @@ export async function enqueueAndSend(db: Db, mailer: Mailer, from: string, messa
     },
     update: {},
   });
+  return deliver(db, mailer, from, row);
+}
+
+type NotificationRow = Awaited<ReturnType<Db['notification']['findUniqueOrThrow']>>;
+
+/** Sends a row that is not yet sent, and marks it; a sent row is left alone. */
+export async function deliver(db: Db, mailer: Mailer, from: string, row: NotificationRow): Promise<DeliveryResult> {
   if (row.status === 'sent') return { status: 'alreadySent', messageId: row.messageId ?? undefined };
   if (row.to.length === 0) {
     await db.notification.update({ where: { id: row.id }, data: { status: 'failed', lastError: 'no recipients' } });

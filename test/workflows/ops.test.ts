@@ -1,0 +1,103 @@
+// Ops' questions (infra/ops.ts, `npm run ops`) against the dev server: list
+// by typed search attributes, the history in words from Temporal and, once
+// Temporal has deleted the run, from the archive; the outbox and a resend.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSmtpMailer } from '../../activities/mailer';
+import { listNotifications, listWorkflows, resendNotification, workflowHistory, workflowQuery } from '../../infra/ops';
+import { applicationWorkflow } from '../../workflows/application';
+import { historyArchiveWorkflow } from '../../workflows/history-archive';
+import { decideUpdate } from '../../workflows/messages';
+import { startHarness, type Harness } from '../support/harness';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({ server: 'dev', name: 'ops' });
+});
+afterAll(() => harness?.stop());
+
+async function startApplication(name: string, prefecture: string) {
+  const applicationId = randomUUID();
+  const handle = await harness.env.client.workflow.start(applicationWorkflow, {
+    taskQueue: harness.taskQueue,
+    workflowId: `application-${applicationId}`,
+    args: [{ applicationId, year: 2027, unit: { name, type: 'county', prefectures: [prefecture] }, applicant: { name: `${name}人民政府`, contactEmail: `gov-${applicationId.slice(0, 6)}@unit.example`, sub: `a-${applicationId}` }, materials: [], submittedAt: new Date().toISOString() }],
+  });
+  return { applicationId, handle };
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let n = 0; n < 100; n++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('not reached');
+}
+
+describe('ops', () => {
+  it('quotes filter values and refuses anything else', () => {
+    expect(workflowQuery({ stage: 'prefectureReview', prefecture: '520300', year: 2027, status: 'running' })).toBe(
+      '(LsStage = "prefectureReview" OR LsBaseStatus = "prefectureReview") AND LsPrefecture = "520300" AND LsYear = 2027 AND ExecutionStatus = "Running"',
+    );
+    expect(() => workflowQuery({ stage: 'x" OR WorkflowId != "' })).toThrow(RangeError);
+  });
+
+  it('lists workflows by stage and prefecture, also from the CLI', async () => {
+    const zunyi = await startApplication('正安县', '520300');
+    const bijie = await startApplication('赫章县', '520500');
+    const inZunyi = await eventually(
+      () => listWorkflows(harness.env.client, { stage: 'prefectureReview', prefecture: '520300', status: 'running' }),
+      (rows) => rows.some((r) => r.workflowId === zunyi.handle.workflowId),
+    );
+    expect(inZunyi.map((r) => r.workflowId)).not.toContain(bijie.handle.workflowId);
+    expect(inZunyi.find((r) => r.workflowId === zunyi.handle.workflowId)).toMatchObject({ type: 'applicationWorkflow', status: 'RUNNING', stage: 'prefectureReview', prefectures: ['520300'], year: 2027 });
+
+    const { stdout } = await promisify(execFile)(path.resolve('node_modules/.bin/tsx'), ['scripts/ops.ts', 'workflows', '--prefecture', '520500', '--status', 'running'], {
+      env: { ...process.env, DATABASE_URL: harness.database.url, TEMPORAL_ADDRESS: harness.env.address },
+      timeout: 60_000,
+    });
+    expect(stdout).toContain(bijie.handle.workflowId);
+    expect(stdout).not.toContain(zunyi.handle.workflowId);
+  });
+
+  it('tells a history in words from Temporal, and from the archive once Temporal no longer has the run', async () => {
+    const { handle } = await startApplication('务川县', '520300');
+    const applicant = handle.workflowId.replace('application-', 'a-');
+    await handle.executeUpdate(decideUpdate, { updateId: 'ops-w-2', args: [{ decisionId: 'ops-w-2', action: 'withdraw', actor: { sub: applicant, role: 'applicant', prefecture: '520300' } }] });
+    await handle.result();
+    const live = await workflowHistory(harness.env.client, harness.database.db, handle.workflowId, { namespace: 'default', webUiBase: 'http://localhost:8233' });
+    expect(live).toMatchObject({ source: 'temporal', webUiUrl: expect.stringContaining(`/namespaces/default/workflows/${handle.workflowId}/`) });
+    expect(live!.lines.filter((l) => l.kind === 'decision').map((l) => l.detail?.decisionId)).toEqual(['ops-w-2']);
+
+    for (let n = 0; n < 50 && !(await harness.database.db.workflowHistory.findFirst({ where: { workflowId: handle.workflowId } })); n++) {
+      await harness.env.client.workflow.execute(historyArchiveWorkflow, { taskQueue: harness.taskQueue, workflowId: `archive-${randomUUID()}` });
+    }
+    // A run Temporal no longer has (past the namespace retention): its archived
+    // row under an id Temporal never saw stands for it.
+    const kept = await harness.database.db.workflowHistory.findFirstOrThrow({ where: { workflowId: handle.workflowId } });
+    const goneId = `application-gone-${randomUUID()}`;
+    await harness.database.db.workflowHistory.create({ data: { ...kept, runId: randomUUID(), workflowId: goneId, history: kept.history as object } });
+    const archived = await workflowHistory(harness.env.client, harness.database.db, goneId, { namespace: 'default' });
+    expect(archived).toMatchObject({ source: 'archive', workflowId: goneId, webUiUrl: null });
+    expect(archived!.lines).toEqual(live!.lines);
+    expect(await workflowHistory(harness.env.client, harness.database.db, 'application-unknown', { namespace: 'default' })).toBeNull();
+  });
+
+  it('lists the outbox and resends a mail that had no recipients to corrected ones', async () => {
+    const row = await harness.database.db.notification.create({ data: { subjectId: 'ops-test', key: 'k-1', to: [], subject: '【待办】测试', text: '测试', status: 'failed', lastError: 'no recipients' } });
+    expect((await listNotifications(harness.database.db, { status: 'failed' })).map((n) => n.id)).toContain(row.id);
+    const mailer = createSmtpMailer(harness.sink.url);
+    try {
+      expect(await resendNotification(harness.database.db, mailer, 'test@liangshan.example', row.id, ['office@zunyi.example'])).toMatchObject({ status: 'sent' });
+      expect(await resendNotification(harness.database.db, mailer, 'test@liangshan.example', row.id)).toMatchObject({ status: 'alreadySent' });
+      expect(await resendNotification(harness.database.db, mailer, 'test@liangshan.example', randomUUID())).toBeNull();
+    } finally {
+      mailer.close();
+    }
+    await harness.sink.waitFor((m) => m.filter((x) => x.to.includes('office@zunyi.example')).length === 1);
+  });
+});
