@@ -117,12 +117,29 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return result.to;
   }
 
+  /**
+   * Read-model writes happen in the order the state changed: two decisions
+   * in quick succession must not leave the first one's stage in the row.
+   */
+  let writesDone: Promise<void> = Promise.resolve();
+  async function inOrder<T>(write: () => Promise<T>): Promise<T> {
+    const previous = writesDone;
+    let release!: () => void;
+    writesDone = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await previous;
+      return await write();
+    } finally {
+      release();
+    }
+  }
+
   const enterStage = async (next: ApplicationStage) => {
     if (next === stage) return;
     stage = next;
     noticeRequest = null;
     upsertSearchAttributes([{ key: LsStage, value: next }]);
-    await acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason });
+    await inOrder(() => acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason }));
   };
 
   setHandler(applicationStateQuery, (): ApplicationState => {
@@ -188,53 +205,55 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       // An Update may arrive in the very first activation, before the
       // application row is written; its audit row references that row.
       await condition(() => recorded);
-      // The writes are independent of each other (each idempotent): run them
-      // together, so the Update answers after one round of local activities.
-      const writes: Array<Promise<unknown>> = [
-        localActs.recordDecision({
-          decisionId: request.decisionId,
-          subjectType: 'application',
-          subjectId: input.applicationId,
-          applicationId: input.applicationId,
-          workflowId,
-          action: request.action,
-          actorSub: request.actor.sub,
-          actorRole: request.actor.role,
-          actorPrefecture: request.actor.prefecture ?? null,
-          reason: request.reason ?? null,
-          payload,
-          outcome: 'applied',
-          resultStage: next,
-          at,
-        }),
-        ...closes.map(async (taskId) => {
-          await condition(() => !writingTasks.has(taskId));
-          await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
-        }),
-      ];
-      if (newExperts.length) {
-        writes.push(localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at }));
-      }
-      if (request.action === 'reviewOpinion') {
-        writes.push(
-          localActs.recordExpertOpinion({
+      await inOrder(async () => {
+        // The writes are independent of each other (each idempotent): run them
+        // together, so the Update answers after one round of local activities.
+        const writes: Array<Promise<unknown>> = [
+          localActs.recordDecision({
+            decisionId: request.decisionId,
+            subjectType: 'application',
+            subjectId: input.applicationId,
             applicationId: input.applicationId,
-            expertId: request.actor.sub,
-            criteria: payload.criteria,
-            onSite: payload.onSite === true,
-            opinion: String(payload.opinion ?? ''),
-            submittedAt: at,
+            workflowId,
+            action: request.action,
+            actorSub: request.actor.sub,
+            actorRole: request.actor.role,
+            actorPrefecture: request.actor.prefecture ?? null,
+            reason: request.reason ?? null,
+            payload,
+            outcome: 'applied',
+            resultStage: next,
+            at,
           }),
-        );
-      }
-      if (namedOn && titleEndsOn && request.action === 'name') {
-        writes.push(localActs.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn }));
-      }
-      if (stageChanges) {
-        upsertSearchAttributes([{ key: LsStage, value: next }]);
-        writes.push(localActs.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason }));
-      }
-      await Promise.all(writes);
+          ...closes.map(async (taskId) => {
+            await condition(() => !writingTasks.has(taskId));
+            await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+          }),
+        ];
+        if (newExperts.length) {
+          writes.push(localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at }));
+        }
+        if (request.action === 'reviewOpinion') {
+          writes.push(
+            localActs.recordExpertOpinion({
+              applicationId: input.applicationId,
+              expertId: request.actor.sub,
+              criteria: payload.criteria,
+              onSite: payload.onSite === true,
+              opinion: String(payload.opinion ?? ''),
+              submittedAt: at,
+            }),
+          );
+        }
+        if (namedOn && titleEndsOn && request.action === 'name') {
+          writes.push(localActs.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn }));
+        }
+        if (stageChanges) {
+          upsertSearchAttributes([{ key: LsStage, value: next }]);
+          writes.push(localActs.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason }));
+        }
+        await Promise.all(writes);
+      });
       if (stageChanges) {
         // The applicant's mail is not part of the decision's answer: it is
         // sent after, and the run does not end before it is (see the end).
