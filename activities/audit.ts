@@ -1,12 +1,14 @@
 // The audit log is append-only and hash-chained: each row's hash covers its
 // content and the previous row's hash, so editing or deleting a row breaks
-// every hash after it (issue 6 adds the verification command).
+// every hash after it. `verifyAuditChain` (npm run audit:verify) walks the
+// chain and names the first row that does not match.
 import { createHash } from 'node:crypto';
 import type { Db } from '../infra/database';
 
 export interface AuditEntry {
   decisionId: string;
-  subjectType: 'application' | 'base';
+  /** What was decided or attempted on: an application or a base, or for a refused attempt also a notice, complaint, file, expert, calendar year or API route. */
+  subjectType: 'application' | 'base' | 'notice' | 'complaint' | 'file' | 'expert' | 'calendar' | 'route';
   subjectId: string;
   applicationId?: string | null;
   workflowId?: string | null;
@@ -35,9 +37,101 @@ function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
+/**
+ * The hash covers the entry as it is stored (absent optional fields are
+ * NULL, an absent payload is {}), so that the verifier can recompute it from
+ * the row alone.
+ */
 export function auditHash(prevHash: string, entry: AuditEntry): string {
-  const body = canonical({ ...entry, at: new Date(entry.at).toISOString(), prevHash });
-  return createHash('sha256').update(body).digest('hex');
+  const stored = {
+    ...entry,
+    applicationId: entry.applicationId ?? null,
+    workflowId: entry.workflowId ?? null,
+    actorPrefecture: entry.actorPrefecture ?? null,
+    reason: entry.reason ?? null,
+    payload: entry.payload ?? {},
+    refusal: entry.refusal ?? null,
+    resultStage: entry.resultStage ?? null,
+    at: new Date(entry.at).toISOString(),
+    prevHash,
+  };
+  return createHash('sha256').update(canonical(stored)).digest('hex');
+}
+
+/** A stored row, as read back (Prisma's Decision model). */
+export interface AuditRow {
+  seq: bigint;
+  decisionId: string;
+  subjectType: string;
+  subjectId: string;
+  applicationId: string | null;
+  workflowId: string | null;
+  action: string;
+  actorSub: string;
+  actorRole: string;
+  actorPrefecture: string | null;
+  reason: string | null;
+  payload: unknown;
+  outcome: string;
+  refusal: string | null;
+  resultStage: string | null;
+  at: Date;
+  prevHash: string;
+  hash: string;
+}
+
+/** The hash a stored row should carry, recomputed from its content and its stored prevHash. */
+export function rowHash(row: AuditRow): string {
+  return auditHash(row.prevHash, {
+    decisionId: row.decisionId,
+    subjectType: row.subjectType as AuditEntry['subjectType'],
+    subjectId: row.subjectId,
+    applicationId: row.applicationId,
+    workflowId: row.workflowId,
+    action: row.action,
+    actorSub: row.actorSub,
+    actorRole: row.actorRole,
+    actorPrefecture: row.actorPrefecture,
+    reason: row.reason,
+    payload: row.payload,
+    outcome: row.outcome as AuditEntry['outcome'],
+    refusal: row.refusal,
+    resultStage: row.resultStage,
+    at: row.at.toISOString(),
+  });
+}
+
+export type ChainCheck =
+  | { ok: true; rows: number; lastSeq: string | null; lastHash: string }
+  | { ok: false; rows: number; seq: string; problem: 'contentChanged' | 'brokenLink'; expected: string; found: string };
+
+/**
+ * Walks the chain in seq order, in pages: each row's prevHash must be the
+ * previous row's hash (genesis for the first), and its hash must be what
+ * its content gives. Stops at the first row that fails, which is the row
+ * edited (contentChanged) or the one after a row deleted or re-hashed
+ * (brokenLink).
+ */
+export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainCheck> {
+  let prev = GENESIS_HASH;
+  let after: bigint | undefined;
+  let rows = 0;
+  for (;;) {
+    const page = (await db.decision.findMany({
+      ...(after !== undefined ? { where: { seq: { gt: after } } } : {}),
+      orderBy: { seq: 'asc' },
+      take: pageSize,
+    })) as AuditRow[];
+    for (const row of page) {
+      rows += 1;
+      if (row.prevHash !== prev) return { ok: false, rows, seq: String(row.seq), problem: 'brokenLink', expected: prev, found: row.prevHash };
+      const computed = rowHash(row);
+      if (computed !== row.hash) return { ok: false, rows, seq: String(row.seq), problem: 'contentChanged', expected: computed, found: row.hash };
+      prev = row.hash;
+      after = row.seq;
+    }
+    if (page.length < pageSize) return { ok: true, rows, lastSeq: after !== undefined ? String(after) : null, lastHash: prev };
+  }
 }
 
 // Serialises appenders so the chain has no forks.

@@ -10,6 +10,7 @@ import type { DueDateCalendar } from './calendar';
 import type { Mailer } from './mailer';
 import { renderMail, type TemplateName, type TemplateParams } from './mail-templates';
 import { createHistoryArchiveActivities } from './history-archive';
+import { createBaseActivities } from './bases';
 import { createNoticeActivities } from './notices';
 import { enqueueAndSend, type DeliveryResult } from './outbox';
 
@@ -84,6 +85,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     // Public notices and complaints (workflows/notice.ts).
     ...createNoticeActivities(db),
+    ...createBaseActivities(db),
     // Closed runs' histories kept in PostgreSQL (workflows/history-archive.ts).
     ...createHistoryArchiveActivities({ db, temporal: deps.temporal }),
 

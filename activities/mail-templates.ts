@@ -35,6 +35,10 @@ const stepName = (step: string) => {
   const [stage, part] = step.split('.');
   if (part === 'open') return `发布${stageZh(stage ?? step)}`;
   if (part === 'investigation') return `${stageZh(stage ?? step)}期间投诉举报的调查核实`;
+  // Steps of a named base (workflows/base.ts): `annualSummary.<year>`, `rectification.verify`.
+  if (stage === 'annualSummary') return `${part}年度工作总结（逾期未提交，第十八条）`;
+  if (stage === 'rectification') return '整改逾期未完成的核查（可依第二十四条第（六）项处理）';
+  if (stage === 'postEvaluation') return '后评估结论（第二十二条）';
   return stageZh(stage ?? step);
 };
 
@@ -50,6 +54,14 @@ const ACTION_NAMES: Record<string, string> = {
   select: '遴选入围',
   provinceReject: '未入选',
   name: '命名授牌',
+  requireRectification: '提出整改要求',
+  verifyRectification: '核查整改情况',
+  concludeEvaluation: '形成后评估结论',
+  renew: '后评估通过，称号续期3年',
+  warn: '警告',
+  revoke: '撤销称号',
+  recommendNational: '推荐申报全国“两山”基地',
+  expire: '称号有效期届满',
 };
 const actionName = (action: string) => ACTION_NAMES[action] ?? action;
 
@@ -106,6 +118,14 @@ export const templates = {
         : `${p.unitName}：\n\n${who}公示已结束，无投诉举报或投诉举报经调查核实不属实。${next}。${SIGNATURE}`,
     };
   },
+  baseDue: (p: { unitName: string; what: string; dueAt: string; daysLeft: number }): RenderedMail => ({
+    subject: `【两山基地】${p.unitName}：${p.what}还有${p.daysLeft}天到期`,
+    text: `${p.unitName}：\n\n${p.what}的期限为${formatCst(p.dueAt)}，距到期还有${p.daysLeft}天，请及时办理。${SIGNATURE}`,
+  }),
+  baseStatusChanged: (p: { unitName: string; action: string; statusZh: string; reason?: string | null | undefined }): RenderedMail => ({
+    subject: `【两山基地】${p.unitName}：${actionName(p.action)}`,
+    text: `${p.unitName}：\n\n省生态环境厅已办理：${actionName(p.action)}。基地当前状态：${p.statusZh}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
+  }),
   acceptanceWindowOpening: (p: AcceptanceWindowMail): RenderedMail => ({
     subject: `【两山基地申报】${p.year}年度申报受理期已开始`,
     text: `${p.recipientName}：\n\n省生态环境厅受理${p.year}年度“两山”实践创新基地申报，受理期为${windowText(p)}（第十一条）。\n${ACCEPTANCE_ASK[p.audience]}${SIGNATURE}`,

@@ -1,19 +1,27 @@
 // The Express app: authentication, then routes that read the read model or
 // turn decisions into workflow Updates. The only process state is the
 // public complaint endpoint's per-address rate limit (api/notices.ts).
+// Every route is declared in the registry of api/openapi.ts, which renders
+// GET /api/openapi.json; refused attempts go to the audit log on the way out.
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import { z } from 'zod';
 import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES } from '../infra/config';
 import { databaseIsUp, type Db } from '../infra/database';
 import { temporalIsUp } from '../infra/temporal';
 import { applicationsRouter } from './applications';
+import { recordRefusals } from './audit-refusals';
+import { basesRouter } from './bases';
 import { requireAuth, type Verifier } from './auth';
 import { complaintsRouter } from './complaints';
 import { errorHandler, notFound } from './errors';
 import { expertsRouter } from './experts';
 import { filesRouter } from './files';
 import { noticesRouter, type RateLimit } from './notices';
+import { openApiDocument, route } from './openapi';
+import { opsAuditRouter } from './ops-audit';
 import { opsCalendarRouter } from './ops-calendar';
+import { saneRequestPath, securityHeaders } from './security';
 import { tasksRouter } from './tasks';
 
 export interface AppDeps {
@@ -41,13 +49,27 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use(saneRequestPath);
   app.use(express.json({ limit: '1mb' }));
 
-  app.get('/api/health', async (_req, res) => {
+  const open = express.Router();
+  const health = z.object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['ok', 'down']), database: z.enum(['ok', 'down']) });
+  route(open, {
+    method: 'get', path: '/health', summary: 'Is the API up, and can it reach Temporal and PostgreSQL?', auth: 'public', roles: ['public'],
+    responses: { 200: { description: 'all up', schema: health }, 503: { description: 'a dependency is down', schema: health } },
+  }, async (_req, res) => {
     const [temporal, database] = await Promise.all([temporalIsUp(deps.temporal), databaseIsUp(deps.db)]);
     const ok = temporal && database;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down' });
   });
+  route(open, {
+    method: 'get', path: '/openapi.json', summary: 'This document', auth: 'public', roles: ['public'],
+    responses: { 200: { description: 'OpenAPI 3.1', schema: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }) } },
+  }, (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.use('/api', open);
 
   // The public board and complaints need no login (DOMAIN.md "Actors": public),
   // so they are mounted before the authenticated routes.
@@ -58,12 +80,15 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(applicationsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, clock, acceptanceClock: deps.acceptanceClock ?? clock }));
   authed.use(filesRouter({ db: deps.db, filesDir: deps.filesDir ?? DEFAULT_FILES_DIR, maxBytes: deps.filesMaxBytes ?? DEFAULT_FILES_MAX_BYTES }));
   authed.use(tasksRouter({ db: deps.db, clock }));
+  authed.use(basesRouter({ db: deps.db, temporal: deps.temporal, clock }));
   authed.use(expertsRouter({ db: deps.db }));
   authed.use(complaintsRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsCalendarRouter({ db: deps.db, temporal: deps.temporal }));
+  authed.use(opsAuditRouter({ db: deps.db }));
   app.use('/api', authed);
 
   app.use((_req, _res, next) => next(notFound('没有这个接口')));
+  app.use(recordRefusals(deps.db, clock));
   app.use(errorHandler);
   return app;
 }

@@ -12,9 +12,11 @@ import { checkApplicationDecision } from '../domain/transitions';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, type Actor } from '../workflows/messages';
+import { attempt } from './audit-refusals';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { route } from './openapi';
 import { domainRefusalToHttp, refusalToHttp } from './refusals';
-import { parseBody } from './validation';
+import { decisionIdSchema, parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
 
@@ -54,11 +56,28 @@ export const submissionSchema = z.object({
 
 export const decisionSchema = z
   .object({
-    decisionId: z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, '只能包含字母、数字和 ._:-'),
+    decisionId: decisionIdSchema,
     action: z.string().min(1).max(64),
     reason: z.string().max(5000).optional(),
   })
   .loose();
+
+// Response bodies as the OpenAPI document states them (api/openapi.ts);
+// loose: fields may be added (API.md "Conventions").
+const iso = z.string();
+const submittedSchema = z.looseObject({ id: z.string(), workflowId: z.string(), stage: z.string(), duplicate: z.boolean().optional() });
+const unitView = z.looseObject({ name: z.string(), type: z.string(), prefectures: z.array(z.string()) });
+const listSchema = z.looseObject({
+  applications: z.array(z.looseObject({ id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submittedAt: iso })),
+});
+const detailSchema = z.looseObject({
+  id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submittedAt: iso,
+  openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
+  notices: z.array(z.looseObject({ id: z.string(), level: z.string(), opensAt: iso, closesAt: iso, complaints: z.array(z.looseObject({ id: z.string() })) })),
+  expertReviews: z.array(z.looseObject({ expertId: z.string() })),
+  timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
+});
+export const decisionResultSchema = z.looseObject({ decisionId: z.string(), action: z.string(), stage: z.string() });
 
 /** A business id from what identifies an application: a resubmission finds the same workflow. */
 export function applicationIdFor(s: z.infer<typeof submissionSchema>): string {
@@ -136,10 +155,16 @@ const seesComplainants = (actor: Actor) => actor.role === 'prefectureOfficer' ||
 export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: string; clock: () => Date; acceptanceClock: () => Date }): Router {
   const router = Router();
 
-  router.post('/applications', async (req, res) => {
+  route(router, {
+    method: 'post', path: '/applications', summary: 'Submit an application (申报)', auth: 'bearer', roles: ['applicant'],
+    body: submissionSchema, errors: [403, 409, 422],
+    responses: { 201: { description: 'submitted: the workflow started', schema: submittedSchema }, 200: { description: 'the same submission again', schema: submittedSchema } },
+  }, async (req, res) => {
     const actor = req.actor!;
+    attempt(req, { subjectType: 'application', subjectId: 'new', action: 'submit' });
     if (actor.role !== 'applicant') throw forbidden('只有建设主体可以提交申报');
     const submission = parse(submissionSchema, req.body);
+    attempt(req, { subjectId: applicationIdFor(submission), details: { year: submission.year, unit: submission.unit } });
     if (!submission.unit.prefectures.includes(actor.prefecture!)) {
       throw forbidden('申报的建设单元须位于您所在的市（州）');
     }
@@ -181,7 +206,11 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     }
   });
 
-  router.get('/applications', async (req, res) => {
+  route(router, {
+    method: 'get', path: '/applications', summary: 'Applications the caller may see', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'], query: listQuerySchema,
+    responses: { 200: { description: 'the list, scoped to the caller', schema: listSchema } },
+  }, async (req, res) => {
     const actor = req.actor!;
     const query = parse(listQuerySchema, req.query);
     const regions = listPrefectureFilter(actor);
@@ -202,8 +231,13 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     });
   });
 
-  router.get('/applications/:id', async (req, res) => {
+  route(router, {
+    method: 'get', path: '/applications/:id', summary: 'One application: state, tasks, notices, complaints, timeline', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'],
+    responses: { 200: { description: 'the application', schema: detailSchema } },
+  }, async (req, res) => {
     const actor = req.actor!;
+    attempt(req, { subjectType: 'application', subjectId: String(req.params.id), action: 'read' });
     const app = await deps.db.application.findUnique({
       where: { id: String(req.params.id) },
       include: {
@@ -213,6 +247,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         expertReviews: { orderBy: { assignedAt: 'asc' } },
       },
     });
+    if (app) attempt(req, { applicationId: app.id, workflowId: app.workflowId });
     if (!app || !maySee(actor, await subjectOf(deps.db, app))) throw notFound();
     const officer = actor.role === 'provinceOfficer' || actor.role === 'prefectureOfficer' || actor.role === 'ops';
     res.json({
@@ -249,10 +284,17 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     });
   });
 
-  router.post('/applications/:id/decisions', async (req, res) => {
+  route(router, {
+    method: 'post', path: '/applications/:id/decisions', summary: 'A decision on an application (a Workflow Update)', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert'], body: decisionSchema, errors: [403, 409, 422],
+    responses: { 200: { description: 'applied (or the same decisionId again): the new stage', schema: decisionResultSchema } },
+  }, async (req, res) => {
     const actor = req.actor!;
+    attempt(req, { subjectType: 'application', subjectId: String(req.params.id), action: 'decision' });
     const body = parse(decisionSchema, req.body);
+    attempt(req, { action: body.action, decisionId: body.decisionId, reason: body.reason ?? null });
     const app = await deps.db.application.findUnique({ where: { id: String(req.params.id) } });
+    if (app) attempt(req, { applicationId: app.id, workflowId: app.workflowId });
     const subject = app && (await subjectOf(deps.db, app));
     if (!app || !subject || !maySee(actor, subject)) throw notFound();
     const { decisionId, action, reason, ...payload } = body;

@@ -9,17 +9,24 @@ import { maySee } from '../domain/scope';
 import type { Db } from '../infra/database';
 import type { InvestigationOutcome } from '../domain/notice';
 import { investigateUpdate, type InvestigationRequest } from '../workflows/notice-messages';
+import { attempt } from './audit-refusals';
 import { conflict, forbidden, notFound } from './errors';
+import { route } from './openapi';
 import { refusalToHttp } from './refusals';
-import { parseBody } from './validation';
+import { decisionIdSchema, parseBody } from './validation';
 
 // Outcome values and delegation targets are checked by the domain rule in the
 // workflow (422 with the allowed values); here only the shape and sizes.
 export const investigationSchema = z.object({
-  decisionId: z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, '只能包含字母、数字和 ._:-'),
+  decisionId: decisionIdSchema,
   outcome: z.string().max(32).optional(),
   findings: z.string().max(20_000).optional(),
   delegateTo: z.string().max(16).optional(),
+});
+
+const complaintViewSchema = z.looseObject({
+  complaintId: z.string(), noticeId: z.string(), receivedAt: z.string(), status: z.string(), outcome: z.string().nullable(),
+  content: z.string(), complainant: z.looseObject({ name: z.string(), contact: z.string() }),
 });
 
 /** The complaint as its investigators see it (the complainant's contact is for them only). */
@@ -43,16 +50,23 @@ async function complaintView(db: Db, id: string) {
 export function complaintsRouter(deps: { db: Db; temporal: Client }): Router {
   const router = Router();
 
-  router.post('/complaints/:id/investigation', async (req, res) => {
+  route(router, {
+    method: 'post', path: '/complaints/:id/investigation', summary: "A complaint's investigation, or its delegation by the province", auth: 'bearer',
+    roles: ['prefectureOfficer', 'provinceOfficer'], body: investigationSchema, errors: [403, 409, 422],
+    responses: { 200: { description: 'recorded (or the same decisionId again): the complaint', schema: complaintViewSchema } },
+  }, async (req, res) => {
     const actor = req.actor!;
+    attempt(req, { subjectType: 'complaint', subjectId: String(req.params.id), action: 'investigate' });
     if (actor.role !== 'prefectureOfficer' && actor.role !== 'provinceOfficer') throw forbidden('只有省、市（州）生态环境主管部门可以调查核实投诉举报');
     const body = parseBody(investigationSchema, req.body);
+    attempt(req, { action: body.delegateTo !== undefined ? 'delegateComplaint' : 'investigate', decisionId: body.decisionId, details: { outcome: body.outcome, delegateTo: body.delegateTo } });
     const complaint = await deps.db.complaint.findUnique({
       where: { id: String(req.params.id) },
       include: { notice: { include: { application: { select: { prefectures: true, applicantSub: true } } } } },
     });
     // An officer who may not see the application does not learn that the complaint exists (404, like applications).
     const app = complaint?.notice.application;
+    if (complaint) attempt(req, { applicationId: complaint.notice.applicationId, workflowId: complaint.notice.workflowId });
     if (!complaint || !app || !maySee(actor, { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub })) throw notFound();
 
     // A retry of a decision already applied answers with the complaint, also after the workflow ended.

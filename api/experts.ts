@@ -4,7 +4,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../infra/database';
-import { forbidden, notFound } from './errors';
+import { attempt } from './audit-refusals';
+import { notFound } from './errors';
+import { route } from './openapi';
 import { parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
@@ -18,30 +20,40 @@ const expertSchema = z.object({
 });
 const expertPatchSchema = expertSchema.partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
 
+const expertView = z.looseObject({ id: z.string(), name: z.string(), email: z.string(), fields: z.array(z.string()), prefecture: z.string().nullable(), active: z.boolean() });
+
 const view = (e: { id: string; name: string; email: string; fields: string[]; prefecture: string | null; active: boolean }) => ({
   id: e.id, name: e.name, email: e.email, fields: e.fields, prefecture: e.prefecture, active: e.active,
 });
 
 export function expertsRouter(deps: { db: Db }): Router {
   const router = Router();
-  router.use('/experts', (req, _res, next) => {
-    next(req.actor?.role === 'provinceOfficer' ? undefined : forbidden('专家库由省生态环境厅管理'));
-  });
-
-  router.get('/experts', async (_req, res) => {
+  // Only the province keeps the pool: `roles` below is enforced by route() (403 for anyone else).
+  route(router, {
+    method: 'get', path: '/experts', summary: 'The expert pool (Art. 25)', auth: 'bearer', roles: ['provinceOfficer'], errors: [403],
+    responses: { 200: { description: 'every expert', schema: z.looseObject({ experts: z.array(expertView) }) } },
+  }, async (_req, res) => {
     const experts = await deps.db.expert.findMany({ orderBy: { createdAt: 'asc' } });
     res.json({ experts: experts.map(view) });
   });
 
-  router.post('/experts', async (req, res) => {
+  route(router, {
+    method: 'post', path: '/experts', summary: 'Add an expert to the pool', auth: 'bearer', roles: ['provinceOfficer'], body: expertSchema, errors: [403],
+    responses: { 201: { description: 'added', schema: expertView } },
+  }, async (req, res) => {
+    attempt(req, { subjectType: 'expert', subjectId: 'new', action: 'addExpert' });
     const body = parseBody(expertSchema, req.body);
     const expert = await deps.db.expert.create({ data: body });
     res.status(201).json(view(expert));
   });
 
-  router.patch('/experts/:id', async (req, res) => {
-    const body = parseBody(expertPatchSchema, req.body);
+  route(router, {
+    method: 'patch', path: '/experts/:id', summary: 'Change an expert (fields, prefecture, active)', auth: 'bearer', roles: ['provinceOfficer'], body: expertPatchSchema, errors: [403],
+    responses: { 200: { description: 'changed', schema: expertView } },
+  }, async (req, res) => {
     const id = String(req.params.id);
+    attempt(req, { subjectType: 'expert', subjectId: id, action: 'changeExpert' });
+    const body = parseBody(expertPatchSchema, req.body);
     if (!(await deps.db.expert.findUnique({ where: { id } }))) throw notFound();
     res.json(view(await deps.db.expert.update({ where: { id }, data: body })));
   });

@@ -12,8 +12,11 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { Db } from '../infra/database';
+import { attempt } from './audit-refusals';
 import { badRequest, forbidden, HttpError, unprocessable } from './errors';
+import { route } from './openapi';
 
 export const ALLOWED_TYPES = [
   { contentType: 'application/pdf', zh: 'PDF' },
@@ -232,8 +235,13 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
   // so the final rename is atomic.
   const tmpDir = path.join(root, '.tmp');
 
-  router.post('/files', async (req, res) => {
+  route(router, {
+    method: 'post', path: '/files', summary: 'Upload one document (PDF, OFD, PNG, JPEG, DOCX, XLSX; checked by content)', auth: 'bearer', roles: ['applicant'],
+    body: 'multipart', errors: [403, 422],
+    responses: { 201: { description: 'stored', schema: z.looseObject({ fileId: z.string(), sha256: z.string(), size: z.number(), contentType: z.string(), name: z.string() }) } },
+  }, async (req, res) => {
     const actor = req.actor!;
+    attempt(req, { subjectType: 'file', subjectId: 'upload', action: 'upload' });
     if (actor.role !== 'applicant') throw forbidden('只有建设主体可以上传申报材料');
     await mkdir(tmpDir, { recursive: true });
     let received: Received;

@@ -9,7 +9,9 @@ import { checkComplaint, MAX_COMPLAINT_LENGTH, noticeStatus } from '../domain/no
 import { prefectureName } from '../domain/prefectures';
 import type { Db } from '../infra/database';
 import { fileComplaintUpdate } from '../workflows/notice-messages';
+import { attempt } from './audit-refusals';
 import { conflict, HttpError, notFound } from './errors';
+import { route } from './openapi';
 import { refusalToHttp } from './refusals';
 import { parseBody } from './validation';
 
@@ -57,6 +59,14 @@ export const complaintSchema = z.object({
   content: z.string().trim().min(1).max(MAX_COMPLAINT_LENGTH),
 });
 
+const boardSchema = z.looseObject({
+  notices: z.array(z.looseObject({
+    id: z.string(), level: z.string(), workingDays: z.number(), opensAt: z.string(), closesAt: z.string(), provisional: z.boolean(), status: z.string(),
+    subject: z.looseObject({ unitName: z.string().nullable(), prefectures: z.array(z.looseObject({ code: z.string(), name: z.string() })) }),
+  })),
+});
+const filedSchema = z.looseObject({ complaintId: z.string(), receivedAt: z.string() });
+
 const idempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, '只能包含字母、数字和 ._:-');
 
 /**
@@ -90,11 +100,17 @@ interface NoticeSummary {
 export function noticesRouter(deps: { db: Db; temporal: Client; clock: () => Date; complaintRateLimit?: RateLimit }): Router {
   const router = Router();
 
-  router.get('/notices', async (req, res) => {
+  route(router, {
+    method: 'get', path: '/notices', summary: 'The public board: notices with their windows', auth: 'public',
+    roles: ['public', 'applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'], query: listQuerySchema,
+    responses: { 200: { description: 'notices (active=true: open now)', schema: boardSchema } },
+  }, async (req, res) => {
     const query = parseBody(listQuerySchema, req.query);
     const now = deps.clock();
     // Open now by the clock: the row's status may lag the workflow's timer by moments.
-    const where = query.active === 'true' ? { status: { not: 'closed' }, opensAt: { lte: now }, closesAt: { gt: now } } : {};
+    // A notice scheduled for later is not public before it opens (issue 6:
+    // the public sees what is published, nothing an officer has only planned).
+    const where = query.active === 'true' ? { status: { not: 'closed' }, opensAt: { lte: now }, closesAt: { gt: now } } : { opensAt: { lte: now } };
     const notices = await deps.db.notice.findMany({
       where,
       orderBy: [{ closesAt: 'asc' }],
@@ -124,9 +140,17 @@ export function noticesRouter(deps: { db: Db; temporal: Client; clock: () => Dat
     });
   });
 
-  router.post('/notices/:id/complaints', rateLimit(deps.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT, deps.clock), async (req, res) => {
+  route(router, {
+    method: 'post', path: '/notices/:id/complaints', summary: 'File a complaint during an open notice (no login; optional Idempotency-Key header)', auth: 'public',
+    roles: ['public', 'applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'], body: complaintSchema, errors: [409, 422, 429],
+    responses: { 201: { description: 'received', schema: filedSchema } },
+  }, rateLimit(deps.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT, deps.clock), async (req, res) => {
+    // Recorded if refused, without anything the complainant wrote (api/audit-refusals.ts).
+    attempt(req, { subjectType: 'notice', subjectId: String(req.params.id), action: 'fileComplaint' });
     const notice = await deps.db.notice.findUnique({ where: { id: String(req.params.id) } });
-    if (!notice) throw notFound('没有这个公示');
+    // Not yet published is as good as unknown to the public (no existence leak).
+    if (!notice || notice.opensAt > deps.clock()) throw notFound('没有这个公示');
+    attempt(req, { applicationId: notice.applicationId, workflowId: notice.workflowId });
     const header = req.get('idempotency-key');
     const key = header === undefined ? undefined : parseBody(idempotencyKey, header);
     const body = parseBody(complaintSchema, req.body);

@@ -4,23 +4,42 @@
 // whose window was computed without a schedule are told to recompute it.
 import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
 import { validateYearSchedule } from '../domain/calendar';
 import type { Db } from '../infra/database';
 import { calendarChangedSignal } from '../workflows/notice-messages';
+import { attempt } from './audit-refusals';
 import { badRequest, forbidden, unprocessable } from './errors';
+import { route } from './openapi';
+import { parseBody } from './validation';
+
+// The shape; what the dates mean (valid, in that year, not twice) is the
+// domain's check (422 listing each problem).
+export const calendarSchema = z.object({
+  holidays: z.array(z.string().max(32)).max(400),
+  workdays: z.array(z.string().max(32)).max(400),
+});
+const storedSchema = z.looseObject({
+  year: z.number(), holidays: z.array(z.string()), workdays: z.array(z.string()), updatedBy: z.string(), updatedAt: z.string(), noticesSignalled: z.number(),
+});
 
 export function opsCalendarRouter(deps: { db: Db; temporal: Client }): Router {
   const router = Router();
 
-  router.put('/ops/calendar/:year', async (req, res) => {
+  route(router, {
+    method: 'put', path: '/ops/calendar/:year', summary: "A year's working-day schedule (holidays and make-up workdays)", auth: 'bearer', roles: ['ops'],
+    body: calendarSchema, errors: [403, 422],
+    responses: { 200: { description: 'stored; running provisional notices recompute', schema: storedSchema } },
+  }, async (req, res) => {
     const actor = req.actor!;
+    attempt(req, { subjectType: 'calendar', subjectId: String(req.params.year), action: 'setCalendar' });
     if (actor.role !== 'ops') throw forbidden('只有运维人员可以维护工作日日历');
     const raw = String(req.params.year);
     if (!/^\d{4}$/.test(raw)) throw badRequest('年份须为四位数字，如 2027');
     const year = Number(raw);
-    const problems = validateYearSchedule(year, req.body);
+    const body = parseBody(calendarSchema, req.body);
+    const problems = validateYearSchedule(year, body);
     if (problems.length) throw unprocessable(`日历有误：${problems.map((p) => p.zh).join('；')}`, problems);
-    const body = req.body as { holidays: string[]; workdays: string[] };
     const holidays = [...body.holidays].sort();
     const workdays = [...body.workdays].sort();
     const stored = await deps.db.calendarYear.upsert({

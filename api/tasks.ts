@@ -1,7 +1,13 @@
 // GET /api/tasks: the caller's open tasks, most urgent first.
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Db } from '../infra/database';
 import type { Actor } from '../workflows/messages';
+import { route } from './openapi';
+
+const tasksSchema = z.looseObject({
+  tasks: z.array(z.looseObject({ id: z.string(), subjectType: z.string(), subjectId: z.string(), step: z.string(), role: z.string(), dueAt: z.string(), overdue: z.boolean(), escalationLevel: z.number() })),
+});
 
 function taskScope(actor: Actor) {
   switch (actor.role) {
@@ -20,7 +26,11 @@ function taskScope(actor: Actor) {
 
 export function tasksRouter(deps: { db: Db; clock: () => Date }): Router {
   const router = Router();
-  router.get('/tasks', async (req, res) => {
+  route(router, {
+    method: 'get', path: '/tasks', summary: "The caller's open tasks, most urgent first", auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'],
+    responses: { 200: { description: 'open tasks', schema: tasksSchema } },
+  }, async (req, res) => {
     const scope = taskScope(req.actor!);
     const tasks = scope
       ? await deps.db.task.findMany({ where: { status: 'open', ...scope }, orderBy: [{ dueAt: 'asc' }], take: 500 })

@@ -205,3 +205,40 @@ export function annualSummaryYears(term: Pick<TitleTerm, 'namedOn' | 'endsOn'>):
 export function daysBetween(a: CalendarDate, b: CalendarDate): number {
   return dayNumber(b) - dayNumber(a);
 }
+
+/**
+ * [interpretation] Art. 22 evaluates a title that has "reached 3 years", but
+ * the title lapses at that very moment (Art. 16). So the post-evaluation of a
+ * term opens 90 days before its anniversary, leaving the province time to
+ * conclude and renew before the term ends; the base is reminded to submit its
+ * indicator data 30 days before the opening (09:00 CST).
+ */
+export const POST_EVALUATION_DAYS_BEFORE_ANNIVERSARY = 90;
+export const INDICATOR_DATA_REMINDER_DAYS_BEFORE = 30;
+
+export interface PostEvaluationSchedule {
+  opensOn: CalendarDate;
+  opensAt: string;
+  dataReminder: Reminder;
+}
+
+export function postEvaluationSchedule(term: Pick<TitleTerm, 'anniversary'>): PostEvaluationSchedule {
+  const opensOn = addDays(term.anniversary, -POST_EVALUATION_DAYS_BEFORE_ANNIVERSARY);
+  const reminderOn = addDays(opensOn, -INDICATOR_DATA_REMINDER_DAYS_BEFORE);
+  return {
+    opensOn,
+    opensAt: new Date(startOfCstDayMs(opensOn)).toISOString(),
+    dataReminder: { kind: `indicatorData-${INDICATOR_DATA_REMINDER_DAYS_BEFORE}`, date: reminderOn, at: cstTimeOnDate(reminderOn, 9) },
+  };
+}
+
+/** [interpretation] A rectification's deadline closes at 24:00 CST of its day; reminders 7 and 1 days before, 09:00 CST. */
+export function rectificationDue(deadline: CalendarDate, daysBefore: readonly number[] = [7, 1]): { dueAt: string; reminders: Reminder[] } {
+  return {
+    dueAt: new Date(endOfCstDayMs(deadline)).toISOString(),
+    reminders: daysBefore.map((n) => {
+      const date = addDays(deadline, -n);
+      return { kind: `rectification-${n}`, date, at: cstTimeOnDate(date, 9) };
+    }),
+  };
+}

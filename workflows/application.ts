@@ -12,6 +12,8 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
+  ParentClosePolicy,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -23,6 +25,7 @@ import { initialApplicationStage, isTerminalStage, type ApplicationStage } from 
 import { checkApplicationDecision, STAGE_ASSIGNEE } from '../domain/transitions';
 import { acts, localActs } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
 import {
   applicationStateQuery,
   decideUpdate,
@@ -32,6 +35,8 @@ import {
   type DecisionResult,
   type Role,
 } from './messages';
+import type { baseWorkflow } from './base';
+import type { BaseInput } from './base-messages';
 import type { NoticeInput, NoticeLevel, NoticeResult } from './notice-messages';
 import { LsPrefecture, LsStage, LsUnitType, LsYear } from './search-attributes';
 
@@ -89,13 +94,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   let recorded = false;
   /** Task rows being written (awaitDecision): a decision closing one waits for it. */
   const writingTasks = new Set<string>();
-  /** Activities started by a handler and not awaited there (mail). */
-  const inFlight = new Set<Promise<unknown>>();
-  const inBackground = (work: Promise<unknown>) => {
-    inFlight.add(work);
-    const done = () => void inFlight.delete(work);
-    work.then(done, done);
-  };
+  /** Mails started by a handler and not awaited there. */
+  const mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
 
   const facts = () => ({
     stage,
@@ -257,7 +257,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       if (stageChanges) {
         // The applicant's mail is not part of the decision's answer: it is
         // sent after, and the run does not end before it is (see the end).
-        inBackground(
+        mails.enqueue(() =>
           acts.notify({
             subjectId: input.applicationId,
             key: `decision.${request.decisionId}`,
@@ -367,6 +367,25 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     });
   }
 
+  /**
+   * The named base lives on in its own workflow for years (workflows/base.ts):
+   * abandoned, not cancelled, when this run ends right after.
+   */
+  async function startBase(on: string): Promise<void> {
+    const baseInput: BaseInput = {
+      baseId: input.applicationId,
+      unit: { name: input.unit.name, type: input.unit.type, prefectures: input.unit.prefectures },
+      applicant: input.applicant,
+      namedOn: on,
+      stepWorkingDays,
+    };
+    await startChild<typeof baseWorkflow>('baseWorkflow', {
+      workflowId: `base-${input.applicationId}`,
+      args: [baseInput],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
+
   upsertSearchAttributes([
     { key: LsStage, value: stage },
     { key: LsPrefecture, value: input.unit.prefectures },
@@ -402,6 +421,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // Let the last decision's handler finish its activities, and the mails
   // they started, before the run ends.
   await condition(allHandlersFinished);
-  await Promise.all(inFlight);
+  await mails.drained();
+  if (stage === 'named' && namedOn) await startBase(namedOn);
   return { stage, endReason, namedOn, titleEndsOn };
 }

@@ -22,6 +22,12 @@ export interface HumanStep {
   recipients?: Recipient[];
   /** Working days allowed per level [interpretation: 10, DOMAIN.md]. */
   workingDays: number;
+  /**
+   * Stop escalating at this level and just wait (no more timers or mail).
+   * A base's overdue summary can stay open for months; without a cap it
+   * would escalate every 10 working days and fill the run's history.
+   */
+  maxEscalationLevel?: number;
 }
 
 export interface OpenTask {
@@ -122,5 +128,9 @@ export async function awaitDecision(
       template: 'taskEscalated',
       params: { unitName: step.unitName, step: step.step, overdueSince, level: task.escalationLevel, dueAt },
     });
+    if (step.maxEscalationLevel !== undefined && task.escalationLevel >= step.maxEscalationLevel) {
+      await condition(decided);
+      return;
+    }
   }
 }

@@ -3,3 +3,4 @@ export { applicationWorkflow } from './application';
 export { noticeWorkflow } from './notice';
 export { acceptanceWindowNoticeWorkflow } from './acceptance-window';
 export { historyArchiveWorkflow } from './history-archive';
+export { baseWorkflow } from './base';

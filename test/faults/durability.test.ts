@@ -212,6 +212,9 @@ describe('faults cost time, not data', () => {
     const i = input('习水县');
     const handle = await start(i);
     await until('the pre-review task', () => db.task.findFirst({ where: { applicationId: i.applicationId, status: 'open' } }));
+    // The task row is written before the due-date timer starts: wait for the timer too.
+    const timerStarted = async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) || null;
+    await until('the due-date timer', timerStarted);
     await temporal.stop();
     temporal = await startTemporal();
     // The worker and the client reconnect by themselves to the same address.
@@ -221,9 +224,8 @@ describe('faults cost time, not data', () => {
     );
     expect(result.stage).toBe('prefectureNotice');
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    const history = await handle.fetchHistory();
-    // The timer of the pre-review's due date was in the history before the restart.
-    expect(history.events?.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    // The timer started before the restart is still in the history after it.
+    expect(await timerStarted()).toBe(true);
     expect(await db.decision.count({ where: { decisionId } })).toBe(1);
   });
 

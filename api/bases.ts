@@ -1,0 +1,250 @@
+// Named bases (Art. 16-24, Art. 6): the list and detail read the read model;
+// decisions, annual summaries and rectification reports are Updates of the
+// base workflow (workflows/base.ts); indicator data is validated here by
+// domain/ls-index and stored with its 两山指数 evaluation. Out of scope → 404.
+import { Router } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { yearOf } from '../domain/dates';
+import { evaluateLsIndex, type YearData } from '../domain/ls-index/evaluate';
+import { validateIndicatorData } from '../domain/ls-index/values';
+import { problem } from '../domain/problems';
+import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
+import { isBaseStatus, isTerminalStatus } from '../domain/stages';
+import type { Prisma } from '../generated/prisma/client';
+import type { Db } from '../infra/database';
+import { reportRectificationUpdate, submitSummaryUpdate } from '../workflows/base-messages';
+import { decideUpdate, type Actor } from '../workflows/messages';
+import { attempt } from './audit-refusals';
+import { decisionResultSchema, decisionSchema } from './applications';
+import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { route } from './openapi';
+import { refusalToHttp } from './refusals';
+import { parseBody } from './validation';
+
+type BaseRow = NonNullable<Awaited<ReturnType<Db['base']['findUnique']>>>;
+
+const subjectOf = (b: Pick<BaseRow, 'prefectures' | 'applicantSub'>): Subject => ({ kind: 'base', prefectures: b.prefectures, applicantSub: b.applicantSub });
+
+const summarySchema = z.object({
+  year: z.number().int().min(2000).max(2100),
+  fileId: z.string().trim().min(1).max(100),
+  summary: z.string().trim().min(1).max(20_000),
+});
+const reportSchema = z.object({ report: z.string().trim().min(1).max(20_000), fileId: z.string().trim().min(1).max(100).optional() });
+// The values are checked per indicator by domain/ls-index (422 listing each problem).
+const indicatorDataSchema = z.looseObject({ year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional() });
+const listQuerySchema = z.object({ status: z.string().max(64).optional(), prefecture: z.string().regex(/^52\d{4}$/).optional() });
+
+const iso = z.string();
+const baseView = z.looseObject({ id: z.string(), workflowId: z.string(), status: z.string(), namedOn: z.string(), termEndsOn: z.string() });
+const listSchema = z.looseObject({ bases: z.array(baseView) });
+const detailSchema = baseView.extend({
+  summaries: z.array(z.looseObject({ year: z.number(), fileId: z.string(), late: z.boolean(), submittedAt: iso })),
+  openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
+  timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
+});
+const evaluationSchema = z.looseObject({ baseId: z.string(), years: z.array(z.number()), evaluation: z.looseObject({ indicators: z.array(z.looseObject({ id: z.string(), reasonZh: z.string() })) }).nullable() });
+
+/** The 两山指数 of the current term from the yearly data submitted so far. */
+function termEvaluation(base: BaseRow, rows: Array<{ year: number; values: unknown }>, terrain: string | null) {
+  const from = yearOf(base.termStartsOn);
+  const to = yearOf(base.termEndsOn);
+  const inTerm = rows.filter((r) => r.year >= from && r.year <= to).sort((a, b) => a.year - b.year);
+  const years = inTerm.map((r) => r.year);
+  if (years.length === 0) return { years, evaluation: null };
+  const data = Object.fromEntries(inTerm.map((r) => [String(r.year), r.values as YearData]));
+  const evaluation = evaluateLsIndex({
+    baselineYear: from,
+    years,
+    data,
+    terrain: (terrain ?? null) as Parameters<typeof evaluateLsIndex>[0]['terrain'],
+  });
+  return { years, evaluation };
+}
+
+export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date }): Router {
+  const router = Router();
+
+  async function load(req: Parameters<Parameters<typeof route>[2]>[0], actor: Actor): Promise<BaseRow> {
+    const base = await deps.db.base.findUnique({ where: { id: String(req.params.id) } });
+    if (base) attempt(req, { workflowId: base.workflowId });
+    if (!base || !maySee(actor, subjectOf(base))) throw notFound();
+    return base;
+  }
+
+  /** Sends an Update to the base's workflow; refusals become 403/409/422. */
+  async function send<T>(base: BaseRow, run: () => Promise<T>): Promise<T> {
+    if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw conflict('该基地的流程已结束');
+      const refusal = refusalToHttp(error);
+      if (refusal) throw refusal;
+      throw error;
+    }
+  }
+
+  const ownBase = (actor: Actor, base: BaseRow) => {
+    if (actor.role !== 'applicant' || actor.sub !== base.applicantSub) throw forbidden('只有基地的建设主体可以提交');
+  };
+
+  route(router, {
+    method: 'get', path: '/bases', summary: 'Named bases the caller may see', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'ops'], query: listQuerySchema,
+    responses: { 200: { description: 'the list, scoped to the caller', schema: listSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    if (actor.role === 'expert') throw forbidden('专家不能查看基地');
+    const query = parseBody(listQuerySchema, req.query);
+    const regions = listPrefectureFilter(actor);
+    const bases = await deps.db.base.findMany({
+      where: {
+        ...(query.status && isBaseStatus(query.status) ? { status: query.status } : {}),
+        ...(query.prefecture ? { prefectures: { has: query.prefecture } } : {}),
+        ...(actor.role === 'applicant' ? { applicantSub: actor.sub } : {}),
+        ...(regions && actor.role === 'prefectureOfficer' ? { prefectures: { hasSome: regions } } : {}),
+      },
+      orderBy: { namedOn: 'desc' },
+      take: 500,
+    });
+    res.json({
+      bases: bases.map((b) => ({
+        id: b.id, workflowId: b.workflowId, status: b.status, unit: { name: b.unitName, type: b.unitType, prefectures: b.prefectures },
+        namedOn: b.namedOn, termStartsOn: b.termStartsOn, termEndsOn: b.termEndsOn, termNo: b.termNo, nationalRecommended: b.nationalRecommended,
+      })),
+    });
+  });
+
+  route(router, {
+    method: 'get', path: '/bases/:id', summary: 'One base: title dates, status, summaries, tasks, decisions (evaluations, rectifications, sanctions)', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'ops'],
+    responses: { 200: { description: 'the base', schema: detailSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'read' });
+    const base = await load(req, actor);
+    const [summaries, tasks, decisions] = await Promise.all([
+      deps.db.baseSummary.findMany({ where: { baseId: base.id }, orderBy: { year: 'asc' } }),
+      deps.db.task.findMany({ where: { subjectType: 'base', subjectId: base.id, status: 'open' }, orderBy: { dueAt: 'asc' } }),
+      deps.db.decision.findMany({ where: { subjectType: 'base', subjectId: base.id, outcome: 'applied' }, orderBy: { seq: 'asc' } }),
+    ]);
+    res.json({
+      id: base.id, workflowId: base.workflowId, status: base.status, endReason: base.endReason,
+      unit: { name: base.unitName, type: base.unitType, prefectures: base.prefectures },
+      namedOn: base.namedOn, termStartsOn: base.termStartsOn, termEndsOn: base.termEndsOn, termNo: base.termNo, nationalRecommended: base.nationalRecommended,
+      summaries: summaries.map((s) => ({ year: s.year, fileId: s.fileId, summary: s.summary, late: s.late, submittedBy: s.submittedBy, submittedAt: s.submittedAt.toISOString() })),
+      openTasks: tasks.map((t) => ({ id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel })),
+      timeline: decisions.map((d) => ({
+        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, payload: d.payload, resultStage: d.resultStage, at: d.at.toISOString(),
+      })),
+    });
+  });
+
+  route(router, {
+    method: 'post', path: '/bases/:id/decisions', summary: 'A decision on a base (a Workflow Update)', auth: 'bearer',
+    roles: ['provinceOfficer'], body: decisionSchema, errors: [409, 422],
+    responses: { 200: { description: 'applied (or the same decisionId again): the new status', schema: decisionResultSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'decision' });
+    const body = parseBody(decisionSchema, req.body);
+    attempt(req, { action: body.action, decisionId: body.decisionId, reason: body.reason ?? null });
+    const base = await load(req, actor);
+    const { decisionId, action, reason, ...payload } = body;
+    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId, outcome: 'applied' } } });
+    if (applied) {
+      if (applied.subjectId !== base.id || applied.action !== action) throw conflict('该 decisionId 已用于另一项决定');
+      res.json({ decisionId, action, stage: applied.resultStage ?? base.status });
+      return;
+    }
+    const result = await send(base, () =>
+      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(decideUpdate, {
+        updateId: decisionId,
+        args: [{ decisionId, action, actor, ...(reason !== undefined ? { reason } : {}), payload }],
+      }),
+    );
+    res.json(result);
+  });
+
+  route(router, {
+    method: 'post', path: '/bases/:id/annual-summaries', summary: 'The base submits its annual summary (Art. 18)', auth: 'bearer',
+    roles: ['applicant'], body: summarySchema, errors: [409, 422],
+    responses: { 200: { description: 'recorded; late when after 31 January of the next year', schema: z.looseObject({ year: z.number(), late: z.boolean() }) } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'annualSummary' });
+    const body = parseBody(summarySchema, req.body);
+    const base = await load(req, actor);
+    ownBase(actor, base);
+    const file = await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } });
+    if (!file) throw unprocessable('总结材料文件不存在或不是您上传的（请先通过 POST /api/files 上传）', [problem('fileId', 'unknownFile', `文件 ${body.fileId} 不存在或不是您上传的`, `file ${body.fileId} is unknown`)]);
+    const result = await send(base, () =>
+      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitSummaryUpdate, {
+        updateId: `summary-${base.id}-${body.year}`,
+        args: [{ ...body, actor }],
+      }),
+    );
+    res.json(result);
+  });
+
+  route(router, {
+    method: 'post', path: '/bases/:id/rectification-report', summary: 'The base reports its rectification (Art. 23)', auth: 'bearer',
+    roles: ['applicant'], body: reportSchema, errors: [409, 422],
+    responses: { 200: { description: 'recorded; the province verifies', schema: z.looseObject({ reportedAt: z.string() }) } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'reportRectification' });
+    const body = parseBody(reportSchema, req.body);
+    const base = await load(req, actor);
+    ownBase(actor, base);
+    const result = await send(base, () => deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(reportRectificationUpdate, { args: [{ ...body, actor }] }));
+    res.json(result);
+  });
+
+  route(router, {
+    method: 'post', path: '/bases/:id/indicator-data', summary: 'The base submits a year of 两山指数 indicator data (Art. 22)', auth: 'bearer',
+    roles: ['applicant'], body: indicatorDataSchema, errors: [409, 422],
+    responses: { 200: { description: 'stored; the evaluation of the term so far', schema: evaluationSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'indicatorData' });
+    const body = parseBody(indicatorDataSchema, req.body);
+    const base = await load(req, actor);
+    ownBase(actor, base);
+    if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
+    const problems = validateIndicatorData(body);
+    if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
+    const year = body.year as number;
+    if (year < yearOf(base.namedOn) || year > yearOf(deps.clock().toISOString().slice(0, 10)) + 1) {
+      throw unprocessable('年度须在命名年度至今年之间', [problem('year', 'outOfRange', '年度须在命名年度至今年之间', 'year must be between the naming year and now')]);
+    }
+    const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
+    const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
+    const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
+    const result = termEvaluation(base, rows, application?.terrain ?? null);
+    // Checked above by validateIndicatorData, and parsed from JSON: storable as JSON.
+    const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
+    const data = { values: json(values), evaluation: json(result.evaluation ?? {}), submittedBy: actor.sub, submittedAt: deps.clock() };
+    await deps.db.baseIndicatorData.upsert({ where: { baseId_year: { baseId: base.id, year } }, create: { baseId: base.id, year, ...data }, update: data });
+    res.json({ baseId: base.id, ...result });
+  });
+
+  route(router, {
+    method: 'get', path: '/bases/:id/evaluation', summary: '两山指数 evaluation of the current term, with a reason per indicator', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'ops'],
+    responses: { 200: { description: 'per indicator, task, goal and overall', schema: evaluationSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'readEvaluation' });
+    const base = await load(req, actor);
+    const [rows, application] = await Promise.all([
+      deps.db.baseIndicatorData.findMany({ where: { baseId: base.id } }),
+      deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } }),
+    ]);
+    res.json({ baseId: base.id, ...termEvaluation(base, rows, application?.terrain ?? null) });
+  });
+
+  return router;
+}

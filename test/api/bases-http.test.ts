@@ -1,0 +1,101 @@
+// The base routes over HTTP (API.md "bases"): scoped list and detail (out of
+// scope → 404), annual summary with an uploaded file, indicator data checked
+// per indicator and the 两山指数 evaluation with a reason per indicator,
+// decisions as Updates with the same refusals as applications (403/409/422),
+// a retried decisionId answering the same result, and a revocation.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../api/auth';
+import { cstDateOf } from '../../domain/dates';
+import { baseWorkflow } from '../../workflows/base';
+import type { BaseInput } from '../../workflows/base-messages';
+import type { Actor } from '../../workflows/messages';
+import type { TestDatabase } from '../support/database';
+import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
+
+let env: TestWorkflowEnvironment;
+let database: TestDatabase;
+let harness: Harness;
+let api: string;
+let serverNow = new Date();
+
+const province: Actor = { sub: 'province-officer', role: 'provinceOfficer' };
+const zunyi: Actor = { sub: 'zunyi-officer', role: 'prefectureOfficer', prefecture: '520300' };
+const bijie: Actor = { sub: 'bijie-officer', role: 'prefectureOfficer', prefecture: '520500' };
+const applicant: Actor = { sub: 'applicant-chishui', role: 'applicant', prefecture: '520300' };
+const stranger: Actor = { sub: 'applicant-other', role: 'applicant', prefecture: '520300' };
+
+beforeAll(async () => {
+  harness = await startHarness({ server: 'timeSkipping', name: 'bases-http' });
+  ({ env, database } = harness);
+  api = await harness.listen({ clock: () => serverNow });
+});
+afterAll(() => harness?.stop());
+
+type Body = Record<string, unknown>;
+async function call(method: string, url: string, actor: Actor, body?: unknown): Promise<{ status: number; body: Body }> {
+  serverNow = new Date(await env.currentTimeMs());
+  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(TEST_JWT_SECRET, actor)}` };
+  const res = await fetch(api + url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, body: (await res.json()) as Body };
+}
+
+describe('bases over HTTP', () => {
+  it('lists, shows, takes summaries, indicator data and decisions, in scope only', async () => {
+    const namedOn = cstDateOf(await env.currentTimeMs());
+    const input: BaseInput = {
+      baseId: randomUUID(),
+      unit: { name: '赤水市', type: 'county', prefectures: ['520300'] },
+      applicant: { name: '赤水市人民政府', contactEmail: 'chishui-base@unit.example', sub: applicant.sub },
+      namedOn,
+    };
+    const handle = await env.client.workflow.start(baseWorkflow, { taskQueue: harness.taskQueue, workflowId: `base-${input.baseId}`, args: [input] });
+    for (let n = 0; n < 100 && !(await database.db.base.findUnique({ where: { id: input.baseId } })); n++) await new Promise((r) => setTimeout(r, 50));
+    const id = input.baseId;
+
+    // Scope: the province and the base's prefecture see it; another prefecture and another applicant do not.
+    expect((await call('GET', '/api/bases', province)).body.bases).toEqual([expect.objectContaining({ id, status: 'named', namedOn, termNo: 1 })]);
+    expect((await call('GET', '/api/bases', zunyi)).body.bases).toHaveLength(1);
+    expect((await call('GET', '/api/bases', bijie)).body.bases).toHaveLength(0);
+    expect((await call('GET', `/api/bases/${id}`, bijie)).status).toBe(404);
+    expect((await call('GET', `/api/bases/${id}`, stranger)).status).toBe(404);
+
+    // Annual summary with a file the applicant uploaded; visible to the prefecture.
+    const file = await database.db.file.create({ data: { sha256: '0'.repeat(64), size: 1, contentType: 'application/pdf', originalName: 'summary.pdf', storagePath: 'x', uploadedBy: applicant.sub } });
+    const year = Number(namedOn.slice(0, 4));
+    expect(await call('POST', `/api/bases/${id}/annual-summaries`, applicant, { year, fileId: 'not-mine', summary: '总结' })).toMatchObject({ status: 422 });
+    expect(await call('POST', `/api/bases/${id}/annual-summaries`, applicant, { year, fileId: file.id, summary: '年度工作总结' })).toMatchObject({ status: 200, body: { year, late: false } });
+    expect(await call('POST', `/api/bases/${id}/annual-summaries`, applicant, { year: year + 5, fileId: file.id, summary: '未来' })).toMatchObject({ status: 422 });
+    expect((await call('GET', `/api/bases/${id}`, zunyi)).body.summaries).toEqual([expect.objectContaining({ year, fileId: file.id, late: false })]);
+
+    // Indicator data: every problem listed; valid data gives an evaluation with a reason per indicator.
+    const bad = await call('POST', `/api/bases/${id}/indicator-data`, applicant, { year, values: { '1': 93, '16': 'yes', '99': 1 } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('values.16');
+    const good = await call('POST', `/api/bases/${id}/indicator-data`, applicant, { year, values: { '1': 0.96, '16': true }, provincialAverages: { '1': 0.95 } });
+    expect(good.status).toBe(200);
+    const evaluation = await call('GET', `/api/bases/${id}/evaluation`, province);
+    const indicators = (evaluation.body.evaluation as { indicators: Array<{ id: string; result: string; reasonZh: string }> }).indicators;
+    expect(indicators.length).toBeGreaterThanOrEqual(20);
+    for (const i of indicators) expect(i.reasonZh.length).toBeGreaterThan(0);
+
+    // Decisions: roles, rules and payloads as for applications.
+    const decisionId = `web-${randomUUID()}`;
+    expect((await call('POST', `/api/bases/${id}/decisions`, zunyi, { decisionId: `web-${randomUUID()}`, action: 'warn', ground: 1, reason: '督察发现问题' })).status).toBe(403);
+    expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'warn', ground: 9, reason: 'x' })).status).toBe(422);
+    expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'revoke', ground: 6, reason: 'x' })).status).toBe(409);
+    expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'concludeEvaluation', outcome: 'pass' })).status).toBe(409);
+    const warned = await call('POST', `/api/bases/${id}/decisions`, province, { decisionId, action: 'warn', ground: 1, reason: '中央生态环境保护督察发现重大问题' });
+    expect(warned).toMatchObject({ status: 200, body: { stage: 'warned' } });
+    expect(await call('POST', `/api/bases/${id}/decisions`, province, { decisionId, action: 'warn', ground: 1, reason: '中央生态环境保护督察发现重大问题' })).toMatchObject({ status: 200, body: { stage: 'warned' } });
+    expect(await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'recommendNational' })).toMatchObject({ status: 409 });
+    const revoked = await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'revoke', ground: 4, reason: '发生重大突发环境事件' });
+    expect(revoked).toMatchObject({ status: 200, body: { stage: 'revoked' } });
+    expect(await handle.result()).toMatchObject({ status: 'revoked' });
+    const detail = await call('GET', `/api/bases/${id}`, applicant);
+    expect(detail.body).toMatchObject({ status: 'revoked', endReason: '发生重大突发环境事件' });
+    expect((detail.body.timeline as Array<{ action: string }>).map((d) => d.action)).toEqual(['warn', 'revoke']);
+    expect((await call('POST', `/api/bases/${id}/annual-summaries`, applicant, { year, fileId: file.id, summary: '再交' })).status).toBe(409);
+  });
+});

@@ -1,0 +1,73 @@
+// Messages of the base workflow (workflows/base.ts), shared with the API.
+// Decisions use the same `decide` Update as applications (messages.ts).
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { TitleTerm } from '../domain/deadlines';
+import type { BaseStatus } from '../domain/stages';
+import type { Actor, DecisionResult, OpenTaskView } from './messages';
+
+export interface BaseInput {
+  baseId: string;
+  unit: { name: string; type: string; prefectures: string[] };
+  applicant: { name: string; contactEmail: string; sub: string };
+  /** CST date of the naming (Art. 16). */
+  namedOn: string;
+  /** Working days per step before escalation [interpretation: 10]. */
+  stepWorkingDays?: number;
+  /** State handed over by continue-as-new; absent in the first run. */
+  carry?: BaseCarry;
+}
+
+export interface Rectification {
+  requirements: string | string[];
+  /** CST date; the rectification closes at 24:00 of that day. */
+  deadline: string;
+  reportedAt: string | null;
+  report?: string | null;
+  reportFileId?: string | null;
+}
+
+/** Everything a run hands to the next: JSON only, bounded. */
+export interface BaseCarry {
+  status: BaseStatus;
+  term: TitleTerm;
+  termNo: number;
+  statusBeforeRectification: BaseStatus | null;
+  lastEvaluationOutcome: 'pass' | 'rectify' | 'sanction' | null;
+  /** termNo whose post-evaluation has a conclusion. */
+  evaluatedTermNo: number | null;
+  postEvaluationHeld: boolean;
+  rectificationFailed: boolean;
+  rectification: Rectification | null;
+  /** Years whose annual summary is in. */
+  summaries: number[];
+  nationalRecommended: boolean;
+  endReason: string | null;
+  /** The latest decisions applied (by decisionId), so a retry after continue-as-new answers the same. */
+  applied: DecisionResult[];
+  /** Runs so far, for the record. */
+  run: number;
+}
+
+export interface SummarySubmission {
+  year: number;
+  fileId: string;
+  summary: string;
+  actor: Actor;
+}
+
+export interface RectificationReport {
+  report: string;
+  fileId?: string | null;
+  actor: Actor;
+}
+
+export interface BaseState extends Omit<BaseCarry, 'applied'> {
+  baseId: string;
+  postEvaluationOpen: boolean;
+  openTasks: OpenTaskView[];
+  decisions: DecisionResult[];
+}
+
+export const submitSummaryUpdate = defineUpdate<{ year: number; late: boolean }, [SummarySubmission]>('submitSummary');
+export const reportRectificationUpdate = defineUpdate<{ reportedAt: string }, [RectificationReport]>('reportRectification');
+export const baseStateQuery = defineQuery<BaseState>('baseState');

@@ -1,0 +1,481 @@
+// A named base over the years (Art. 16-24, Art. 6), one workflow per base,
+// id `base-<applicationId>`, started by the naming (workflows/application.ts).
+// One run per China Standard Time calendar year: at each 1 January (or when
+// Temporal suggests it) the run waits for its handlers and continues as new
+// with only the JSON state of BaseCarry, so a base's history stays bounded
+// however many years it holds the title.
+//
+// Within a run, watchers wait side by side: the last year's annual summary
+// (Art. 18), the term's post-evaluation and expiry (Art. 16, 22), and an open
+// rectification's deadline (Art. 23). People's decisions are `decide`
+// Updates checked by domain/transitions.ts (checkBaseDecision) before
+// anything is recorded, exactly as for applications.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { cstDateOf, endOfCstDayMs, yearOf } from '../domain/dates';
+import {
+  annualSummaryDue,
+  daysBetween,
+  DEFAULT_STEP_WORKING_DAYS,
+  postEvaluationSchedule,
+  rectificationDue,
+  renewedTerm,
+  titleTerm,
+} from '../domain/deadlines';
+import { isTerminalStatus, stageZh, type BaseStatus } from '../domain/stages';
+import { checkBaseDecision, type BaseFacts } from '../domain/transitions';
+import { acts, localActs } from './activity-proxies';
+import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
+import {
+  baseStateQuery,
+  reportRectificationUpdate,
+  submitSummaryUpdate,
+  type BaseCarry,
+  type BaseInput,
+  type BaseState,
+} from './base-messages';
+import { decideUpdate, RefusalType, type DecisionRequest, type DecisionResult } from './messages';
+import { LsBaseStatus, LsPrefecture } from './search-attributes';
+
+export interface BaseOutcome {
+  status: BaseStatus;
+  endReason: string | null;
+  termNo: number;
+  termEndsOn: string;
+}
+
+/** How many applied decisions a run hands on for retries (the API also answers retries from the audit log). */
+const APPLIED_KEPT = 50;
+
+const nowIso = () => new Date(Date.now()).toISOString();
+const cstYearNow = () => yearOf(cstDateOf(Date.now()));
+
+function refuse(kind: keyof typeof RefusalType, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type: RefusalType[kind], message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
+}
+
+function firstCarry(input: BaseInput): BaseCarry {
+  return {
+    status: 'named',
+    term: titleTerm(input.namedOn),
+    termNo: 1,
+    statusBeforeRectification: null,
+    lastEvaluationOutcome: null,
+    evaluatedTermNo: null,
+    postEvaluationHeld: false,
+    rectificationFailed: false,
+    rectification: null,
+    summaries: [],
+    nationalRecommended: false,
+    endReason: null,
+    applied: [],
+    run: 1,
+  };
+}
+
+/** Resolves true when `atMs` is reached, false if `stop` became true first. */
+async function sleepUntil(atMs: number, stop: () => boolean): Promise<boolean> {
+  const ms = atMs - Date.now();
+  if (ms > 0 && (await condition(stop, ms))) return false;
+  return !stop();
+}
+
+export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
+  const { workflowId } = workflowInfo();
+  const s: BaseCarry = input.carry ?? firstCarry(input);
+  const stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
+  const homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
+  const runYear = cstYearNow();
+  /** This run ends at 24:00 CST on 31 December. */
+  const runEndsAt = endOfCstDayMs(`${runYear}-12-31`);
+  let over = false;
+  const ended = () => isTerminalStatus(s.status);
+  const openTasks = new Map<string, OpenTask>();
+  const writingTasks = new Set<string>();
+  const decisions: DecisionResult[] = [];
+  const mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+  const applicantMail = [{ email: input.applicant.contactEmail }];
+
+  const postEvaluationOpen = () => Date.now() >= Date.parse(postEvaluationSchedule(s.term).opensAt);
+  const facts = (): BaseFacts => ({
+    status: s.status,
+    prefectures: input.unit.prefectures,
+    applicantSub: input.applicant.sub,
+    statusBeforeRectification: s.statusBeforeRectification,
+    postEvaluationOpen: postEvaluationOpen(),
+    lastEvaluationOutcome: s.lastEvaluationOutcome,
+    postEvaluationHeld: s.postEvaluationHeld,
+    rectificationFailed: s.rectificationFailed,
+  });
+  const appliedResult = (decisionId: string) => s.applied.find((d) => d.decisionId === decisionId);
+
+  function check(request: DecisionRequest): BaseStatus {
+    const result = checkBaseDecision(
+      facts(),
+      { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
+      { at: Date.now() },
+    );
+    if (!result.ok) refuse(result.refusal.kind, result.refusal.zh, result.refusal);
+    return result.to;
+  }
+
+  const statusRow = () => ({
+    baseId: input.baseId,
+    status: s.status,
+    termStartsOn: s.term.namedOn,
+    termEndsOn: s.term.endsOn,
+    termNo: s.termNo,
+    endReason: s.endReason,
+    nationalRecommended: s.nationalRecommended,
+  });
+
+  setHandler(baseStateQuery, (): BaseState => {
+    const { applied: _applied, ...rest } = s;
+    return {
+      ...(JSON.parse(JSON.stringify(rest)) as typeof rest),
+      baseId: input.baseId,
+      postEvaluationOpen: postEvaluationOpen(),
+      openTasks: [...openTasks.values()].map((t) => ({ ...t })),
+      decisions: [...s.applied],
+    };
+  });
+
+  setHandler(
+    decideUpdate,
+    async (request): Promise<DecisionResult> => {
+      const again = appliedResult(request.decisionId);
+      if (again) return again;
+      // Everything that decides happens before the first await.
+      const from = s.status;
+      const next = check(request);
+      const at = nowIso();
+      const payload = request.payload ?? {};
+      const closes: string[] = [];
+      switch (request.action) {
+        case 'requireRectification':
+          s.statusBeforeRectification = from;
+          s.rectification = { requirements: payload.requirements as string | string[], deadline: String(payload.deadline), reportedAt: null };
+          break;
+        case 'warn':
+          if (next === 'underRectification' && from !== 'underRectification') {
+            s.statusBeforeRectification = from;
+            s.rectification = { requirements: payload.requirements as string | string[], deadline: String(payload.deadline), reportedAt: null };
+          }
+          break;
+        case 'verifyRectification':
+          closes.push(taskIdFor({ step: 'rectification.verify' }));
+          if (payload.completed === true) s.statusBeforeRectification = null;
+          else s.rectificationFailed = true;
+          break;
+        case 'concludeEvaluation':
+          s.lastEvaluationOutcome = payload.outcome as 'pass' | 'rectify' | 'sanction';
+          s.evaluatedTermNo = s.termNo;
+          s.postEvaluationHeld = true;
+          closes.push(taskIdFor({ step: 'postEvaluation' }));
+          break;
+        case 'renew':
+          s.term = renewedTerm(s.term);
+          s.termNo += 1;
+          s.lastEvaluationOutcome = null;
+          break;
+        case 'revoke':
+          s.endReason = request.reason ?? '撤销称号';
+          closes.push(...openTasks.keys());
+          break;
+        case 'recommendNational':
+          s.nationalRecommended = true;
+          break;
+      }
+      if (next !== 'underRectification') s.rectification = null;
+      s.status = next;
+      for (const id of closes) openTasks.delete(id);
+      const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
+      s.applied = [...s.applied, result].slice(-APPLIED_KEPT);
+      decisions.push(result);
+      if (next !== from) upsertSearchAttributes([{ key: LsBaseStatus, value: next }]);
+
+      await Promise.all([
+        localActs.recordDecision({
+          decisionId: request.decisionId,
+          subjectType: 'base',
+          subjectId: input.baseId,
+          // Base decisions are found by subject; the application's own log stays its own.
+          applicationId: null,
+          workflowId,
+          action: request.action,
+          actorSub: request.actor.sub,
+          actorRole: request.actor.role,
+          actorPrefecture: request.actor.prefecture ?? null,
+          reason: request.reason ?? null,
+          payload,
+          outcome: 'applied',
+          resultStage: next,
+          at,
+        }),
+        localActs.setBaseStatus(statusRow()),
+        ...closes.map(async (taskId) => {
+          await condition(() => !writingTasks.has(taskId));
+          await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+        }),
+      ]);
+      mails.enqueue(() =>
+        acts.notify({
+          subjectId: input.baseId,
+          key: `decision.${request.decisionId}`,
+          to: applicantMail,
+          template: 'baseStatusChanged',
+          params: { unitName: input.unit.name, action: request.action, statusZh: stageZh(next), reason: request.reason ?? null },
+        }),
+      );
+      return result;
+    },
+    {
+      validator: (request) => {
+        if (!appliedResult(request.decisionId)) check(request);
+      },
+    },
+  );
+
+  /** Art. 18: the base submits each year's summary; the prefecture and the province read it. */
+  function checkSummary(sub: { year: number; actor: { sub: string; role: string } }): void {
+    if (sub.actor.role !== 'applicant' || sub.actor.sub !== input.applicant.sub) {
+      refuse('forbidden', '年度工作总结只能由基地的建设主体提交', { kind: 'forbidden', code: 'notTheBase' });
+    }
+    if (ended()) refuse('conflict', '该基地已不再持有称号', { kind: 'conflict', code: 'titleEnded' });
+    const firstYear = Number(input.namedOn.slice(0, 4));
+    if (!Number.isInteger(sub.year) || sub.year < firstYear || sub.year > cstYearNow()) {
+      refuse('invalid', `年度须在${firstYear}年至今年之间`, { kind: 'invalid', code: 'yearOutOfRange' });
+    }
+  }
+  setHandler(
+    submitSummaryUpdate,
+    async (sub) => {
+      const late = Date.now() > Date.parse(annualSummaryDue(sub.year).dueAt);
+      if (s.summaries.includes(sub.year)) return { year: sub.year, late };
+      s.summaries = [...s.summaries, sub.year].sort();
+      const at = nowIso();
+      const taskId = taskIdFor({ step: `annualSummary.${sub.year}` });
+      openTasks.delete(taskId);
+      await Promise.all([
+        localActs.recordSummary({ baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at }),
+        (async () => {
+          await condition(() => !writingTasks.has(taskId));
+          await localActs.closeTask({ taskId, decisionId: `summary.${input.baseId}.${sub.year}`, closedAt: at });
+        })(),
+      ]);
+      return { year: sub.year, late };
+    },
+    {
+      validator: (sub) => {
+        if (!s.summaries.includes(sub.year)) checkSummary(sub);
+      },
+    },
+  );
+
+  /** Art. 23: the base reports its rectification; the province then verifies. */
+  setHandler(
+    reportRectificationUpdate,
+    async (report) => {
+      const reportedAt = nowIso();
+      if (s.rectification) s.rectification = { ...s.rectification, reportedAt, report: report.report, reportFileId: report.fileId ?? null };
+      // The report is a submission, recorded in the audit log like a decision.
+      await localActs.recordDecision({
+        decisionId: `rectification.${input.baseId}.${s.rectification?.deadline ?? ''}.${reportedAt}`,
+        subjectType: 'base',
+        subjectId: input.baseId,
+        applicationId: null,
+        workflowId,
+        action: 'reportRectification',
+        actorSub: report.actor.sub,
+        actorRole: report.actor.role,
+        actorPrefecture: report.actor.prefecture ?? null,
+        reason: null,
+        payload: { report: report.report, fileId: report.fileId ?? null },
+        outcome: 'applied',
+        resultStage: s.status,
+        at: reportedAt,
+      });
+      await acts.notify({
+        subjectId: input.baseId,
+        key: `rectification.${s.rectification?.deadline ?? 'none'}.reported`,
+        to: [{ role: 'provinceOfficer', prefecture: null }],
+        template: 'taskAssigned',
+        params: { unitName: input.unit.name, step: 'rectification.verify', dueAt: s.rectification ? rectificationDue(s.rectification.deadline).dueAt : reportedAt },
+      });
+      return { reportedAt };
+    },
+    {
+      validator: (report) => {
+        if (report.actor.role !== 'applicant' || report.actor.sub !== input.applicant.sub) {
+          refuse('forbidden', '整改报告只能由基地的建设主体提交', { kind: 'forbidden', code: 'notTheBase' });
+        }
+        if (s.status !== 'underRectification' || !s.rectification) refuse('conflict', '该基地没有进行中的整改', { kind: 'conflict', code: 'noRectification' });
+      },
+    },
+  );
+
+  const step = (name: string, role: HumanStep['role'], extra: Partial<HumanStep> = {}): HumanStep => ({
+    subjectType: 'base',
+    subjectId: input.baseId,
+    unitName: input.unit.name,
+    step: name,
+    role,
+    prefecture: role === 'prefectureOfficer' ? homePrefecture : null,
+    workingDays: stepWorkingDays,
+    // Once the province has been told (level 1), the task stays open without further mail.
+    maxEscalationLevel: 1,
+    ...extra,
+  });
+  const track = (task: OpenTask) => void openTasks.set(task.taskId, task);
+  const remind = (key: string, what: string, dueAt: string, at: string) =>
+    acts.notify({
+      subjectId: input.baseId,
+      key,
+      to: applicantMail,
+      template: 'baseDue',
+      params: { unitName: input.unit.name, what, dueAt, daysLeft: daysBetween(cstDateOf(at), cstDateOf(Date.parse(dueAt) - 1)) },
+    });
+
+  /**
+   * Art. 18: last year's summary, due 31 January. Reminders 30 and 7 days
+   * before; once overdue, a task for the prefecture officer (the province
+   * for a cross-prefecture base) with the usual escalation, until it is in.
+   */
+  async function lastYearsSummary(): Promise<void> {
+    const year = runYear - 1;
+    if (year < Number(input.namedOn.slice(0, 4))) return;
+    const stop = () => ended() || over || s.summaries.includes(year);
+    const due = annualSummaryDue(year);
+    for (const r of due.reminders) {
+      if (Date.parse(r.at) <= Date.now()) continue;
+      if (!(await sleepUntil(Date.parse(r.at), stop))) return;
+      await remind(`summary.${year}.${r.kind}`, `${year}年度工作总结（第十八条）`, due.dueAt, r.at);
+    }
+    if (!(await sleepUntil(Date.parse(due.dueAt), stop))) return;
+    await awaitDecision(
+      step(`annualSummary.${year}`, homePrefecture ? 'prefectureOfficer' : 'provinceOfficer'),
+      stop,
+      track,
+      writingTasks,
+    );
+  }
+
+  /**
+   * The term's clock: the reminder to submit indicator data, the opening of
+   * the post-evaluation (a task for the province until it concludes), and
+   * expiry at the end of the term unless renewed. A renewal restarts it.
+   */
+  async function termClock(): Promise<void> {
+    while (!ended() && !over) {
+      const termNo = s.termNo;
+      const stop = () => ended() || over || s.termNo !== termNo;
+      const schedule = postEvaluationSchedule(s.term);
+      const reminderAt = Date.parse(schedule.dataReminder.at);
+      if (reminderAt > Date.now() && reminderAt < runEndsAt) {
+        if (await sleepUntil(reminderAt, stop)) {
+          await remind(`term${termNo}.${schedule.dataReminder.kind}`, '后评估“两山指数”指标数据的提交（第二十二条）', schedule.opensAt, schedule.dataReminder.at);
+        }
+        continue;
+      }
+      const opensAt = Date.parse(schedule.opensAt);
+      if (opensAt > Date.now() && opensAt < runEndsAt) {
+        await sleepUntil(opensAt, stop);
+        continue;
+      }
+      const expiresAt = Date.parse(s.term.expiresAt);
+      const evaluation =
+        opensAt <= Date.now() && s.evaluatedTermNo !== termNo
+          ? awaitDecision(step('postEvaluation', 'provinceOfficer'), () => stop() || s.evaluatedTermNo === termNo, track, writingTasks)
+          : Promise.resolve();
+      if (expiresAt < runEndsAt && (await sleepUntil(expiresAt, stop))) {
+        await expire();
+      } else if (expiresAt >= runEndsAt) {
+        await condition(stop);
+      }
+      await evaluation;
+    }
+  }
+
+  /** Art. 16: a title neither renewed nor revoked lapses at the end of its term. */
+  async function expire(): Promise<void> {
+    s.status = 'expired';
+    s.endReason = '称号有效期届满，未续期';
+    upsertSearchAttributes([{ key: LsBaseStatus, value: 'expired' }]);
+    await acts.setBaseStatus(statusRow());
+    for (const taskId of openTasks.keys()) await acts.closeTask({ taskId, decisionId: `expiry.${input.baseId}`, closedAt: nowIso() });
+    openTasks.clear();
+    await acts.notify({
+      subjectId: input.baseId,
+      key: `term${s.termNo}.expired`,
+      to: [...applicantMail, { role: 'provinceOfficer', prefecture: null }],
+      template: 'baseStatusChanged',
+      params: { unitName: input.unit.name, action: 'expire', statusZh: stageZh('expired'), reason: s.endReason },
+    });
+  }
+
+  /**
+   * Art. 23: reminders before the deadline; once it has passed without a
+   * verified completion, a task for the province, whose negative
+   * verification makes ground 6 of Art. 24 available.
+   */
+  async function rectificationClock(): Promise<void> {
+    while (!ended() && !over) {
+      const current = s.rectification;
+      if (!current) {
+        await condition(() => ended() || over || s.rectification !== null);
+        continue;
+      }
+      const stop = () => ended() || over || s.rectification?.deadline !== current.deadline;
+      const due = rectificationDue(current.deadline);
+      for (const r of due.reminders) {
+        if (Date.parse(r.at) <= Date.now()) continue;
+        if (!(await sleepUntil(Date.parse(r.at), stop))) break;
+        await remind(`rectification.${current.deadline}.${r.kind}`, '整改（第二十三条）', due.dueAt, r.at);
+      }
+      if (await sleepUntil(Date.parse(due.dueAt), stop)) {
+        await awaitDecision(step('rectification.verify', 'provinceOfficer'), () => stop() || s.status !== 'underRectification', track, writingTasks);
+      }
+      await condition(stop);
+    }
+  }
+
+  upsertSearchAttributes([
+    { key: LsBaseStatus, value: s.status },
+    { key: LsPrefecture, value: input.unit.prefectures },
+  ]);
+  if (!input.carry) {
+    await acts.recordBase({
+      id: input.baseId,
+      workflowId,
+      unitName: input.unit.name,
+      unitType: input.unit.type,
+      prefectures: input.unit.prefectures,
+      applicantSub: input.applicant.sub,
+      contactEmail: input.applicant.contactEmail,
+      status: s.status,
+      namedOn: input.namedOn,
+      termStartsOn: s.term.namedOn,
+      termEndsOn: s.term.endsOn,
+      termNo: s.termNo,
+    });
+  }
+
+  const watchers = Promise.all([lastYearsSummary(), termClock(), rectificationClock()]);
+  // The year's end, a revocation or expiry, or Temporal's hint ends the run.
+  await condition(() => ended() || workflowInfo().continueAsNewSuggested, Math.max(runEndsAt - Date.now(), 1));
+  over = true;
+  await watchers;
+  await condition(allHandlersFinished);
+  await mails.drained();
+  if (ended()) return { status: s.status, endReason: s.endReason, termNo: s.termNo, termEndsOn: s.term.endsOn };
+  return continueAsNew<typeof baseWorkflow>({ ...input, carry: { ...s, run: s.run + 1 } });
+}
