@@ -12,7 +12,7 @@ import { renderMail, type TemplateName, type TemplateParams } from './mail-templ
 import { createHistoryArchiveActivities } from './history-archive';
 import { createBaseActivities } from './bases';
 import { createNoticeActivities } from './notices';
-import { enqueueAndSend, type DeliveryResult } from './outbox';
+import { enqueueAndSend, resend, type DeliveryResult } from './outbox';
 
 
 export interface ActivityDeps {
@@ -210,6 +210,11 @@ export function createActivities(deps: ActivityDeps) {
         ...offices.map((m) => ({ id: `mailbox:${m.id}`, name: m.name, email: m.email, audience: 'prefecture' as const })),
         ...applicants.map((a) => ({ id: `applicant:${a.sub}`, name: a.name, email: a.email, audience: 'applicant' as const })),
       ];
+    },
+
+    /** Ops' retry of one pending or failed mail (POST /api/ops/notifications/:id/resend); null if there is no such mail. */
+    async resendNotification(request: { id: string; to?: string[] | undefined }): Promise<DeliveryResult | null> {
+      return resend(db, deps.mailer, deps.mailFrom, request.id, request.to);
     },
 
     async notify(request: NotifyRequest): Promise<DeliveryResult> {

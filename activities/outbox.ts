@@ -65,3 +65,16 @@ export async function deliver(db: Db, mailer: Mailer, from: string, row: Notific
   });
   return { status: 'sent', messageId };
 }
+
+/**
+ * Ops' retry of one mail: a pending or failed row is sent now, to corrected
+ * recipients if given; a sent row is not sent again. Null when there is no
+ * such row. Shared by the worker's activity (the API's resend) and the CLI.
+ */
+export async function resend(db: Db, mailer: Mailer, from: string, id: string, to?: string[]): Promise<DeliveryResult | null> {
+  const row = await db.notification.findUnique({ where: { id } });
+  if (!row) return null;
+  if (row.status === 'sent') return { status: 'alreadySent', messageId: row.messageId ?? undefined };
+  const ready = await db.notification.update({ where: { id }, data: { status: 'pending', ...(to?.length ? { to } : {}) } });
+  return deliver(db, mailer, from, ready);
+}

@@ -21,6 +21,7 @@ import { noticesRouter, type RateLimit } from './notices';
 import { openApiDocument, route } from './openapi';
 import { opsAuditRouter } from './ops-audit';
 import { opsCalendarRouter } from './ops-calendar';
+import { opsWorkflowsRouter } from './ops-workflows';
 import { saneRequestPath, securityHeaders } from './security';
 import { tasksRouter } from './tasks';
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   filesDir?: string;
   /** Largest upload in bytes (FILES_MAX_BYTES); default 50 MiB. */
   filesMaxBytes?: number;
+  /** The Temporal Web UI (TEMPORAL_UI_URL), for links from workflow histories. */
+  temporalUiUrl?: string | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(complaintsRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsCalendarRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsAuditRouter({ db: deps.db }));
+  authed.use(opsWorkflowsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, webUiUrl: deps.temporalUiUrl }));
   app.use('/api', authed);
 
   app.use((_req, _res, next) => next(notFound('没有这个接口')));

@@ -18,6 +18,7 @@ const app = createApp({
   acceptanceClock: clockOf(config),
   filesDir: config.filesDir,
   filesMaxBytes: config.filesMaxBytes,
+  temporalUiUrl: config.temporalUiUrl,
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),
 });
 if (config.devNow) console.log(`acceptance-window clock set by DEV_NOW (development only): it started at ${config.devNow.toISOString()}`);

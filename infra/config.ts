@@ -23,6 +23,8 @@ export interface Config {
   devNow: Date | undefined;
   /** Development mode: the launcher's embedded default; enables dev helpers. */
   development: boolean;
+  /** The Temporal Web UI's address (TEMPORAL_UI_URL), linked from ops' workflow histories. */
+  temporalUiUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesMaxBytes: positiveInteger(env, 'FILES_MAX_BYTES', DEFAULT_FILES_MAX_BYTES),
     devNow: devNow(env, env.NODE_ENV === 'development'),
     development: env.NODE_ENV === 'development',
+    temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
   };
 }
 

@@ -4,9 +4,8 @@
 // attributes; a workflow's history in words (from Temporal, or from the
 // archive once Temporal has removed it); the mail outbox and a resend.
 import type { Client } from '@temporalio/client';
-import { deliver, type DeliveryResult } from '../activities/outbox';
+import { resend } from '../activities/outbox';
 import { historyFromStored } from '../activities/history-archive';
-import type { Mailer } from '../activities/mailer';
 import type { Db } from './database';
 import { summarizeHistory, type HistorySummary } from './history-summary';
 
@@ -125,14 +124,5 @@ export async function listNotifications(db: Db, filter: { status?: string | unde
   }));
 }
 
-/**
- * Sends a pending or failed mail now (ops' retry), optionally to corrected
- * recipients; a sent mail is not sent again. Null when there is no such row.
- */
-export async function resendNotification(db: Db, mailer: Mailer, from: string, id: string, to?: string[]): Promise<DeliveryResult | null> {
-  const row = await db.notification.findUnique({ where: { id } });
-  if (!row) return null;
-  if (row.status === 'sent') return { status: 'alreadySent', messageId: row.messageId ?? undefined };
-  const ready = await db.notification.update({ where: { id }, data: { status: 'pending', ...(to?.length ? { to } : {}) } });
-  return deliver(db, mailer, from, ready);
-}
+/** Ops' retry of one mail (activities/outbox.ts `resend`): the CLI sends it from here with its own SMTP connection. */
+export const resendNotification = resend;

@@ -90,6 +90,7 @@ try {
     SMTP_URL: sink.url,
     AUTH_JWT_SECRET: secret,
     FILES_DIR: path.join(dataDir, 'files'),
+    TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? `http://localhost:${ports.ui}`,
   };
   const run = (name: string, script: string): ChildProcess => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv, stdio: 'inherit' });

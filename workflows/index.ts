@@ -4,3 +4,4 @@ export { noticeWorkflow } from './notice';
 export { acceptanceWindowNoticeWorkflow } from './acceptance-window';
 export { historyArchiveWorkflow } from './history-archive';
 export { baseWorkflow } from './base';
+export { resendNotificationWorkflow } from './resend-notification';

@@ -290,6 +290,11 @@ const MATRIX: Record<string, Row> = {
   'PATCH /api/experts/:id': { request: () => ({ url: `/api/experts/${spareExpertId}`, body: { fields: ['水环境'] } }), expect: only({ provinceOfficer: 200 }) },
   'PUT /api/ops/calendar/:year': { request: () => ({ url: '/api/ops/calendar/2031', body: { holidays: ['2031-01-01'], workdays: [] } }), expect: only({ ops: 200 }) },
   'GET /api/ops/audit': { request: () => ({ url: '/api/ops/audit?limit=5' }), expect: only({ ops: 200 }) },
+  'GET /api/ops/workflows': { request: () => ({ url: '/api/ops/workflows?limit=5' }), expect: only({ ops: 200 }) },
+  'GET /api/ops/workflows/:workflowId/history': { request: () => ({ url: `/api/ops/workflows/application-${applicationId}/history` }), expect: only({ ops: 200 }) },
+  'GET /api/ops/notifications': { request: () => ({ url: '/api/ops/notifications?limit=5' }), expect: only({ ops: 200 }) },
+  // An id with no mail: ops get 404, everyone else is refused before the lookup.
+  'POST /api/ops/notifications/:id/resend': { request: () => ({ url: `/api/ops/notifications/${randomUUID()}/resend`, body: {} }), expect: only({ ops: 404 }) },
   // Bases (issue 5): experts have no business with bases; out of region → 404.
   'GET /api/bases': { request: () => ({ url: '/api/bases' }), expect: { ...signedIn(200), 'expert/assigned': 403, 'expert/other': 403 } },
   'GET /api/bases/:id': {

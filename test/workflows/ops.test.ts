@@ -11,7 +11,8 @@ import { listNotifications, listWorkflows, resendNotification, workflowHistory, 
 import { applicationWorkflow } from '../../workflows/application';
 import { historyArchiveWorkflow } from '../../workflows/history-archive';
 import { decideUpdate } from '../../workflows/messages';
-import { startHarness, type Harness } from '../support/harness';
+import { signDevToken } from '../../api/auth';
+import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -99,5 +100,49 @@ describe('ops', () => {
       mailer.close();
     }
     await harness.sink.waitFor((m) => m.filter((x) => x.to.includes('office@zunyi.example')).length === 1);
+  });
+
+  it('answers the same over HTTP, for ops only: workflows, a history with its Web UI link, the outbox and a resend run by the worker', async () => {
+    const base = await harness.listen({ temporalUiUrl: 'http://localhost:8233' });
+    const token = async (role: 'ops' | 'provinceOfficer') => `Bearer ${await signDevToken(TEST_JWT_SECRET, { sub: `${role}-1`, role })}`;
+    const get = async (url: string, role: 'ops' | 'provinceOfficer' = 'ops') => {
+      const res = await fetch(`${base}${url}`, { headers: { authorization: await token(role) } });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const { handle } = await startApplication('绥阳县', '520300');
+    const listed = await eventually(
+      () => get(`/api/ops/workflows?prefecture=520300&stage=prefectureReview&status=running&year=2027`),
+      (r) => (r.body.workflows as Array<{ workflowId: string }>).some((w) => w.workflowId === handle.workflowId),
+    );
+    expect(listed.status).toBe(200);
+    expect((await get('/api/ops/workflows?stage=x%22%20OR%20true')).status).toBe(400);
+    expect((await get('/api/ops/workflows', 'provinceOfficer')).status).toBe(403);
+
+    const history = await get(`/api/ops/workflows/${handle.workflowId}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({
+      source: 'temporal',
+      webUiUrl: `http://localhost:8233/namespaces/default/workflows/${handle.workflowId}/${(await handle.describe()).runId}/history`,
+    });
+    expect((history.body.lines as Array<{ kind: string }>)[0]).toMatchObject({ kind: 'started' });
+    expect((await get('/api/ops/workflows/application-nobody/history')).status).toBe(404);
+
+    const row = await harness.database.db.notification.create({ data: { subjectId: 'ops-http', key: 'k-1', to: [], subject: '【待办】测试', text: '测试', status: 'failed', lastError: 'no recipients' } });
+    const outbox = await get('/api/ops/notifications?status=failed');
+    expect((outbox.body.notifications as Array<{ id: string }>).map((n) => n.id)).toContain(row.id);
+    const post = async (id: string, body: unknown) => {
+      const res = await fetch(`${base}/api/ops/notifications/${id}/resend`, { method: 'POST', headers: { authorization: await token('ops'), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await post(row.id, { to: ['not an address'] })).status).toBe(400);
+    // Two clicks at once send one mail.
+    const [first, second] = await Promise.all([post(row.id, { to: ['clerk@zunyi.example'] }), post(row.id, { to: ['clerk@zunyi.example'] })]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([first.body.status, second.body.status].sort()).toEqual(expect.arrayContaining(['sent']));
+    expect(await post(row.id, {})).toMatchObject({ status: 200, body: { status: 'alreadySent' } });
+    expect((await post(randomUUID(), {})).status).toBe(404);
+    await harness.sink.waitFor((m) => m.some((x) => x.to.includes('clerk@zunyi.example')));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(harness.sink.messages().filter((x) => x.to.includes('clerk@zunyi.example'))).toHaveLength(1);
   });
 });
