@@ -24,6 +24,10 @@ export interface Rectification {
   reportedAt: string | null;
   report?: string | null;
   reportFileId?: string | null;
+  /** Its child workflow (workflows/rectification.ts), once started. */
+  workflowId?: string | null;
+  /** The base has told the child how it ended. */
+  closed?: boolean;
 }
 
 /** Everything a run hands to the next: JSON only, bounded. */
@@ -38,6 +42,8 @@ export interface BaseCarry {
   postEvaluationHeld: boolean;
   rectificationFailed: boolean;
   rectification: Rectification | null;
+  /** Rectifications started so far: numbers their child workflows. */
+  rectificationsStarted?: number;
   /** Years whose annual summary is in. */
   summaries: number[];
   nationalRecommended: boolean;

@@ -6,8 +6,9 @@
 // however many years it holds the title.
 //
 // Within a run, watchers wait side by side: the last year's annual summary
-// (Art. 18), the term's post-evaluation and expiry (Art. 16, 22), and an open
-// rectification's deadline (Art. 23). People's decisions are `decide`
+// (Art. 18), the term's post-evaluation and expiry (Art. 16, 22), and the
+// start of each rectification (Art. 23) as a child workflow
+// (workflows/rectification.ts) that keeps its deadline. People's decisions are `decide`
 // Updates checked by domain/transitions.ts (checkBaseDecision) before
 // anything is recorded, exactly as for applications.
 import {
@@ -15,8 +16,11 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
   patched,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -26,7 +30,6 @@ import {
   daysBetween,
   DEFAULT_STEP_WORKING_DAYS,
   postEvaluationSchedule,
-  rectificationDue,
   renewedTerm,
   titleTerm,
 } from '../domain/deadlines';
@@ -44,6 +47,15 @@ import {
   type BaseState,
 } from './base-messages';
 import { decideUpdate, RefusalType, type DecisionRequest, type DecisionResult } from './messages';
+import type { rectificationWorkflow } from './rectification';
+import {
+  rectificationClosedSignal,
+  rectificationReportedSignal,
+  rectificationWorkflowId,
+  type RectificationInput,
+  type RectificationOutcome,
+} from './rectification-messages';
+import { sleepUntil } from './sleep-until';
 import { LsBaseStatus, LsPrefecture } from './search-attributes';
 
 export interface BaseOutcome {
@@ -82,13 +94,6 @@ function firstCarry(input: BaseInput): BaseCarry {
   };
 }
 
-/** Resolves true when `atMs` is reached, false if `stop` became true first. */
-async function sleepUntil(atMs: number, stop: () => boolean): Promise<boolean> {
-  const ms = atMs - Date.now();
-  if (ms > 0 && (await condition(stop, ms))) return false;
-  return !stop();
-}
-
 export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
   const { workflowId } = workflowInfo();
   const s: BaseCarry = input.carry ?? firstCarry(input);
@@ -103,6 +108,32 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
   const writingTasks = new Set<string>();
   const decisions: DecisionResult[] = [];
   const mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+  /** Rectification children started in this run, by workflow id: a signal waits for its start. */
+  const childStarts = new Map<string, Promise<unknown>>();
+  /** Signals to rectification children not awaited by the handler that sent them. */
+  const signalling = new Set<Promise<void>>();
+  const tellRectification = (workflowId: string, send: () => Promise<void>) => {
+    const work = (async () => {
+      await childStarts.get(workflowId);
+      try {
+        await send();
+      } catch {
+        // The child has already ended (a report after its verification): nothing to tell.
+      }
+    })();
+    signalling.add(work);
+    void work.finally(() => signalling.delete(work));
+  };
+  /**
+   * The open rectification's child learns how it ended; the base's state
+   * records that it was told. Called where the decision is taken, before any await.
+   */
+  const closeRectification = (outcome: RectificationOutcome, decisionId: string, current = s.rectification) => {
+    if (!current?.workflowId || current.closed) return;
+    if (s.rectification === current) s.rectification = { ...current, closed: true };
+    const child = getExternalWorkflowHandle(current.workflowId);
+    tellRectification(current.workflowId, () => child.signal(rectificationClosedSignal, { outcome, decisionId }));
+  };
   const applicantMail = [{ email: input.applicant.contactEmail }];
 
   const postEvaluationOpen = () => Date.now() >= Date.parse(postEvaluationSchedule(s.term).opensAt);
@@ -160,6 +191,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       const at = nowIso();
       const payload = request.payload ?? {};
       const closes: string[] = [];
+      const openRectification = s.rectification;
       switch (request.action) {
         case 'requireRectification':
           s.statusBeforeRectification = from;
@@ -172,7 +204,6 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
           }
           break;
         case 'verifyRectification':
-          closes.push(taskIdFor({ step: 'rectification.verify' }));
           if (payload.completed === true) s.statusBeforeRectification = null;
           else s.rectificationFailed = true;
           break;
@@ -197,6 +228,10 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       }
       if (next !== 'underRectification') s.rectification = null;
       s.status = next;
+      // The rectification's child ends with this decision when it verified it,
+      // replaced it with a new one, or ended the title.
+      if (request.action === 'verifyRectification') closeRectification(payload.completed === true ? 'completed' : 'notCompleted', request.decisionId, openRectification);
+      else if (s.rectification !== openRectification) closeRectification(ended() ? 'ended' : 'superseded', request.decisionId, openRectification);
       for (const id of closes) openTasks.delete(id);
       const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
       s.applied = [...s.applied, result].slice(-APPLIED_KEPT);
@@ -286,7 +321,11 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     reportRectificationUpdate,
     async (report) => {
       const reportedAt = nowIso();
-      if (s.rectification) s.rectification = { ...s.rectification, reportedAt, report: report.report, reportFileId: report.fileId ?? null };
+      const current = s.rectification;
+      if (current) s.rectification = { ...current, reportedAt, report: report.report, reportFileId: report.fileId ?? null };
+      // The rectification's child opens the province's verification task.
+      const child = current?.workflowId && !current.closed ? current.workflowId : null;
+      if (child) tellRectification(child, () => getExternalWorkflowHandle(child).signal(rectificationReportedSignal));
       // The report is a submission, recorded in the audit log like a decision.
       await localActs.recordDecision({
         decisionId: `rectification.${input.baseId}.${s.rectification?.deadline ?? ''}.${reportedAt}`,
@@ -304,13 +343,18 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
         resultStage: s.status,
         at: reportedAt,
       });
-      await acts.notify({
-        subjectId: input.baseId,
-        key: `rectification.${s.rectification?.deadline ?? 'none'}.reported`,
-        to: [{ role: 'provinceOfficer', prefecture: null }],
-        template: 'taskAssigned',
-        params: { unitName: input.unit.name, step: 'rectification.verify', dueAt: s.rectification ? rectificationDue(s.rectification.deadline).dueAt : reportedAt },
-      });
+      if (!child) {
+        // Reported after the province found it not done: no task any more, so tell the province directly.
+        mails.enqueue(() =>
+          acts.notify({
+            subjectId: input.baseId,
+            key: `rectification.${reportedAt}.reportedLate`,
+            to: [{ role: 'provinceOfficer', prefecture: null }],
+            template: 'taskAssigned',
+            params: { unitName: input.unit.name, step: 'rectification.verify', dueAt: reportedAt },
+          }),
+        );
+      }
       return { reportedAt };
     },
     {
@@ -407,6 +451,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
 
   /** Art. 16: a title neither renewed nor revoked lapses at the end of its term. */
   async function expire(): Promise<void> {
+    closeRectification('ended', `expiry.${input.baseId}.${s.termNo}`);
     s.status = 'expired';
     s.endReason = '称号有效期届满，未续期';
     upsertSearchAttributes([{ key: LsBaseStatus, value: 'expired' }]);
@@ -423,28 +468,33 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
   }
 
   /**
-   * Art. 23: reminders before the deadline; once it has passed without a
-   * verified completion, a task for the province, whose negative
-   * verification makes ground 6 of Art. 24 available.
+   * Art. 23: each rectification runs as a child workflow
+   * (workflows/rectification.ts) with its reminders and the province's
+   * verification task; this starts one for every rectification the
+   * province requires. The child outlives this run (ABANDON); the next run
+   * finds it by the id kept in the state.
    */
-  async function rectificationClock(): Promise<void> {
-    while (!ended() && !over) {
-      const current = s.rectification;
-      if (!current) {
-        await condition(() => ended() || over || s.rectification !== null);
-        continue;
-      }
-      const stop = () => ended() || over || s.rectification?.deadline !== current.deadline;
-      const due = rectificationDue(current.deadline);
-      for (const r of due.reminders) {
-        if (Date.parse(r.at) <= Date.now()) continue;
-        if (!(await sleepUntil(Date.parse(r.at), stop))) break;
-        await remind(`rectification.${current.deadline}.${r.kind}`, '整改（第二十三条）', due.dueAt, r.at);
-      }
-      if (await sleepUntil(Date.parse(due.dueAt), stop)) {
-        await awaitDecision(step('rectification.verify', 'provinceOfficer'), () => stop() || s.status !== 'underRectification', track, writingTasks);
-      }
-      await condition(stop);
+  async function rectificationStarter(): Promise<void> {
+    for (;;) {
+      await condition(() => ended() || over || (s.rectification !== null && !s.rectification.workflowId));
+      if (ended() || over) return;
+      const number = (s.rectificationsStarted ?? 0) + 1;
+      const childId = rectificationWorkflowId(input.baseId, number);
+      const current = s.rectification!;
+      s.rectificationsStarted = number;
+      s.rectification = { ...current, workflowId: childId, closed: false };
+      const args: RectificationInput = {
+        baseId: input.baseId,
+        number,
+        unit: { name: input.unit.name, prefectures: input.unit.prefectures },
+        applicant: { contactEmail: input.applicant.contactEmail },
+        requirements: current.requirements,
+        deadline: current.deadline,
+        stepWorkingDays,
+      };
+      const started = startChild<typeof rectificationWorkflow>('rectificationWorkflow', { workflowId: childId, args: [args], parentClosePolicy: ParentClosePolicy.ABANDON });
+      childStarts.set(childId, started.catch(() => undefined));
+      await started;
     }
   }
 
@@ -469,13 +519,14 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     });
   }
 
-  const watchers = Promise.all([lastYearsSummary(), termClock(), rectificationClock()]);
+  const watchers = Promise.all([lastYearsSummary(), termClock(), rectificationStarter()]);
   // The year's end, a revocation or expiry, or Temporal's hint ends the run.
   await condition(() => ended() || workflowInfo().continueAsNewSuggested, Math.max(runEndsAt - Date.now(), 1));
   over = true;
   await watchers;
   await condition(allHandlersFinished);
   await mails.drained();
+  await Promise.all(signalling);
   if (ended()) return { status: s.status, endReason: s.endReason, termNo: s.termNo, termEndsOn: s.term.endsOn };
   return continueAsNew<typeof baseWorkflow>({ ...input, carry: { ...s, run: s.run + 1 } });
 }

@@ -5,3 +5,4 @@ export { acceptanceWindowNoticeWorkflow } from './acceptance-window';
 export { historyArchiveWorkflow } from './history-archive';
 export { baseWorkflow } from './base';
 export { resendNotificationWorkflow } from './resend-notification';
+export { rectificationWorkflow } from './rectification';

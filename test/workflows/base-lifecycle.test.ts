@@ -17,6 +17,7 @@ import type { SmtpSink } from '../../infra/smtp-sink';
 import { baseWorkflow } from '../../workflows/base';
 import { baseStateQuery, reportRectificationUpdate, submitSummaryUpdate, type BaseInput } from '../../workflows/base-messages';
 import { decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
+import { rectificationWorkflowId } from '../../workflows/rectification-messages';
 import type { TestDatabase } from '../support/database';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -61,6 +62,16 @@ async function until(atMs: number): Promise<void> {
 }
 
 const state = (handle: Handle) => handle.query(baseStateQuery);
+
+/** Reads until `ok` (the read model follows the workflows within moments). */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let n = 0; n < 100; n++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('not reached');
+}
 
 async function submitSummary(handle: Handle, input: BaseInput, year: number) {
   return handle.executeUpdate(submitSummaryUpdate, {
@@ -162,8 +173,19 @@ describe('base lifecycle', () => {
         // Reminders 7 days and 1 day before the deadline.
         await until(endOfCstDayMs(deadline) - 2 * DAY);
         await sink.waitFor(() => mailsTo(email, '整改（第二十三条）还有7天').length === 1);
+        expect(mailsTo(email, '整改（第二十三条）还有1天')).toHaveLength(0);
+        // The report opens the province's verification task in the rectification's own workflow.
+        const rectification = env.client.workflow.getHandle(rectificationWorkflowId(input.baseId, 1));
+        const verifyTask = `${rectification.workflowId}:rectification-1.verify`;
         await handle.executeUpdate(reportRectificationUpdate, { args: [{ report: '已完成整改', actor: { sub: input.applicant.sub, role: 'applicant' } }] });
+        await eventually(() => database.db.task.findUnique({ where: { id: verifyTask } }), (t) => t?.status === 'open');
         expect((await decide(handle, 'verifyRectification', { completed: true })).stage).toBe('named');
+        expect(await rectification.result()).toEqual({ outcome: 'completed', verificationTask: verifyTask });
+        await exportHistory('rectification-completed', await rectification.fetchHistory());
+        expect((await database.db.task.findUnique({ where: { id: verifyTask } }))?.status).toBe('done');
+        // No reminder after the report: the 1-day reminder's timer was cancelled.
+        await until(endOfCstDayMs(deadline) + HOUR);
+        expect(mailsTo(email, '整改（第二十三条）还有1天')).toHaveLength(0);
         expect((await decide(handle, 'concludeEvaluation', { outcome: 'pass' })).stage).toBe('named');
       } else if (termIndex === 1) {
         expect((await decide(handle, 'concludeEvaluation', { outcome: 'pass' })).stage).toBe('renewed');
@@ -217,12 +239,15 @@ describe('base lifecycle', () => {
     await decide(handle, 'requireRectification', { requirements: '整改生态环境质量下降问题', deadline });
     // The deadline passes without a report: a task for the province.
     await until(endOfCstDayMs(deadline) + HOUR);
-    const taskId = `${handle.workflowId}:rectification.verify`;
+    const rectification = env.client.workflow.getHandle(rectificationWorkflowId(input.baseId, 1));
+    const taskId = `${rectification.workflowId}:rectification-1.verify`;
     for (let n = 0; n < 100 && !(await database.db.task.findUnique({ where: { id: taskId } })); n++) await new Promise((r) => setTimeout(r, 50));
     expect(await database.db.task.findUnique({ where: { id: taskId } })).toMatchObject({ status: 'open', role: 'provinceOfficer' });
     expect((await decide(handle, 'verifyRectification', { completed: false }, '逾期未完成整改')).stage).toBe('underRectification');
     expect((await decide(handle, 'revoke', { ground: 6 }, '后评估要求整改，但未能有效完成')).stage).toBe('revoked');
     expect(await handle.result()).toMatchObject({ status: 'revoked' });
+    expect(await rectification.result()).toEqual({ outcome: 'notCompleted', verificationTask: taskId });
+    await exportHistory('rectification-not-completed', await rectification.fetchHistory());
     expect(await database.db.base.findUnique({ where: { id: input.baseId } })).toMatchObject({ status: 'revoked', endReason: '后评估要求整改，但未能有效完成' });
     expect((await database.db.task.findUnique({ where: { id: taskId } }))?.status).toBe('done');
     const runs = await runHistories(handle.workflowId, firstRunId);

@@ -1,4 +1,5 @@
-// Versioning (issue 5): the exported histories of each phase of a base
+// Versioning (issue 5): the exported histories of each phase of a base and
+// of its rectification child
 // (test/histories/, written by base-lifecycle.test.ts with HISTORIES_EXPORT=1)
 // replay on the current workflow code. A change that is not behind
 // `patched()` must fail the replay, and the same change behind `patched()`
@@ -15,8 +16,9 @@ import { workflowBundle } from '../support/temporal';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const HISTORIES = path.join(ROOT, 'test', 'histories');
 
-async function histories(): Promise<Array<{ workflowId: string; history: temporal.api.history.v1.History }>> {
-  const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
+/** The exported histories; `prefix` narrows them (`base-`: the base workflow's runs only). */
+async function histories(prefix = ''): Promise<Array<{ workflowId: string; history: temporal.api.history.v1.History }>> {
+  const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json') && f.startsWith(prefix)).sort();
   return Promise.all(
     files.map(async (f) => ({
       workflowId: f.replace(/\.json$/, ''),
@@ -25,9 +27,9 @@ async function histories(): Promise<Array<{ workflowId: string; history: tempora
   );
 }
 
-async function replay(bundle: WorkflowBundleWithSourceMap): Promise<ReplayResult[]> {
+async function replay(bundle: WorkflowBundleWithSourceMap, prefix = ''): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'base-replay' }, await histories())) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'base-replay' }, await histories(prefix))) results.push(r);
   return results;
 }
 
@@ -62,6 +64,7 @@ describe('base workflow histories', () => {
   it('covers every phase: named, summaries, evaluation with rectification, renewed, expired, revoked', async () => {
     expect((await histories()).map((h) => h.workflowId)).toEqual([
       'base-evaluation-rectification', 'base-expired', 'base-named', 'base-renewed', 'base-revoked', 'base-summaries',
+      'rectification-completed', 'rectification-not-completed',
     ]);
   });
 
@@ -71,13 +74,13 @@ describe('base workflow histories', () => {
   });
 
   it('fail to replay when a change is not behind patched()', async () => {
-    const results = await replay(await mutantBundle('unpatched', UNPATCHED));
+    const results = await replay(await mutantBundle('unpatched', UNPATCHED), 'base-');
     expect(results).toHaveLength(6);
     for (const r of results) expect(r.error, r.workflowId).toBeInstanceOf(DeterminismViolationError);
   });
 
   it('replay when the same change is behind patched()', async () => {
-    const results = await replay(await mutantBundle('patched', PATCHED, 'patched'));
+    const results = await replay(await mutantBundle('patched', PATCHED, 'patched'), 'base-');
     expect(results.map((r) => [r.workflowId, r.error?.message ?? null])).toEqual(results.map((r) => [r.workflowId, null]));
   });
 });
