@@ -25,6 +25,7 @@ import { initialApplicationStage, isTerminalStage, type ApplicationStage } from 
 import { checkApplicationDecision, STAGE_ASSIGNEE } from '../domain/transitions';
 import { acts, localActs } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { appliedEntry, closeTasks } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
 import {
   applicationStateQuery,
@@ -209,26 +210,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         // The writes are independent of each other (each idempotent): run them
         // together, so the Update answers after one round of local activities.
         const writes: Array<Promise<unknown>> = [
-          localActs.recordDecision({
-            decisionId: request.decisionId,
-            subjectType: 'application',
-            subjectId: input.applicationId,
-            applicationId: input.applicationId,
-            workflowId,
-            action: request.action,
-            actorSub: request.actor.sub,
-            actorRole: request.actor.role,
-            actorPrefecture: request.actor.prefecture ?? null,
-            reason: request.reason ?? null,
-            payload,
-            outcome: 'applied',
-            resultStage: next,
-            at,
-          }),
-          ...closes.map(async (taskId) => {
-            await condition(() => !writingTasks.has(taskId));
-            await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
-          }),
+          localActs.recordDecision(appliedEntry(request, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId }, next, at)),
+          ...closeTasks(closes, writingTasks, request.decisionId, at),
         ];
         if (newExperts.length) {
           writes.push(localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at }));

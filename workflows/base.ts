@@ -37,6 +37,7 @@ import { isTerminalStatus, stageZh, type BaseStatus } from '../domain/stages';
 import { checkBaseDecision, type BaseFacts } from '../domain/transitions';
 import { acts, localActs } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { appliedEntry, closeTasks } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
 import {
   baseStateQuery,
@@ -239,28 +240,10 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       if (next !== from) upsertSearchAttributes([{ key: LsBaseStatus, value: next }]);
 
       await Promise.all([
-        localActs.recordDecision({
-          decisionId: request.decisionId,
-          subjectType: 'base',
-          subjectId: input.baseId,
-          // Base decisions are found by subject; the application's own log stays its own.
-          applicationId: null,
-          workflowId,
-          action: request.action,
-          actorSub: request.actor.sub,
-          actorRole: request.actor.role,
-          actorPrefecture: request.actor.prefecture ?? null,
-          reason: request.reason ?? null,
-          payload,
-          outcome: 'applied',
-          resultStage: next,
-          at,
-        }),
+        // Base decisions are found by subject; the application's own log stays its own.
+        localActs.recordDecision(appliedEntry(request, { subjectType: 'base', subjectId: input.baseId, applicationId: null, workflowId }, next, at)),
         localActs.setBaseStatus(statusRow()),
-        ...closes.map(async (taskId) => {
-          await condition(() => !writingTasks.has(taskId));
-          await localActs.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
-        }),
+        ...closeTasks(closes, writingTasks, request.decisionId, at),
       ]);
       mails.enqueue(() =>
         acts.notify({
@@ -302,10 +285,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       openTasks.delete(taskId);
       await Promise.all([
         localActs.recordSummary({ baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at }),
-        (async () => {
-          await condition(() => !writingTasks.has(taskId));
-          await localActs.closeTask({ taskId, decisionId: `summary.${input.baseId}.${sub.year}`, closedAt: at });
-        })(),
+        ...closeTasks([taskId], writingTasks, `summary.${input.baseId}.${sub.year}`, at),
       ]);
       return { year: sub.year, late };
     },
