@@ -10,7 +10,8 @@ import { evaluateLsIndex, type YearData } from '../domain/ls-index/evaluate';
 import { validateIndicatorData } from '../domain/ls-index/values';
 import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
-import { isBaseStatus, isTerminalStatus } from '../domain/stages';
+import { isBaseStatus, isTerminalStatus, type BaseStatus } from '../domain/stages';
+import { availableBaseActions } from '../domain/transitions';
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../infra/database';
 import { reportRectificationUpdate, submitSummaryUpdate } from '../workflows/base-messages';
@@ -43,6 +44,7 @@ const detailSchema = baseView.extend({
   summaries: z.array(z.looseObject({ year: z.number(), fileId: z.string(), late: z.boolean(), submittedAt: iso })),
   openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
   timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
+  actions: z.array(z.string()).meta({ description: 'The decisions the caller may take in the current status (domain/transitions.ts), for clients such as the console' }),
 });
 const evaluationSchema = z.looseObject({ baseId: z.string(), years: z.array(z.number()), evaluation: z.looseObject({ indicators: z.array(z.looseObject({ id: z.string(), reasonZh: z.string() })) }).nullable() });
 
@@ -71,6 +73,25 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     if (base) attempt(req, { workflowId: base.workflowId });
     if (!base || !maySee(actor, subjectOf(base))) throw notFound();
     return base;
+  }
+
+  /** The current term's 两山指数 evaluation from the indicator data stored so far. */
+  async function evaluationOf(base: BaseRow) {
+    const [rows, application] = await Promise.all([
+      deps.db.baseIndicatorData.findMany({ where: { baseId: base.id } }),
+      deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } }),
+    ]);
+    return termEvaluation(base, rows, application?.terrain ?? null);
+  }
+
+  /** The term's evaluation as it stands: the years with data, the overall attainment, the indicators not met. */
+  async function evaluationBasis(base: BaseRow) {
+    const { years, evaluation } = await evaluationOf(base);
+    return {
+      years,
+      overall: evaluation ? { score: evaluation.overall.score, met: evaluation.overall.met, notMet: evaluation.overall.notMet, noData: evaluation.overall.noData } : null,
+      notMet: evaluation ? evaluation.indicators.filter((i) => i.result === 'notMet').map((i) => i.id) : [],
+    };
   }
 
   /** Sends an Update to the base's workflow; refusals become 403/409/422. */
@@ -139,6 +160,8 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
       timeline: decisions.map((d) => ({
         decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, payload: d.payload, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
+      // What the caller may decide in this status (domain/transitions.ts); conditions the workflow alone knows are checked when sent.
+      actions: availableBaseActions({ status: base.status as BaseStatus, prefectures: base.prefectures, applicantSub: base.applicantSub }, actor),
     });
   });
 
@@ -159,6 +182,9 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
       res.json({ decisionId, action, stage: applied.resultStage ?? base.status });
       return;
     }
+    // A post-evaluation's conclusion records the 两山指数 evaluation it was
+    // taken on (Art. 22): the audit log then shows what the province saw.
+    if (action === 'concludeEvaluation') (payload as Record<string, unknown>).evaluationBasis = await evaluationBasis(base);
     const result = await send(base, () =>
       deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(decideUpdate, {
         updateId: decisionId,
@@ -239,11 +265,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const actor = req.actor!;
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'readEvaluation' });
     const base = await load(req, actor);
-    const [rows, application] = await Promise.all([
-      deps.db.baseIndicatorData.findMany({ where: { baseId: base.id } }),
-      deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } }),
-    ]);
-    res.json({ baseId: base.id, ...termEvaluation(base, rows, application?.terrain ?? null) });
+    res.json({ baseId: base.id, ...(await evaluationOf(base)) });
   });
 
   return router;

@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../api/auth';
 import { cstDateOf } from '../../domain/dates';
+import { postEvaluationSchedule, titleTerm } from '../../domain/deadlines';
 import { baseWorkflow } from '../../workflows/base';
 import type { BaseInput } from '../../workflows/base-messages';
 import type { Actor } from '../../workflows/messages';
@@ -81,11 +82,18 @@ describe('bases over HTTP', () => {
     for (const i of indicators) expect(i.reasonZh.length).toBeGreaterThan(0);
 
     // Decisions: roles, rules and payloads as for applications.
+    expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'concludeEvaluation', outcome: 'pass' })).status).toBe(409);
+    // Once the post-evaluation opens, the conclusion records the evaluation it was taken on.
+    await env.sleep(Date.parse(postEvaluationSchedule(titleTerm(namedOn)).opensAt) + 3600_000 - (await env.currentTimeMs()));
+    const concluded = await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'concludeEvaluation', outcome: 'pass', evaluationBasis: 'forged' });
+    expect(concluded).toMatchObject({ status: 200, body: { stage: 'named' } });
+    const conclusion = ((await call('GET', `/api/bases/${id}`, province)).body.timeline as Array<{ action: string; payload: Record<string, unknown> }>).find((d) => d.action === 'concludeEvaluation');
+    expect(conclusion?.payload).toMatchObject({ outcome: 'pass', evaluationBasis: { years: [year], overall: { met: expect.any(Number) }, notMet: expect.any(Array) } });
+
     const decisionId = `web-${randomUUID()}`;
     expect((await call('POST', `/api/bases/${id}/decisions`, zunyi, { decisionId: `web-${randomUUID()}`, action: 'warn', ground: 1, reason: '督察发现问题' })).status).toBe(403);
     expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'warn', ground: 9, reason: 'x' })).status).toBe(422);
     expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'revoke', ground: 6, reason: 'x' })).status).toBe(409);
-    expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'concludeEvaluation', outcome: 'pass' })).status).toBe(409);
     const warned = await call('POST', `/api/bases/${id}/decisions`, province, { decisionId, action: 'warn', ground: 1, reason: '中央生态环境保护督察发现重大问题' });
     expect(warned).toMatchObject({ status: 200, body: { stage: 'warned' } });
     expect(await call('POST', `/api/bases/${id}/decisions`, province, { decisionId, action: 'warn', ground: 1, reason: '中央生态环境保护督察发现重大问题' })).toMatchObject({ status: 200, body: { stage: 'warned' } });
@@ -95,7 +103,7 @@ describe('bases over HTTP', () => {
     expect(await handle.result()).toMatchObject({ status: 'revoked' });
     const detail = await call('GET', `/api/bases/${id}`, applicant);
     expect(detail.body).toMatchObject({ status: 'revoked', endReason: '发生重大突发环境事件' });
-    expect((detail.body.timeline as Array<{ action: string }>).map((d) => d.action)).toEqual(['warn', 'revoke']);
+    expect((detail.body.timeline as Array<{ action: string }>).map((d) => d.action)).toEqual(['concludeEvaluation', 'warn', 'revoke']);
     expect((await call('POST', `/api/bases/${id}/annual-summaries`, applicant, { year, fileId: file.id, summary: '再交' })).status).toBe(409);
   });
 });
