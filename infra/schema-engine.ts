@@ -228,6 +228,11 @@ class MigrationAdapter implements SqlDriverAdapter {
 
   static async open(config: pg.PoolConfig, afterDispose: () => Promise<void> = async () => {}): Promise<MigrationAdapter> {
     const pool = new pg.Pool({ ...config, max: 4, Client: CatalogClient });
+    // An idle client whose database goes away (the shadow database is dropped
+    // with FORCE) emits 'error' on the pool; without a listener Node throws it
+    // as an uncaught exception, which took down a test run. The next query on
+    // that client fails and is reported as usual.
+    pool.on('error', () => undefined);
     const inner = await new PrismaPg(pool).connect();
     return new MigrationAdapter(inner, async () => {
       await inner.dispose();

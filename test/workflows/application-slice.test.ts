@@ -40,10 +40,11 @@ function input(name: string, email: string): ApplicationInput {
 
 async function start(i: ApplicationInput) {
   const handle = await env.client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `application-${i.applicationId}`, args: [i] });
-  // The task exists once the workflow reached its wait.
+  // The task exists once the workflow reached its wait and wrote its row
+  // (the query shows it a moment before the row is written).
   for (let n = 0; n < 200; n++) {
     const state = await handle.query(applicationStateQuery);
-    if (state.openTask) return handle;
+    if (state.openTask && (await database.db.task.findUnique({ where: { id: state.openTask.taskId } }))) return handle;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the workflow never opened its task');
