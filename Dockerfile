@@ -2,9 +2,10 @@
 #
 # One image for the API, the worker and the migration job: the command is
 # chosen by the compose service (`npm run api`, `npm run worker`,
-# `npm run db:migrate`). There is no build step; the TypeScript sources run
-# under tsx. The Temporal server, PostgreSQL and the mail relay come from
-# their own images (docker-compose.yml, docs/PRODUCTION.md).
+# `npm run db:migrate`). The TypeScript sources run under tsx; the only
+# build step is the web console's bundle (web/ → web/dist, served by the
+# API). The Temporal server, PostgreSQL and the mail relay come from their
+# own images (docker-compose.yml, docs/PRODUCTION.md).
 
 # ---- dependencies: npm ci, whose postinstall generates the Prisma client ----
 FROM node:20-bookworm-slim AS deps
@@ -56,6 +57,8 @@ RUN mkdir -p /app/.data/files && chown -R node:node /app/.data
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/generated ./generated
 COPY . .
+# The web console (web/ → web/dist), served by the API under `/` (api/console.ts).
+RUN npm run build && test -f web/dist/index.html
 
 USER node
 

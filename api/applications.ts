@@ -8,7 +8,7 @@ import { PLAN_CHAPTERS, PLAN_ISSUERS, validateSubmission, type PlanChapter } fro
 import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { initialApplicationStage } from '../domain/stages';
-import { checkApplicationDecision } from '../domain/transitions';
+import { availableApplicationActions, checkApplicationDecision } from '../domain/transitions';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, type Actor } from '../workflows/messages';
@@ -76,6 +76,7 @@ const detailSchema = z.looseObject({
   notices: z.array(z.looseObject({ id: z.string(), level: z.string(), opensAt: iso, closesAt: iso, complaints: z.array(z.looseObject({ id: z.string() })) })),
   expertReviews: z.array(z.looseObject({ expertId: z.string() })),
   timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
+  actions: z.array(z.string()).meta({ description: 'The decisions the caller may take in the current stage (domain/transitions.ts), for clients such as the console' }),
 });
 export const decisionResultSchema = z.looseObject({ decisionId: z.string(), action: z.string(), stage: z.string() });
 
@@ -250,6 +251,18 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     if (app) attempt(req, { applicationId: app.id, workflowId: app.workflowId });
     if (!app || !maySee(actor, await subjectOf(deps.db, app))) throw notFound();
     const officer = actor.role === 'provinceOfficer' || actor.role === 'prefectureOfficer' || actor.role === 'ops';
+    // What the caller may decide now, by the same table the workflow checks
+    // with; a notice already opened in this stage, or an opinion already given,
+    // is left out (the workflow would refuse it).
+    const reviewers = app.expertReviews.map((r) => r.expertId);
+    const noticeLevel = app.stage === 'prefectureNotice' ? 'prefecture' : app.stage === 'provinceNotice' ? 'province' : null;
+    const actions = availableApplicationActions(
+      { stage: app.stage as Parameters<typeof availableApplicationActions>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviewers },
+      actor,
+    ).filter((a) =>
+      a === 'openNotice' ? !app.notices.some((n) => n.level === noticeLevel)
+        : a === 'reviewOpinion' ? !app.expertReviews.some((r) => r.expertId === actor.sub && r.submittedAt)
+          : true);
     res.json({
       id: app.id,
       workflowId: app.workflowId,
@@ -281,6 +294,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       timeline: app.decisions.map((d) => ({
         decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
+      actions,
     });
   });
 

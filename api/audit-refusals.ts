@@ -78,7 +78,9 @@ export function recordRefusals(db: Db, clock: () => Date): ErrorRequestHandler {
         });
       } catch (auditError) {
         // The caller still gets its refusal; ops see that the row is missing.
-        console.error('audit: could not record a refused attempt', auditError instanceof Error ? auditError.name : typeof auditError);
+        const kind = auditError instanceof Error ? auditError.name : typeof auditError;
+        if (req.log) req.log.error({ err: { type: kind } }, 'audit: could not record a refused attempt');
+        else console.error('audit: could not record a refused attempt', kind);
       }
     }
     next(error);

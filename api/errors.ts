@@ -1,7 +1,9 @@
 // Errors in the shape of ../shared/API.md: { error: { code, message, details? } }.
 // Bad input never becomes a 500, and no response carries a stack trace.
 import type { ErrorRequestHandler } from 'express';
+import { createLogger, type Logger } from '../infra/logger';
 import { isDependencyUnavailable } from '../infra/unavailable';
+import { routeLabel } from './observability';
 
 export class HttpError extends Error {
   constructor(
@@ -40,8 +42,19 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   // The message of a database or workflow error can quote the request's
   // values (a complainant's name or contact, API.md / Complaint): the log
-  // gets the error's kind, code and stack frames, never its message.
-  const frames = typeof error?.stack === 'string' ? error.stack.split('\n').filter((l: string) => /^\s+at /.test(l)).slice(0, 8).join('\n') : '';
-  console.error(`unhandled error: ${error?.constructor?.name ?? typeof error}${error?.code ? ` (${String(error.code)})` : ''} on ${req.method} ${req.path}\n${frames}`);
+  // gets the error's kind, code and stack frames, never its message; the
+  // client gets neither, only the request id (x-request-id) to quote.
+  const frames = typeof error?.stack === 'string' ? error.stack.split('\n').filter((l: string) => /^\s+at /.test(l)).slice(0, 8).map((l: string) => l.trim()) : [];
+  (req.log ?? fallbackLogger()).error(
+    { err: { type: error?.constructor?.name ?? typeof error, ...(error?.code ? { code: String(error.code) } : {}), frames }, method: req.method, route: routeLabel(req) },
+    'unhandled error',
+  );
   res.status(500).json({ error: { code: 'internal', message: '服务器内部错误' } });
 };
+
+let fallback: Logger | undefined;
+/** For an app mounted without api/observability.ts's middleware (no req.log). */
+function fallbackLogger(): Logger {
+  fallback ??= createLogger({ name: 'api' });
+  return fallback;
+}

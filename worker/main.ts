@@ -1,6 +1,22 @@
 // `npm run worker`: one Temporal worker running the workflows and their
 // activities, against the configuration of ../shared/API.md. Stateless:
 // run as many as the load needs. SIGINT/SIGTERM drain it gracefully.
+//
+// Observability: the Temporal SDK's Runtime is installed first, before any
+// connection, with
+// - its logger on pino (infra/logger.ts, LOG_LEVEL): the SDK's messages, the
+//   Rust core's (forwarded: WARN and up) and the workflow and activity
+//   context loggers, as JSON lines that carry the SDK's metadata
+//   (taskQueue, workflowId, runId, workflowType, activityId, …);
+// - its Prometheus exporter on WORKER_METRICS_ADDRESS (default
+//   0.0.0.0:9464, GET /metrics; empty disables it): the core's `temporal_*`
+//   metrics (polls, task latencies, schedule-to-start, slots, sticky cache,
+//   request failures). The worker has no prom-client metrics of its own: the
+//   SDK's describe what it does, and a second exporter would need a second
+//   port. If the address cannot be bound (taken by another worker on the same
+//   host) the worker logs an error and runs without the endpoint: its work
+//   matters more than its metrics.
+import { Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDbCalendar } from '../activities/calendar';
 import { createSmtpMailer } from '../activities/mailer';
@@ -8,11 +24,29 @@ import { ensureAcceptanceWindowSchedules } from '../infra/acceptance-window-sche
 import { ensureHistoryArchiveSchedule, HISTORY_ARCHIVE_SCHEDULE_ID } from '../infra/history-archive-schedule';
 import { loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
+import { createLogger, temporalLogger } from '../infra/logger';
 import { applyMigrations } from '../infra/migrate';
 import { connectClient, createWorker, NativeConnection } from '../infra/temporal';
 
 const config = loadConfigOrExit();
-await applyMigrations(config.databaseUrl);
+const logger = createLogger({ name: 'worker', level: config.logLevel });
+
+const runtimeLogging = { logger: temporalLogger(logger), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } } } as const;
+if (config.workerMetricsAddress) {
+  try {
+    Runtime.install({ ...runtimeLogging, telemetryOptions: { ...runtimeLogging.telemetryOptions, metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
+    logger.info({ metricsAddress: config.workerMetricsAddress }, `worker metrics on http://${config.workerMetricsAddress}/metrics`);
+  } catch (error) {
+    // The exporter binds inside Runtime.install, which then installs nothing: try again without it.
+    logger.error({ err: error, metricsAddress: config.workerMetricsAddress }, 'worker metrics endpoint could not start; running without it (WORKER_METRICS_ADDRESS)');
+    Runtime.install(runtimeLogging);
+  }
+} else {
+  Runtime.install(runtimeLogging);
+}
+
+const applied = await applyMigrations(config.databaseUrl);
+if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 const db = createDb(config.databaseUrl);
 const mailer = createSmtpMailer(config.smtpUrl);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
@@ -28,10 +62,14 @@ const worker = await createWorker({
 // The yearly acceptance-window schedules (Art. 11): their runs execute here,
 // so the task queue they name is this worker's.
 for (const s of await ensureAcceptanceWindowSchedules(client, config.taskQueue)) {
-  console.log(`schedule ${s.scheduleId} ${s.outcome} (Asia/Shanghai)`);
+  logger.info({ scheduleId: s.scheduleId, outcome: s.outcome }, `schedule ${s.scheduleId} ${s.outcome} (Asia/Shanghai)`);
 }
-console.log(`schedule ${HISTORY_ARCHIVE_SCHEDULE_ID} ${await ensureHistoryArchiveSchedule(client, config.taskQueue)} (hourly)`);
-console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
+const archive = await ensureHistoryArchiveSchedule(client, config.taskQueue);
+logger.info({ scheduleId: HISTORY_ARCHIVE_SCHEDULE_ID, outcome: archive }, `schedule ${HISTORY_ARCHIVE_SCHEDULE_ID} ${archive} (hourly)`);
+logger.info(
+  { taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, namespace: config.temporalNamespace },
+  `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`,
+);
 try {
   await worker.run();
 } finally {
@@ -39,4 +77,5 @@ try {
   await db.$disconnect();
   await client.connection.close();
   await connection.close();
+  logger.info('worker stopped');
 }

@@ -241,6 +241,7 @@ const only = (allowed: Partial<Record<Column, number>>): Record<Column, number> 
 let cellCounter = 0;
 const MATRIX: Record<string, Row> = {
   'GET /api/health': { request: () => ({ url: '/api/health' }), expect: all(200) },
+  'GET /api/ready': { request: () => ({ url: '/api/ready' }), expect: all(200) },
   'GET /api/openapi.json': { request: () => ({ url: '/api/openapi.json' }), expect: all(200) },
   'GET /api/notices': { request: () => ({ url: '/api/notices?active=true' }), expect: all(200) },
   // Anyone may file a complaint while the notice runs; a token changes nothing.

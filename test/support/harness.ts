@@ -19,7 +19,7 @@ import { createVerifier } from '../../api/auth';
 import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
 import { seed } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from './database';
-import { devServerEnv, timeSkippingEnv, workflowBundle } from './temporal';
+import { devServerEnv, installTestRuntime, timeSkippingEnv, workflowBundle } from './temporal';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -35,6 +35,7 @@ export interface Harness {
 export const TEST_JWT_SECRET = 'test-secret-harness-0123456789abcdef';
 
 export async function startHarness(options: { server: 'timeSkipping' | 'dev'; name: string }): Promise<Harness> {
+  installTestRuntime();
   const [env, database, sink] = await Promise.all([
     options.server === 'dev' ? devServerEnv() : timeSkippingEnv(),
     createTestDatabase(),

@@ -1,0 +1,149 @@
+// A year of 两山指数 indicator data (POST /api/bases/:id/indicator-data,
+// Art. 22): the twenty indicators with their unit and target beside each
+// field. Percentages are typed as percentages and sent as fractions (93 → 0.93).
+// Checked before sending by the API's own rules (domain/ls-index/values.ts).
+import { useState, type FormEvent } from 'react';
+import { INDICATORS, goalZh, taskZh, type IndicatorDef } from '../../domain/ls-index/catalogue';
+import { validateIndicatorData } from '../../domain/ls-index/values';
+import type { Problem } from '../../domain/problems';
+import { api } from './api';
+import { ErrorBox } from './components';
+
+type Raw = Record<string, string>;
+
+function valueOf(def: IndicatorDef, raw: Raw): unknown {
+  const v = raw[def.id]?.trim() ?? '';
+  switch (def.valueKind) {
+    case 'ratio':
+      return v === '' ? undefined : Number(v) / 100;
+    case 'quantity':
+      return v === '' ? undefined : Number(v);
+    case 'boolean':
+      return v === '' ? undefined : v === 'true';
+    case 'areaPair': {
+      const a = raw[`${def.id}.redLine`]?.trim() ?? '';
+      const b = raw[`${def.id}.protectedArea`]?.trim() ?? '';
+      return a === '' && b === '' ? undefined : { redLine: a === '' ? undefined : Number(a), protectedArea: b === '' ? undefined : Number(b) };
+    }
+  }
+}
+
+export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; years: number[]; onSaved: () => void }) {
+  const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+  const [year, setYear] = useState(String(years.includes(thisYear) ? thisYear : (years[years.length - 1] ?? '')));
+  const [raw, setRaw] = useState<Raw>({});
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: string, v: string) => setRaw((r) => ({ ...r, [k]: v }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(null);
+    setError(null);
+    const values = Object.fromEntries(INDICATORS.map((d) => [d.id, valueOf(d, raw)]).filter(([, v]) => v !== undefined));
+    const avg = raw['avg.1']?.trim();
+    const body = { year: Number(year), values, ...(avg ? { provincialAverages: { '1': Number(avg) / 100 } } : {}) };
+    const found = validateIndicatorData(body);
+    setProblems(found);
+    if (found.length) return;
+    setBusy(true);
+    try {
+      await api('POST', `/api/bases/${encodeURIComponent(baseId)}/indicator-data`, { body });
+      setSaved(`${year}年度指标数据已保存，评估已更新。`);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let lastTask = '';
+  return (
+    <form onSubmit={submit} noValidate aria-label="指标数据填报" data-testid="indicator-form">
+      <label className="inline">
+        年度
+        <select name="year" value={year} onChange={(e) => setYear(e.target.value)}>
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {y}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">比例类指标按百分数填写（如 93 表示 93%）；可只填部分指标，未填的在评估中记为“无数据”。</p>
+      <table className="indicators">
+        <thead>
+          <tr>
+            <th>指标</th>
+            <th>数值</th>
+            <th>单位</th>
+            <th>目标参考值</th>
+          </tr>
+        </thead>
+        <tbody>
+          {INDICATORS.map((d) => {
+            const heading = d.task !== lastTask ? `${goalZh(d.goal)} · ${taskZh(d.task)}` : null;
+            lastTask = d.task;
+            return [
+              heading && (
+                <tr key={`h-${d.task}`} className="group">
+                  <th colSpan={4}>{heading}</th>
+                </tr>
+              ),
+              <tr key={d.id}>
+                <td>
+                  <label htmlFor={`ind-${d.id}`}>
+                    {d.id}. {d.zh}
+                  </label>
+                </td>
+                <td>
+                  {d.valueKind === 'boolean' ? (
+                    <select id={`ind-${d.id}`} name={`ind-${d.id}`} value={raw[d.id] ?? ''} onChange={(e) => set(d.id, e.target.value)}>
+                      <option value="">未填</option>
+                      <option value="true">是</option>
+                      <option value="false">否</option>
+                    </select>
+                  ) : d.valueKind === 'areaPair' ? (
+                    <span className="pair">
+                      <input id={`ind-${d.id}`} name={`ind-${d.id}-redLine`} type="number" step="any" min={0} placeholder="生态保护红线" value={raw[`${d.id}.redLine`] ?? ''} onChange={(e) => set(`${d.id}.redLine`, e.target.value)} />
+                      <input name={`ind-${d.id}-protectedArea`} type="number" step="any" min={0} placeholder="自然保护地" value={raw[`${d.id}.protectedArea`] ?? ''} onChange={(e) => set(`${d.id}.protectedArea`, e.target.value)} />
+                    </span>
+                  ) : (
+                    <input id={`ind-${d.id}`} name={`ind-${d.id}`} type="number" step="any" min={0} max={d.valueKind === 'ratio' ? 100 : undefined} value={raw[d.id] ?? ''} onChange={(e) => set(d.id, e.target.value)} />
+                  )}
+                  {d.rule.type === 'aboveProvincialAverage' && (
+                    <input name="avg-1" type="number" step="any" min={0} max={100} placeholder="当年度全省平均（%）" value={raw['avg.1'] ?? ''} onChange={(e) => set('avg.1', e.target.value)} aria-label="当年度全省平均水平" />
+                  )}
+                </td>
+                <td>{d.valueKind === 'ratio' ? '%' : d.unit}</td>
+                <td>{d.targetZh}</td>
+              </tr>,
+            ];
+          })}
+        </tbody>
+      </table>
+      {problems.length > 0 && (
+        <div className="error" role="alert" data-testid="form-problems">
+          <strong>请先补正：</strong>
+          <ul>
+            {problems.map((p, i) => (
+              <li key={i}>{p.zh.replace(/须在 0 到 1 之间.*$/, '须在 0% 到 100% 之间')}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <ErrorBox error={error} title="未能保存" />
+      {saved && (
+        <p className="notice-ok" role="status">
+          {saved}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        保存指标数据
+      </button>
+    </form>
+  );
+}
