@@ -8,7 +8,7 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES } from '../infra/config';
+import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES, type OidcClientConfig } from '../infra/config';
 import { databaseIsUp, type Db } from '../infra/database';
 import { createLogger, type Logger } from '../infra/logger';
 import { migrationState } from '../infra/migrate';
@@ -53,6 +53,10 @@ export interface AppDeps {
   temporalUiUrl?: string | undefined;
   /** The built web console (`npm run build`); default web/dist. */
   consoleDir?: string | undefined;
+  /** The console's sign-in through the OIDC provider (AUTH_OIDC_*), served at /console-config.json. */
+  oidc?: OidcClientConfig | undefined;
+  /** Development (NODE_ENV=development): the console's sign-in page also takes a pasted token. */
+  development?: boolean | undefined;
   /** Where the request log goes (infra/logger.ts); default: stdout at LOG_LEVEL. */
   logger?: Logger;
   /** The metrics GET /metrics serves; default: a fresh set for this app. */
@@ -125,7 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(opsWorkflowsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, webUiUrl: deps.temporalUiUrl }));
   app.use('/api', authed);
   // The web console under `/` (api/console.ts): middleware, after every /api route.
-  app.use(serveConsole({ dir: deps.consoleDir }));
+  app.use(serveConsole({ dir: deps.consoleDir, oidc: deps.oidc, development: deps.development }));
 
   app.use((_req, _res, next) => next(notFound('没有这个接口')));
   app.use(recordRefusals(deps.db, clock));

@@ -7,9 +7,17 @@
 // JSON 404). The console calls the documented /api routes with the
 // signed-in user's Bearer token, like any other client: nothing here knows
 // about users.
+//
+// GET /console-config.json (middleware too, outside /api) tells the console
+// how people sign in: the OIDC provider's issuer, the console's client id
+// and scope (AUTH_OIDC_*), or null; and whether this is development, where
+// the sign-in page also takes a pasted token. The console then runs the
+// Authorization Code flow with PKCE itself (web/src/oidc.ts), as a public
+// client: no secret here or there.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler, Response } from 'express';
+import type { OidcClientConfig } from '../infra/config';
 
 export const DEFAULT_CONSOLE_DIR = path.resolve(import.meta.dirname, '../web/dist');
 
@@ -18,18 +26,40 @@ export const DEFAULT_CONSOLE_DIR = path.resolve(import.meta.dirname, '../web/dis
  * only and talk to this origin's API; nothing inline, no frames. The JSON
  * API keeps its stricter policy (api/security.ts).
  */
-const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+/**
+ * With OIDC sign-in, the pages may also fetch from the provider's origin
+ * (its discovery document and token endpoint); nothing else changes.
+ */
+function consoleCsp(oidc: OidcClientConfig | undefined): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    oidc ? `connect-src 'self' ${new URL(oidc.issuer).origin}` : "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+/** The path of the console's configuration (not under /api: not an API route, not in the registry). */
+export const CONSOLE_CONFIG_PATH = '/console-config.json';
+
+export interface ConsoleConfig {
+  oidc: OidcClientConfig | null;
+  development: boolean;
+}
+
+export interface ConsoleOptions {
+  dir?: string | undefined;
+  /** The OIDC provider the console signs people in with (AUTH_OIDC_*). */
+  oidc?: OidcClientConfig | undefined;
+  /** Development: the sign-in page also takes a pasted token. */
+  development?: boolean | undefined;
+}
 
 const NOT_BUILT = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>控制台尚未构建</title></head>
@@ -50,17 +80,21 @@ const isFile = (p: string) => {
   }
 };
 
-function consoleHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-}
-
-export function serveConsole(options: { dir?: string | undefined } = {}): RequestHandler {
+export function serveConsole(options: ConsoleOptions = {}): RequestHandler {
   const dir = path.resolve(options.dir ?? DEFAULT_CONSOLE_DIR);
   const index = path.join(dir, 'index.html');
+  const csp = consoleCsp(options.oidc);
+  const config: ConsoleConfig = { oidc: options.oidc ?? null, development: options.development ?? false };
+  const consoleHeaders = (res: Response) => res.setHeader('Content-Security-Policy', csp);
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/api' || req.path.startsWith('/api/')) return next();
     consoleHeaders(res);
+    if (req.path === CONSOLE_CONFIG_PATH) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.json(config);
+      return;
+    }
     // Checked on every request, so a build made while the API runs is served at once.
     if (!existsSync(index)) {
       res.status(503).type('html').set('retry-after', '30').send(NOT_BUILT);

@@ -26,6 +26,8 @@ const app = createApp({
   temporalUiUrl: config.temporalUiUrl,
   logger,
   metricsToken: config.metricsToken,
+  oidc: config.oidc,
+  development: config.development,
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),
 });
 if (config.devNow) logger.warn({ devNow: config.devNow.toISOString() }, 'acceptance-window clock set by DEV_NOW (development only)');

@@ -36,7 +36,22 @@ export interface Config {
   workerMetricsAddress: string | undefined;
   /** When set (METRICS_TOKEN), the API's GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /**
+   * The console's sign-in through the OIDC provider (Authorization Code flow
+   * with PKCE, a public client): AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID,
+   * AUTH_OIDC_SCOPE (default "openid profile"). Unset: no such sign-in.
+   */
+  oidc: OidcClientConfig | undefined;
 }
+
+/** What the console needs to send people to the OIDC provider (served at /console-config.json). */
+export interface OidcClientConfig {
+  issuer: string;
+  clientId: string;
+  scope: string;
+}
+
+export const DEFAULT_OIDC_SCOPE = 'openid profile';
 
 export class ConfigError extends Error {}
 
@@ -93,6 +108,23 @@ function bindAddress(env: NodeJS.ProcessEnv, name: string, fallback: string): st
   return raw.trim();
 }
 
+function oidc(env: NodeJS.ProcessEnv): OidcClientConfig | undefined {
+  const issuer = env.AUTH_OIDC_ISSUER?.trim() || undefined;
+  const clientId = env.AUTH_OIDC_CLIENT_ID?.trim() || undefined;
+  if (!issuer && !clientId) return undefined;
+  if (!issuer || !clientId) throw new ConfigError('set both AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID for the console\'s OIDC sign-in, or neither');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`AUTH_OIDC_ISSUER must be the provider's issuer URL, e.g. https://sso.example.gov.cn/realms/liangshan, got "${issuer}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`AUTH_OIDC_ISSUER must be an https URL, got "${issuer}"`);
+  const scope = env.AUTH_OIDC_SCOPE?.trim() || DEFAULT_OIDC_SCOPE;
+  if (!scope.split(/\s+/).includes('openid')) throw new ConfigError(`AUTH_OIDC_SCOPE must include openid, got "${scope}"`);
+  return { issuer, clientId, scope };
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new ConfigError(`${name} is not set`);
@@ -133,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env),
     workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS', DEFAULT_WORKER_METRICS_ADDRESS),
     metricsToken: env.METRICS_TOKEN || undefined,
+    oidc: oidc(env),
   };
 }
 

@@ -11,14 +11,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../api/auth';
 import type { Actor } from '../../workflows/messages';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../../scripts/build-console';
+import { CONSOLE_DIST } from '../../scripts/build-console';
+import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const DAY = 24 * 3600_000;
 const DESKTOP = { width: 1280, height: 800 };
@@ -33,10 +33,8 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  // `npm test` and `npx vitest run test/e2e` alike: build the console when missing or stale.
-  ensureConsoleBuilt();
   await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  browser = await launchConsoleBrowser();
 });
 
 afterAll(async () => {
@@ -44,7 +42,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext(CONSOLE_CONTEXT);
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);

@@ -18,4 +18,15 @@ describe('configuration from the environment (../shared/API.md)', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT must be a port number/);
     expect(loadConfig({ ...base, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://sso.example/jwks' }).authJwksUrl).toBe('https://sso.example/jwks');
   });
+
+  it('reads the console\'s OIDC sign-in: both issuer and client id or neither, a URL, scopes with openid', () => {
+    expect(loadConfig(base).oidc).toBeUndefined();
+    const issuer = 'https://sso.example.gov.cn/realms/liangshan';
+    expect(loadConfig({ ...base, AUTH_OIDC_ISSUER: issuer, AUTH_OIDC_CLIENT_ID: 'liangshan-console' }).oidc).toEqual({ issuer, clientId: 'liangshan-console', scope: 'openid profile' });
+    expect(loadConfig({ ...base, AUTH_OIDC_ISSUER: issuer, AUTH_OIDC_CLIENT_ID: 'c', AUTH_OIDC_SCOPE: 'openid email' }).oidc?.scope).toBe('openid email');
+    expect(() => loadConfig({ ...base, AUTH_OIDC_ISSUER: issuer })).toThrow(/AUTH_OIDC_CLIENT_ID/);
+    expect(() => loadConfig({ ...base, AUTH_OIDC_CLIENT_ID: 'c' })).toThrow(/AUTH_OIDC_ISSUER/);
+    expect(() => loadConfig({ ...base, AUTH_OIDC_ISSUER: 'sso.example', AUTH_OIDC_CLIENT_ID: 'c' })).toThrow(/AUTH_OIDC_ISSUER must be/);
+    expect(() => loadConfig({ ...base, AUTH_OIDC_ISSUER: issuer, AUTH_OIDC_CLIENT_ID: 'c', AUTH_OIDC_SCOPE: 'profile' })).toThrow(/openid/);
+  });
 });

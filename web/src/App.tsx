@@ -12,7 +12,7 @@ import { Inbox } from './pages/Inbox';
 import { NewApplication } from './pages/NewApplication';
 import { NoticeBoard } from './pages/NoticeBoard';
 import { Ops } from './pages/Ops';
-import { SignIn } from './pages/SignIn';
+import { SignIn, SignInCallback } from './pages/SignIn';
 
 /**
  * A sign-in in front of the console (an OIDC provider, or a reverse proxy
@@ -46,6 +46,7 @@ const NAV: NavItem[] = [
 function Page({ path, user }: { path: string; user: SessionUser | null }) {
   if (path === '/notices') return <NoticeBoard />;
   if (path === '/signin') return <SignIn />;
+  if (path === '/signin/callback') return <SignInCallback />;
   if (!user) return <SignIn next={path} />;
   if (path === '/') return <Inbox user={user} />;
   if (path === '/applications') return <Applications user={user} />;
