@@ -34,6 +34,14 @@ export interface Config {
    * core serves it (worker/main.ts).
    */
   workerMetricsAddress: string | undefined;
+  /**
+   * How many workflows the worker keeps in memory between their tasks
+   * (WORKER_MAX_CACHED_WORKFLOWS; 0 keeps none). Bases wait on timers for
+   * months: one evicted from the cache is replayed from its history (one
+   * run, at most a few hundred events) when its timer fires. See
+   * bench/README.md for the memory this bound saves.
+   */
+  workerMaxCachedWorkflows: number;
   /** When set (METRICS_TOKEN), the API's GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /**
@@ -57,6 +65,12 @@ export class ConfigError extends Error {}
 
 export const DEFAULT_FILES_DIR = '.data/files';
 export const DEFAULT_WORKER_METRICS_ADDRESS = '0.0.0.0:9464';
+/**
+ * The SDK's default sizes the cache from the V8 heap limit (about 2,300
+ * workflows on a 4 GiB heap), which at about 1 MiB per cached workflow
+ * would put a worker of 10,000 bases far above 1 GiB (bench/scale.ts).
+ */
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
 /** 50 MiB: a scanned implementation plan fits; a video does not. */
 export const DEFAULT_FILES_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -65,6 +79,17 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+/** The worker's sticky cache: 0 (none) or at least 2, as the SDK requires. */
+function cacheSize(env: NodeJS.ProcessEnv): number {
+  const raw = env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_WORKER_MAX_CACHED_WORKFLOWS;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0 || value === 1) {
+    throw new ConfigError(`WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or a whole number of at least 2, got "${raw}"`);
+  }
   return value;
 }
 
@@ -164,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     logLevel: logLevel(env),
     workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS', DEFAULT_WORKER_METRICS_ADDRESS),
+    workerMaxCachedWorkflows: cacheSize(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     oidc: oidc(env),
   };

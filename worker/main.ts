@@ -58,6 +58,7 @@ const worker = await createWorker({
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
   activities: createActivities({ db, mailer, mailFrom: config.mailFrom, calendar: createDbCalendar(db), temporal: client }),
+  maxCachedWorkflows: config.workerMaxCachedWorkflows,
 });
 // The yearly acceptance-window schedules (Art. 11): their runs execute here,
 // so the task queue they name is this worker's.

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../api/errors';
 import { requestIdFrom } from '../../api/observability';
-import { ConfigError, loadConfig } from '../../infra/config';
+import { ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, loadConfig } from '../../infra/config';
 import { createLogger, parseLogLevel, temporalLogger } from '../../infra/logger';
 
 function capture() {
@@ -52,6 +52,15 @@ describe('settings', () => {
     expect(loadConfig({ ...base, WORKER_METRICS_ADDRESS: '[::]:9464' }).workerMetricsAddress).toBe('[::]:9464');
     for (const bad of ['9464', 'host:', 'host:99999', 'http://x:1']) {
       expect(() => loadConfig({ ...base, WORKER_METRICS_ADDRESS: bad }), bad).toThrow(/WORKER_METRICS_ADDRESS must be host:port/);
+    }
+  });
+
+  it('WORKER_MAX_CACHED_WORKFLOWS: bounded by default, 0 or at least 2 otherwise', () => {
+    expect(loadConfig(base).workerMaxCachedWorkflows).toBe(DEFAULT_WORKER_MAX_CACHED_WORKFLOWS);
+    expect(loadConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerMaxCachedWorkflows).toBe(0);
+    expect(loadConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '2000' }).workerMaxCachedWorkflows).toBe(2000);
+    for (const bad of ['1', '-5', '2.5', 'many']) {
+      expect(() => loadConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(/WORKER_MAX_CACHED_WORKFLOWS must be 0/);
     }
   });
 
