@@ -3,16 +3,25 @@
 // The raw engine for comparison: a workflow that does nothing but take
 // Updates, each answered at once with no activity. Benchmarks put our own
 // paths beside it on the same server, in the same run.
-import { condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export const rawUpdate = defineUpdate<number, [number]>('rawUpdate');
 export const rawStop = defineUpdate<void>('rawStop');
+/** The raw Update whose handler awaits one local activity that does nothing (bench/decision-latency.ts). */
+export const rawLocalUpdate = defineUpdate<number, [number]>('rawLocalUpdate');
+
+const { benchNoop: localNoop } = proxyLocalActivities<{ benchNoop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
 
 export async function rawUpdateWorkflow(): Promise<number> {
   let count = 0;
   let stopped = false;
   setHandler(rawUpdate, (n) => {
+    count += 1;
+    return n;
+  });
+  setHandler(rawLocalUpdate, async (n) => {
+    await localNoop();
     count += 1;
     return n;
   });

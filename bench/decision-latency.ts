@@ -1,15 +1,21 @@
 // Decision latency (issue 8.1): an officer's decision through the HTTP API
 // (auth, validation, Update, read-model write, response) at 1, 10 and 50
 // concurrent clients, beside the raw Temporal Update round trip on a trivial
-// workflow, on the same dev server in the same run.
+// workflow, on the same dev server in the same run. A third column splits
+// the difference: the same decision as a Workflow Update sent straight to
+// the application workflow (its checks and its local-activity writes, no
+// HTTP, no API reads); a fourth, the raw Update whose handler awaits one
+// local activity that does nothing (what a local activity alone adds).
 //
 //   npx tsx bench/decision-latency.ts            # full: 200 decisions per level
 //   npx tsx bench/decision-latency.ts --smoke    # CI: a handful per level
 import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../activities/audit';
 import { signDevToken } from '../api/auth';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
-import { rawStop, rawUpdate, rawUpdateWorkflow } from './bench-workflows';
-import { BENCH_SECRET, percentiles, startStack, timedPool, type Stack } from './stack';
+import { decideUpdate, type Actor } from '../workflows/messages';
+import { rawLocalUpdate, rawStop, rawUpdate, rawUpdateWorkflow } from './bench-workflows';
+import { BENCH_SECRET, cpuByRole, cpuDelta, percentiles, settled, startStack, timedPool, type Stack } from './stack';
 
 const smoke = process.argv.includes('--smoke');
 const LEVELS = [1, 10, 50];
@@ -50,36 +56,147 @@ async function ours(stack: Stack, ids: string[], concurrency: number): Promise<n
   });
 }
 
-async function raw(stack: Stack, count: number, concurrency: number): Promise<number[]> {
+interface Sent {
+  workflowId: string;
+  updateId: string;
+}
+
+/**
+ * From the workflow histories: how long the worker held the workflow task(s)
+ * that accepted and completed each Update (WorkflowTaskStarted before the
+ * UpdateAccepted event → WorkflowTaskCompleted before UpdateCompleted); the
+ * rest of the round trip is the client, the server and the network.
+ */
+async function workerHeld(stack: Stack, sent: Sent[]) {
+  const ms: number[] = [];
+  const at = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  for (const { workflowId, updateId } of sent) {
+    const events = (await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId);
+    const completed = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === updateId);
+    if (accepted < 0 || completed < 0) continue;
+    const started = events.slice(0, accepted).findLast((e) => e.workflowTaskStartedEventAttributes);
+    const done = events.slice(0, completed).findLast((e) => e.workflowTaskCompletedEventAttributes);
+    if (started && done) ms.push(at(done) - at(started));
+  }
+  return percentiles(ms);
+}
+
+const officer: Actor = { sub: 'bench-officer', role: 'prefectureOfficer', prefecture: '520300' };
+
+/** The same decision as a Workflow Update straight to the application workflow. */
+async function direct(stack: Stack, ids: string[], concurrency: number, sent: Sent[] = []): Promise<number[]> {
+  return timedPool(ids.length, concurrency, async (i) => {
+    const decisionId = `bench-${randomUUID()}`;
+    sent.push({ workflowId: `application-${ids[i]}`, updateId: decisionId });
+    await stack.env.client.workflow
+      .getHandle(`application-${ids[i]}`)
+      .executeUpdate(decideUpdate, { updateId: decisionId, args: [{ decisionId, action: 'prefectureAccept', actor: officer, reason: '材料齐全', payload: {} }] });
+  });
+}
+
+/** The raw Update on a trivial workflow; with `local`, its handler first awaits one no-op local activity. */
+async function raw(stack: Stack, count: number, concurrency: number, local = false, sent: Sent[] = []): Promise<number[]> {
   const handles = await Promise.all(
     Array.from({ length: count }, () => stack.env.client.workflow.start(rawUpdateWorkflow, { taskQueue: stack.rawTaskQueue, workflowId: `raw-${randomUUID()}` })),
   );
   const durations = await timedPool(count, concurrency, async (i) => {
-    await handles[i]!.executeUpdate(rawUpdate, { args: [i] });
+    const updateId = `raw-${randomUUID()}`;
+    sent.push({ workflowId: handles[i]!.workflowId, updateId });
+    await handles[i]!.executeUpdate(local ? rawLocalUpdate : rawUpdate, { updateId, args: [i] });
   });
   await Promise.all(handles.map((h) => h.executeUpdate(rawStop)));
   return durations;
+}
+
+/**
+ * The audit chain's append alone (activities/audit.ts appendAudit, which
+ * every decision's `recordDecision` local activity runs): a transaction that
+ * takes one advisory lock for the whole chain, reads the last hash, inserts.
+ */
+async function auditAppends(stack: Stack, count: number, concurrency: number) {
+  const started = performance.now();
+  const durations = await timedPool(count, concurrency, async (i) => {
+    await appendAudit(stack.db, {
+      decisionId: `bench-audit-${randomUUID()}`, subjectType: 'base', subjectId: `bench-${i}`, action: 'bench',
+      actorSub: 'bench-officer', actorRole: 'provinceOfficer', payload: {}, outcome: 'applied', at: new Date().toISOString(),
+    });
+  });
+  return { concurrency, ...percentiles(durations), perSecond: Math.round((count / ((performance.now() - started) / 1000)) * 10) / 10 };
 }
 
 const stack = await startStack();
 try {
   // Warm both paths (bundles loaded, connections open, JIT) before measuring.
   await ours(stack, await startApplications(stack, 5), 5);
+  await direct(stack, await startApplications(stack, 5), 5);
   await raw(stack, 5, 5);
+  await raw(stack, 5, 5, true);
   const rows = [];
   for (const c of LEVELS) {
     const n = perLevel(c);
     const ids = await startApplications(stack, n);
+    const directIds = await startApplications(stack, n);
+    // CPU of every process (this one: API, worker, client; the Temporal server; PostgreSQL) per decision.
+    const cpuPer = (before: Record<string, number>) =>
+      Object.fromEntries(Object.entries(cpuDelta(before, cpuByRole())).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round((v * 1000) / n)]));
+    await settled(stack);
+    let cpu = cpuByRole();
     const rawStats = percentiles(await raw(stack, n, c));
+    const rawCpuMs = cpuPer(cpu);
+    cpu = cpuByRole();
+    const t = performance.now();
     const ourStats = percentiles(await ours(stack, ids, c));
-    rows.push({ concurrency: c, n, ours: ourStats, raw: rawStats, ratioP50: +(ourStats.p50 / rawStats.p50).toFixed(2), ratioP95: +(ourStats.p95 / rawStats.p95).toFixed(2) });
+    const oursPerSecond = Math.round(n / ((performance.now() - t) / 1000));
+    const oursCpuMs = cpuPer(cpu);
+    await settled(stack);
+    const directStats = percentiles(await direct(stack, directIds, c));
+    await settled(stack);
+    const localStats = percentiles(await raw(stack, n, c, true));
+    const ratio = (a: number, b: number) => +(a / b).toFixed(2);
+    rows.push({
+      concurrency: c, n, ours: ourStats, direct: directStats, raw: rawStats, rawLocal: localStats,
+      ratioP50: ratio(ourStats.p50, rawStats.p50), ratioP95: ratio(ourStats.p95, rawStats.p95), ratioP99: ratio(ourStats.p99, rawStats.p99),
+      directRatioP50: ratio(directStats.p50, rawStats.p50),
+      rawLocalRatioP50: ratio(localStats.p50, rawStats.p50),
+      oursPerSecond, oursCpuMs, rawCpuMs,
+    });
   }
-  console.log('| clients | n | ours p50 / p95 / p99 (ms) | raw Update p50 / p95 / p99 (ms) | ratio p50 | ratio p95 |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| clients | n | ours (HTTP API) p50 / p95 / p99 (ms) | raw Update p50 / p95 / p99 (ms) | ratio p50 / p95 / p99 | Update on the application workflow, no HTTP: p50 / p95 / p99 (ms) | its ratio p50 | raw Update + 1 no-op local activity p50 / p95 / p99 (ms) | its ratio p50 |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.concurrency} | ${r.n} | ${r.ours.p50} / ${r.ours.p95} / ${r.ours.p99} | ${r.raw.p50} / ${r.raw.p95} / ${r.raw.p99} | ${r.ratioP50}× | ${r.ratioP95}× |`);
+    console.log(
+      `| ${r.concurrency} | ${r.n} | ${r.ours.p50} / ${r.ours.p95} / ${r.ours.p99} | ${r.raw.p50} / ${r.raw.p95} / ${r.raw.p99} | ${r.ratioP50}× / ${r.ratioP95}× / ${r.ratioP99}× | ${r.direct.p50} / ${r.direct.p95} / ${r.direct.p99} | ${r.directRatioP50}× | ${r.rawLocal.p50} / ${r.rawLocal.p95} / ${r.rawLocal.p99} | ${r.rawLocalRatioP50}× |`,
+    );
   }
-  console.log(JSON.stringify({ bench: 'decision-latency', smoke, rows }));
+  const audit = [];
+  for (const c of LEVELS) audit.push(await auditAppends(stack, perLevel(c), c));
+  console.log(`our decisions /s: ${rows.map((r) => `${r.concurrency} clients ${r.oursPerSecond}`).join('; ')}`);
+  console.log('CPU ms per decision, all processes, during each phase (ours: incl. the follow-up activities and mails that ran meanwhile) · per raw Update (incl. starting and stopping its workflow):');
+  for (const r of rows) console.log(`  ${r.concurrency} clients: ${JSON.stringify(r.oursCpuMs)} · ${JSON.stringify(r.rawCpuMs)}`);
+  console.log('');
+  console.log('| audit chain append alone: concurrent | n | p50 / p95 / p99 (ms) | appends /s |');
+  console.log('|---|---|---|---|');
+  for (const a of audit) console.log(`| ${a.concurrency} | ${a.n} | ${a.p50} / ${a.p95} / ${a.p99} | ${a.perSecond} |`);
+  // One client, one decision at a time: where an Update's time goes.
+  const n1 = perLevel(1);
+  const sentDirect: Sent[] = [];
+  const sentRaw: Sent[] = [];
+  const sentLocal: Sent[] = [];
+  const aloneIds = await startApplications(stack, n1);
+  await settled(stack);
+  const directAlone = percentiles(await direct(stack, aloneIds, 1, sentDirect));
+  const rawAlone = percentiles(await raw(stack, n1, 1, false, sentRaw));
+  const localAlone = percentiles(await raw(stack, n1, 1, true, sentLocal));
+  const held = { direct: await workerHeld(stack, sentDirect), raw: await workerHeld(stack, sentRaw), rawLocal: await workerHeld(stack, sentLocal) };
+  console.log('');
+  console.log('| one client, p50 (ms) | round trip | worker holds the workflow task (from the history) | rest: client, server, network |');
+  console.log('|---|---|---|---|');
+  const split = (name: string, total: { p50: number }, w: { p50: number }) => console.log(`| ${name} | ${total.p50} | ${w.p50} | ${Math.round((total.p50 - w.p50) * 10) / 10} |`);
+  split('decision Update on the application workflow', directAlone, held.direct);
+  split('raw Update', rawAlone, held.raw);
+  split('raw Update + 1 no-op local activity', localAlone, held.rawLocal);
+  console.log(JSON.stringify({ bench: 'decision-latency', smoke, rows, audit, oneClient: { direct: directAlone, raw: rawAlone, rawLocal: localAlone, workerHeld: held } }));
 } finally {
   await stack.stop();
 }

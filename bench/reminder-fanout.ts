@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { engineOnlyAtWorkflow, reminderAtWorkflow } from './bench-workflows';
-import { startStack } from './stack';
+import { cpuByRole, cpuDelta, startStack } from './stack';
 
 const smoke = process.argv.includes('--smoke');
 const N = smoke ? 50 : 1000;
@@ -29,8 +29,14 @@ try {
   const startSeconds = (performance.now() - startedAt) / 1000;
   if (Date.now() >= at) throw new Error('starting took longer than the lead time; raise it');
   const before = stack.sink.messages().length;
+  // CPU per reminder, all processes, from the instant to the last mail (waiting until the instant first).
+  await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+  let cpu = cpuByRole();
   await stack.sink.waitFor((m) => m.length >= before + N, 10 * 60_000);
   const oursSeconds = (Date.now() - at) / 1000;
+  const cpuMs = (since: Record<string, number>) =>
+    Object.fromEntries(Object.entries(cpuDelta(since, cpuByRole())).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round((v * 1000 * 10) / N) / 10]));
+  const oursCpu = cpuMs(cpu);
 
   // The engine alone: the same timers and an activity that does nothing.
   const engineAt = Date.now() + (smoke ? 10_000 : 40_000);
@@ -44,11 +50,15 @@ try {
       )),
     );
   }
+  await new Promise((r) => setTimeout(r, Math.max(0, engineAt - Date.now())));
+  cpu = cpuByRole();
   await Promise.all(engineHandles.map((h) => h.result()));
   const engineSeconds = (Date.now() - engineAt) / 1000;
+  const engineCpu = cpuMs(cpu);
 
   // Raw: the same number of mails through one pooled nodemailer transport.
   const transport = nodemailer.createTransport({ host: new URL(stack.sink.url).hostname, port: Number(new URL(stack.sink.url).port), pool: true, maxConnections: 5 });
+  cpu = cpuByRole();
   const rawStarted = Date.now();
   await Promise.all(
     Array.from({ length: N }, (_, n) =>
@@ -57,6 +67,7 @@ try {
   );
   await stack.sink.waitFor((m) => m.length >= before + 2 * N, 10 * 60_000);
   const rawSeconds = (Date.now() - rawStarted) / 1000;
+  const rawCpu = cpuMs(cpu);
   transport.close();
 
   const ours = N / oursSeconds;
@@ -66,7 +77,8 @@ try {
   console.log(`|---|---|---|---|---|---|---|`);
   console.log(`| ${N} | ${oursSeconds.toFixed(1)} s | ${ours.toFixed(1)} | ${engine.toFixed(1)} | ${raw.toFixed(1)} | ${((100 * ours) / raw).toFixed(0)}% | ${((100 * ours) / engine).toFixed(0)}% |`);
   console.log(`(${N} workflows started in ${startSeconds.toFixed(1)} s)`);
-  console.log(JSON.stringify({ bench: 'reminder-fanout', smoke, n: N, startSeconds, oursSeconds, engineSeconds, rawSeconds, ratioToRaw: ours / raw, ratioToEngine: ours / engine }));
+  console.log(`CPU ms per reminder, all processes (bench = this process: worker, SMTP sink, client): ours ${JSON.stringify(oursCpu)}; engine alone ${JSON.stringify(engineCpu)}; raw ${JSON.stringify(rawCpu)}`);
+  console.log(JSON.stringify({ bench: 'reminder-fanout', smoke, n: N, startSeconds, oursSeconds, engineSeconds, rawSeconds, ratioToRaw: ours / raw, ratioToEngine: ours / engine, cpuMsPerMail: { ours: oursCpu, engine: engineCpu, raw: rawCpu } }));
 } finally {
   await stack.stop();
 }

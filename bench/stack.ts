@@ -3,6 +3,7 @@
 // sink, one worker with the real activities (plus the raw comparison
 // workflow on a queue of its own) and, when asked, the API on a free port.
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDbCalendar } from '../activities/calendar';
@@ -17,6 +19,7 @@ import { createSmtpMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
 import { createVerifier } from '../api/auth';
 import { createDb, type Db } from '../infra/database';
+import { createLogger } from '../infra/logger';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { applyMigrations } from '../infra/migrate';
 import { freePort } from '../infra/ports';
@@ -46,7 +49,19 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: c
 // Only warnings and errors from the SDK: its INFO lines would drown the figures.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = {}): Promise<Stack> {
+export interface Services {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  /** The benchmark's database, for processes of its own (bench/scale-worker.ts). */
+  databaseUrl: string;
+  sink: SmtpSink;
+  /** A temporary folder of this run, removed by stop(). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** The servers without a worker: Temporal (dev or time-skipping), a migrated and seeded PostgreSQL, the SMTP sink. */
+export async function startServices(options: { server?: 'dev' | 'timeSkipping' } = {}): Promise<Services> {
   const dir = await mkdtemp(path.join(tmpdir(), 'liangshan-bench-'));
   const [pg, env, sink] = await Promise.all([
     freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, persistent: false })),
@@ -56,9 +71,24 @@ export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = 
     startSmtpSink(),
   ]);
   await pg.createDatabase('bench');
-  await applyMigrations(pg.urlFor('bench'));
-  const db = createDb(pg.urlFor('bench'));
+  const databaseUrl = pg.urlFor('bench');
+  await applyMigrations(databaseUrl);
+  const db = createDb(databaseUrl);
   await seed(db);
+  return {
+    env, db, databaseUrl, sink, dir,
+    async stop() {
+      await db.$disconnect();
+      await Promise.all([env.teardown(), sink.close()]);
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = {}): Promise<Stack> {
+  const services = await startServices(options);
+  const { env, db, sink, dir } = services;
   const mailer = createSmtpMailer(sink.url);
   const taskQueue = `bench-${randomUUID()}`;
   const rawTaskQueue = `bench-raw-${randomUUID()}`;
@@ -77,7 +107,10 @@ export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = 
     activities: { ...activities, benchNoop: async () => {} },
   });
   const running = [worker.run(), rawWorker.run()];
-  const app = createApp({ db, temporal: env.client, taskQueue, verify: createVerifier({ jwtSecret: BENCH_SECRET }), filesDir: path.join(dir, 'files') });
+  // The API's request log (one JSON line per request, as in production) is
+  // written, but to /dev/null: it would drown the figures on stdout.
+  const logger = createLogger({ name: 'api', level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
+  const app = createApp({ db, temporal: env.client, taskQueue, verify: createVerifier({ jwtSecret: BENCH_SECRET }), filesDir: path.join(dir, 'files'), logger });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -89,12 +122,92 @@ export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = 
       rawWorker.shutdown();
       await Promise.all(running);
       mailer.close();
-      await db.$disconnect();
-      await Promise.all([env.teardown(), sink.close()]);
-      await pg.stop();
-      await rm(dir, { recursive: true, force: true });
+      await services.stop();
     },
   };
+}
+
+/**
+ * CPU seconds (user + system) so far of this process and every process
+ * under it, by role: `bench` (this process: load generator, SMTP sink, and
+ * in startStack() also the API and the worker), `worker` (bench/scale.ts's
+ * worker process), `temporal` (the server), `postgres`. From /proc: Linux only.
+ */
+export function cpuByRole(workerPid?: number): Record<string, number> {
+  const tick = 100; // USER_HZ
+  const procs = new Map<number, { ppid: number; comm: string; cpu: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      procs.set(Number(name), { ppid: Number(fields[1]), comm, cpu: (Number(fields[11]) + Number(fields[12])) / tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; p = procs.get(p)?.ppid ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  const roles: Record<string, number> = {};
+  for (const [pid, p] of procs) {
+    if (!under(pid)) continue;
+    const role = pid === workerPid ? 'worker' : pid === process.pid ? 'bench' : p.comm.startsWith('temporal') ? 'temporal' : p.comm.startsWith('postgres') ? 'postgres' : p.comm;
+    roles[role] = (roles[role] ?? 0) + p.cpu;
+  }
+  return roles;
+}
+
+/** CPU seconds by role between two cpuByRole() readings. */
+export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) out[k] = Math.round((v - (before[k] ?? 0)) * 10) / 10;
+  return out;
+}
+
+/**
+ * The time-skipping server's env.sleep(ms), robust to a lost answer: a day
+ * with thousands of reminders, or a year of a base, can take minutes of wall
+ * time, and the Java test server answers the SDK connection's keepalive
+ * pings (every 30 s) with GOAWAY ("excess pings") after a few minutes; the
+ * sleep's answer can then never come (seen: bench/history-cost.ts waited
+ * for good on an idle machine). So the server's clock is polled too. Its
+ * clock runs in real time while work is in flight, so a stuck server shows
+ * only as a sleep that never ends: an hour fails the run.
+ */
+export async function advanceClock(env: TestWorkflowEnvironment, ms: number): Promise<void> {
+  const target = (await env.currentTimeMs()) + ms;
+  const giveUp = Date.now() + 60 * 60_000;
+  let done = false;
+  const sleeping = env.sleep(ms).then(() => void (done = true));
+  sleeping.catch(() => undefined);
+  while (!done) {
+    await Promise.race([sleeping, new Promise((r) => setTimeout(r, 10_000))]);
+    if (done || (await env.currentTimeMs()) >= target) return;
+    if (Date.now() > giveUp) throw new Error(`moving the test server's clock by ${ms} ms took over an hour (at ${new Date(await env.currentTimeMs()).toISOString()})`);
+  }
+}
+
+/**
+ * Waits until the system has nothing left to do from earlier steps: no mail
+ * pending in the outbox and none arriving at the SMTP server for a second.
+ * A phase measured while the previous phase's follow-up mails still ran
+ * would be charged for them.
+ */
+export async function settled(stack: Pick<Stack, 'db' | 'sink'>, timeoutMs = 10 * 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    const pending = await stack.db.notification.count({ where: { status: { not: 'sent' } } });
+    const delivered = stack.sink.messages().length;
+    if (pending === 0 && delivered === last) return;
+    last = delivered;
+    if (Date.now() > end) throw new Error(`the outbox did not settle (${pending} mails pending)`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** p50/p95/p99 and mean of a list of milliseconds. */
