@@ -80,7 +80,7 @@ async function run(stack: Stack, experts: string[], variant: 'happy' | 'complain
   await h.result();
   // The naming started the base `base-<id>`: not part of this count, and it
   // must not live on while the ten-year base moves the clock ten years. Seen
-  // on the time-skipping server (temporal-test-server of the 1.9.1 CLI): when
+  // on the time-skipping server (temporal-test-server 1.40.0): when
   // that base expired during an env.sleep, and when it was terminated at once
   // after the naming (before its row was written), the server's clock stopped
   // for good and the next sleep never returned. So: terminated once its row

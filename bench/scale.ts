@@ -162,8 +162,9 @@ async function startWorker(services: Services, taskQueue: string) {
 }
 type WorkerProcess = Awaited<ReturnType<typeof startWorker>>;
 
-function rssBetween(worker: WorkerProcess, from: number, to = Infinity) {
-  const inWindow = worker.samples.filter((s) => s.at >= from && s.at <= to);
+/** The worker's RSS samples taken since `from` (performance.now()). */
+function rssSince(worker: WorkerProcess, from: number) {
+  const inWindow = worker.samples.filter((s) => s.at >= from);
   const rss = inWindow.map((s) => s.rss).sort((a, b) => a - b);
   return {
     samples: rss.length,
@@ -214,7 +215,7 @@ async function partA() {
   const worker = await startWorker(services, taskQueue);
   try {
     await new Promise((r) => setTimeout(r, 2000));
-    const idleRss = rssBetween(worker, 0);
+    const idleRss = rssSince(worker, 0);
     const from = performance.now();
     const cpuBefore = cpuByRole(worker.pid);
     const namedOn = cstDateOf(Date.now());
@@ -224,8 +225,8 @@ async function partA() {
     const type = TRIVIAL ? 'rawUpdateWorkflow' : 'baseWorkflow';
     const open = await services.env.client.workflow.count(`WorkflowType = "${type}" AND ExecutionStatus = "Running" AND TaskQueue = "${taskQueue}"`);
     await new Promise((r) => setTimeout(r, HOLD_SECONDS * 1000));
-    const steady = rssBetween(worker, loaded);
-    const peak = rssBetween(worker, from);
+    const steady = rssSince(worker, loaded);
+    const peak = rssSince(worker, from);
     return {
       n: N,
       workflow: type,
@@ -290,7 +291,7 @@ async function partB() {
     }
     const yearSeconds = (performance.now() - from) / 1000;
     const cpu = cpuDelta(cpuBefore, cpuByRole(worker.pid));
-    const rss = rssBetween(worker, from);
+    const rss = rssSince(worker, from);
     const rows = await db.notification.findMany({ select: { key: true, status: true } });
     const byKind: Record<string, number> = {};
     for (const r of rows) {

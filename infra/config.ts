@@ -66,9 +66,10 @@ export class ConfigError extends Error {}
 export const DEFAULT_FILES_DIR = '.data/files';
 export const DEFAULT_WORKER_METRICS_ADDRESS = '0.0.0.0:9464';
 /**
- * The SDK's default sizes the cache from the V8 heap limit (about 2,300
- * workflows on a 4 GiB heap), which at about 1 MiB per cached workflow
- * would put a worker of 10,000 bases far above 1 GiB (bench/scale.ts).
+ * The SDK's default sizes the cache from the V8 heap limit (2,310 workflows
+ * on a 4 GiB heap): at about half a MiB per cached workflow that took a
+ * worker to 1.6 GiB with 3,000 bases; 500 keeps 10,000 bases under 800 MiB
+ * (bench/README.md, "Scale").
  */
 export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
 /** 50 MiB: a scanned implementation plan fits; a video does not. */
