@@ -8,7 +8,7 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES, type OidcClientConfig } from '../infra/config';
+import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES, DEFAULT_TEMPORAL_CALL_DEADLINE_MS, type OidcClientConfig } from '../infra/config';
 import { databaseIsUp, type Db } from '../infra/database';
 import { createLogger, type Logger } from '../infra/logger';
 import { migrationState } from '../infra/migrate';
@@ -19,7 +19,7 @@ import { basesRouter } from './bases';
 import { requireAuth, type Verifier } from './auth';
 import { complaintsRouter } from './complaints';
 import { serveConsole } from './console';
-import { errorHandler, notFound } from './errors';
+import { errorHandler, notFound, RETRY_AFTER_SECONDS } from './errors';
 import { expertsRouter } from './experts';
 import { filesRouter } from './files';
 import { noticesRouter, type RateLimit } from './notices';
@@ -63,6 +63,8 @@ export interface AppDeps {
   metrics?: HttpMetrics;
   /** METRICS_TOKEN: when set, GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken?: string | undefined;
+  /** TEMPORAL_CALL_DEADLINE_MS: how long one request may wait on Temporal; default 8 s. */
+  temporalCallDeadlineMs?: number | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -78,6 +80,16 @@ export function createApp(deps: AppDeps): express.Express {
   // Prometheus text, outside /api and the route registry (api/observability.ts).
   app.use(metricsEndpoint({ metrics, token: deps.metricsToken }));
   app.use(express.json({ limit: '1mb' }));
+  // One deadline for every call to Temporal made while answering a request:
+  // the SDK's Connection keeps it in AsyncLocalStorage and gives it to each
+  // RPC, so an Update's start, its polls for the outcome and the retries
+  // between them (infra/temporal.ts) all end by it, and a frontend that stops
+  // answering costs a 503 with Retry-After (api/errors.ts), not a hung
+  // request. After the body parser: its stream callbacks run outside any scope.
+  const temporalCallDeadlineMs = deps.temporalCallDeadlineMs ?? DEFAULT_TEMPORAL_CALL_DEADLINE_MS;
+  app.use((_req, _res, next) => {
+    void deps.temporal.connection.withDeadline(Date.now() + temporalCallDeadlineMs, async () => next());
+  });
 
   const open = express.Router();
   const health = z.object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['ok', 'down']), database: z.enum(['ok', 'down']) });
@@ -87,6 +99,7 @@ export function createApp(deps: AppDeps): express.Express {
   }, async (_req, res) => {
     const [temporal, database] = await Promise.all([temporalIsUp(deps.temporal), databaseIsUp(deps.db)]);
     const ok = temporal && database;
+    if (!ok) res.set('retry-after', String(RETRY_AFTER_SECONDS));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down' });
   });
   const ready = z.object({
@@ -102,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
     const [temporal, database, migrations] = await Promise.all([temporalIsUp(deps.temporal), databaseIsUp(deps.db), migrationState(deps.db)]);
     const applied = database && migrations === 'applied';
     const ok = temporal && applied;
+    if (!ok) res.set('retry-after', String(RETRY_AFTER_SECONDS));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'notReady', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down', migrations: database ? migrations : 'unknown' });
   });
   route(open, {
@@ -112,7 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/api', open);
 
-  // The public board and complaints need no login (DOMAIN.md "Actors": public),
+  // The public board and complaints need no login (docs/RULES.md "Roles and scope": public),
   // so they are mounted before the authenticated routes.
   app.use('/api', noticesRouter({ db: deps.db, temporal: deps.temporal, clock, ...(deps.complaintRateLimit ? { complaintRateLimit: deps.complaintRateLimit } : {}) }));
 

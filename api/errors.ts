@@ -1,4 +1,4 @@
-// Errors in the shape of ../shared/API.md: { error: { code, message, details? } }.
+// Errors in the shape of the OpenAPI document (GET /api/openapi.json): { error: { code, message, details? } }.
 // Bad input never becomes a 500, and no response carries a stack trace.
 import type { ErrorRequestHandler } from 'express';
 import { createLogger, type Logger } from '../infra/logger';
@@ -24,8 +24,16 @@ export const conflict = (message: string, details?: unknown) => new HttpError(40
 export const unprocessable = (message: string, details?: unknown) => new HttpError(422, 'invalid', message, details);
 export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
 
+/**
+ * Every 503 for a dependency down says when to try again: a few seconds, as
+ * a restarted frontend or database is usually back by then, and a retried
+ * decision with the same decisionId applies once (docs/ARCHITECTURE.md).
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof HttpError) {
+    if (error.status === 503) res.set('retry-after', String(RETRY_AFTER_SECONDS));
     res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } });
     return;
   }
@@ -37,11 +45,12 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     return;
   }
   if (isDependencyUnavailable(error)) {
-    res.status(503).set('retry-after', '30').json({ error: { code: 'unavailable', message: '服务暂时不可用（数据库或流程引擎连接中断），请稍后重试' } });
+    // Temporal silent past the request's deadline (api/app.ts) lands here too.
+    res.status(503).set('retry-after', String(RETRY_AFTER_SECONDS)).json({ error: { code: 'unavailable', message: '服务暂时不可用（数据库或流程引擎连接中断或无响应），请稍后重试' } });
     return;
   }
   // The message of a database or workflow error can quote the request's
-  // values (a complainant's name or contact, API.md / Complaint): the log
+  // values (a complainant's name or contact, prisma/schema.prisma Complaint): the log
   // gets the error's kind, code and stack frames, never its message; the
   // client gets neither, only the request id (x-request-id) to quote.
   const frames = typeof error?.stack === 'string' ? error.stack.split('\n').filter((l: string) => /^\s+at /.test(l)).slice(0, 8).map((l: string) => l.trim()) : [];

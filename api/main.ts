@@ -1,5 +1,5 @@
 // `npm run api`: the HTTP API alone, against the configuration of
-// ../shared/API.md. Migrations are applied first (idempotent, locked).
+// README.md "Configuration". Migrations are applied first (idempotent, locked).
 // Logs are JSON lines on stdout (infra/logger.ts, LOG_LEVEL); metrics are at
 // GET /metrics (api/observability.ts, METRICS_TOKEN).
 import { clockOf, loadConfigOrExit } from '../infra/config';
@@ -15,7 +15,9 @@ const logger = createLogger({ name: 'api', level: config.logLevel });
 const applied = await applyMigrations(config.databaseUrl);
 if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 const db = createDb(config.databaseUrl);
-const temporal = connectClient(config.temporalAddress, config.temporalNamespace);
+// Each request scopes its Temporal calls to TEMPORAL_CALL_DEADLINE_MS (api/app.ts);
+// the connection's default gives the same bound to a call made outside one.
+const temporal = connectClient(config.temporalAddress, config.temporalNamespace, { callDeadlineMs: config.temporalCallDeadlineMs });
 const app = createApp({
   db,
   temporal,
@@ -26,6 +28,7 @@ const app = createApp({
   temporalUiUrl: config.temporalUiUrl,
   logger,
   metricsToken: config.metricsToken,
+  temporalCallDeadlineMs: config.temporalCallDeadlineMs,
   oidc: config.oidc,
   development: config.development,
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),

@@ -1,5 +1,5 @@
-// Process configuration from the environment (../shared/API.md names the
-// variables). One reader so the API, the worker and the launcher agree.
+// Process configuration from the environment (README.md "Configuration" lists
+// the variables). One reader so the API, the worker and the launcher agree.
 import { parseLogLevel, type LogLevel } from './logger';
 
 export interface Config {
@@ -45,6 +45,13 @@ export interface Config {
   /** When set (METRICS_TOKEN), the API's GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /**
+   * How long the API waits on Temporal while answering one request
+   * (TEMPORAL_CALL_DEADLINE_MS): every call it makes then carries this
+   * deadline, counted from when the request's body is read; past it the API
+   * answers 503 with Retry-After instead of hanging on a silent frontend.
+   */
+  temporalCallDeadlineMs: number;
+  /**
    * The console's sign-in through the OIDC provider (Authorization Code flow
    * with PKCE, a public client): AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID,
    * AUTH_OIDC_SCOPE (default "openid profile"). Unset: no such sign-in.
@@ -72,6 +79,12 @@ export const DEFAULT_WORKER_METRICS_ADDRESS = '0.0.0.0:9464';
  * (bench/README.md, "Scale").
  */
 export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
+/**
+ * 8 s: an Update that waits for the workflow's answer takes well under a
+ * second on a healthy cluster, and the caller gets its 503 within about
+ * 10 s (the gRPC deadline, then the answer) when Temporal does not answer.
+ */
+export const DEFAULT_TEMPORAL_CALL_DEADLINE_MS = 8_000;
 /** 50 MiB: a scanned implementation plan fits; a video does not. */
 export const DEFAULT_FILES_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -192,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS', DEFAULT_WORKER_METRICS_ADDRESS),
     workerMaxCachedWorkflows: cacheSize(env),
     metricsToken: env.METRICS_TOKEN || undefined,
+    temporalCallDeadlineMs: positiveInteger(env, 'TEMPORAL_CALL_DEADLINE_MS', DEFAULT_TEMPORAL_CALL_DEADLINE_MS),
     oidc: oidc(env),
   };
 }

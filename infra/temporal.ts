@@ -1,16 +1,55 @@
 // Temporal connections and the worker, shared by the processes and tests.
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions, type GrpcRetryOptions } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from './config';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-export function connectClient(address: string, namespace: string): Client {
+export function connectClient(address: string, namespace: string, options: { callDeadlineMs?: number } = {}): Client {
   // Lazy: the API starts (and its health check reports) while Temporal is down.
-  const connection = Connection.lazy({ address });
+  const connection = Connection.lazy({ address, interceptors: [deadlineInterceptor(options.callDeadlineMs)] });
   return new Client({ connection, namespace });
+}
+
+type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+type GrpcDeadline = Parameters<GrpcInterceptor>[0]['deadline'];
+
+/** A gRPC deadline (a Date, epoch ms, or Infinity/undefined for none) in epoch ms, or undefined. */
+export function deadlineAt(deadline: GrpcDeadline): number | undefined {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+}
+
+/**
+ * The SDK's retry of UNAVAILABLE and the like, kept inside the call's
+ * deadline. The SDK's own sleeps up to 5 s between attempts without looking
+ * at the deadline, so a call to a refused port could end seconds after its
+ * deadline; here the last pause ends at the deadline, and no attempt starts
+ * after it.
+ */
+export function retryWithin(deadline: number | undefined, base: GrpcRetryOptions = defaultGrpcRetryOptions(), now: () => number = Date.now): GrpcRetryOptions {
+  if (deadline === undefined) return base;
+  return {
+    retryableDecider: (attempt, status) => now() < deadline && base.retryableDecider(attempt, status),
+    delayFunction: (attempt, status) => Math.max(0, Math.min(base.delayFunction(attempt, status), deadline - now())),
+  };
+}
+
+/**
+ * Every RPC of this connection: retried as the SDK does, within its deadline;
+ * with `defaultMs`, one without a deadline gets one (now + defaultMs). The
+ * API sets a deadline per request (api/app.ts, Connection.withDeadline);
+ * the default is for a call made outside that scope, so none waits forever.
+ */
+export function deadlineInterceptor(defaultMs?: number): GrpcInterceptor {
+  return (options, nextCall) => {
+    const given = deadlineAt(options.deadline);
+    const deadline = given ?? (defaultMs ? Date.now() + defaultMs : undefined);
+    const call = given === undefined && deadline !== undefined ? { ...options, deadline } : options;
+    return makeGrpcRetryInterceptor(retryWithin(deadline))(call, nextCall);
+  };
 }
 
 export async function createWorker(options: {

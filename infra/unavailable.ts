@@ -18,9 +18,19 @@ export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   const e = error as Record<string, unknown> & { meta?: Record<string, unknown> };
   if (e.name === 'PrismaClientInitializationError') return true;
   if (typeof e.code === 'string' && DOWN_CODES.has(e.code)) return true;
-  if (typeof e.code === 'number' && GRPC_DOWN.has(e.code) && /ServiceError|grpc/i.test(String(e.name) + String(e.constructor?.name))) return true;
+  if (typeof e.code === 'number' && GRPC_DOWN.has(e.code) && (/ServiceError|grpc/i.test(String(e.name) + String(e.constructor?.name)) || isGrpcStatusError(e))) return true;
   // Prisma's driver adapter keeps the database's own error inside; a message
   // naming a shutdown is the only trace of some of them.
   if (typeof e.message === 'string' && /database system is (shutting down|starting up)|Connection terminated|connect ECONNREFUSED/.test(e.message)) return true;
   return [e.cause, e.meta?.driverAdapterError, e.meta?.cause].some((inner) => isDependencyUnavailable(inner, depth + 1));
+}
+
+/**
+ * @grpc/grpc-js's own error: a plain Error named "Error" that carries the
+ * call's status (code, details, metadata). The Temporal client keeps it as
+ * the `cause` of its ServiceError or WorkflowUpdateRPCTimeoutOrCancelledError,
+ * so a deadline that passed is recognised here, not by a name.
+ */
+function isGrpcStatusError(e: Record<string, unknown>): boolean {
+  return typeof e.details === 'string' && typeof e.metadata === 'object' && e.metadata !== null;
 }

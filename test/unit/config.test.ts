@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../infra/config';
+import { ConfigError, DEFAULT_TEMPORAL_CALL_DEADLINE_MS, loadConfig } from '../../infra/config';
 
 const base = { DATABASE_URL: 'postgresql://x/y', SMTP_URL: 'smtp://127.0.0.1:25', AUTH_JWT_SECRET: 's' };
 
-describe('configuration from the environment (../shared/API.md)', () => {
+describe('configuration from the environment (README.md "Configuration")', () => {
   it('applies the documented defaults', () => {
     expect(loadConfig(base)).toMatchObject({
       port: 3000, temporalAddress: 'localhost:7233', temporalNamespace: 'default', taskQueue: 'liangshan',
@@ -17,6 +17,16 @@ describe('configuration from the environment (../shared/API.md)', () => {
     expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: undefined })).toThrow(/AUTH_JWT_SECRET .* or AUTH_JWKS_URL/);
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT must be a port number/);
     expect(loadConfig({ ...base, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://sso.example/jwks' }).authJwksUrl).toBe('https://sso.example/jwks');
+  });
+
+  it('reads how long a request may wait on Temporal: 8 s unless TEMPORAL_CALL_DEADLINE_MS says, a positive whole number of ms', () => {
+    expect(DEFAULT_TEMPORAL_CALL_DEADLINE_MS).toBe(8000);
+    expect(loadConfig(base).temporalCallDeadlineMs).toBe(8000);
+    expect(loadConfig({ ...base, TEMPORAL_CALL_DEADLINE_MS: '' }).temporalCallDeadlineMs).toBe(8000);
+    expect(loadConfig({ ...base, TEMPORAL_CALL_DEADLINE_MS: '2500' }).temporalCallDeadlineMs).toBe(2500);
+    for (const bad of ['0', '-1', '1.5', '8s', 'abc']) {
+      expect(() => loadConfig({ ...base, TEMPORAL_CALL_DEADLINE_MS: bad }), bad).toThrow(/TEMPORAL_CALL_DEADLINE_MS must be a positive whole number/);
+    }
   });
 
   it('reads the console\'s OIDC sign-in: both issuer and client id or neither, a URL, scopes with openid', () => {
