@@ -1,8 +1,10 @@
 // Chinese mail texts, one function per kind of message: subject and plain
 // text (the part every client shows). Workflows name a template and give its
-// parameters; the words live here, not in workflow histories.
-
-import { stageZh } from '../domain/stages';
+// parameters; the words live here, not in workflow histories. The names of
+// steps and actions come from domain/names.ts (as do the templates' own names,
+// MAIL_TEMPLATE_ZH), like everywhere else a person reads them.
+import { formatCstInstantZh } from '../domain/dates';
+import { actionZh, stepZh } from '../domain/names';
 
 export interface RenderedMail {
   subject: string;
@@ -11,59 +13,10 @@ export interface RenderedMail {
 
 const SIGNATURE = '\n\n——\n贵州省“两山”实践创新基地管理系统（本邮件由系统自动发送，请勿直接回复）';
 
-/**
- * Formats an instant as a China Standard Time date and time, whatever TZ is.
- * Midnight is written as 24:00 of the day before: deadlines close at the end
- * of their last day, and “12月11日 24:00” is how a notice states that.
- */
+/** An instant in China Standard Time for a mail (domain/dates.ts), saying so. */
 export function formatCst(iso: string): string {
-  const ms = new Date(iso).getTime() + 8 * 3600_000;
-  const p = (n: number) => String(n).padStart(2, '0');
-  const cst = new Date(ms);
-  const midnight = cst.getUTCHours() === 0 && cst.getUTCMinutes() === 0;
-  const day = midnight ? new Date(ms - 1) : cst;
-  const time = midnight ? '24:00' : `${p(cst.getUTCHours())}:${p(cst.getUTCMinutes())}`;
-  return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日 ${time}（北京时间）`;
+  return `${formatCstInstantZh(iso)}（北京时间）`;
 }
-
-/**
- * Task steps are stages, `<stage>.open` for a notice to publish, or
- * `<stage>.investigation` for a complaint received during that notice; the
- * words come from domain/.
- */
-const stepName = (step: string) => {
-  const [stage, part] = step.split('.');
-  if (part === 'open') return `发布${stageZh(stage ?? step)}`;
-  if (part === 'investigation') return `${stageZh(stage ?? step)}期间投诉举报的调查核实`;
-  // Steps of a named base (workflows/base.ts): `annualSummary.<year>`, `rectification.verify`.
-  if (stage === 'annualSummary') return `${part}年度工作总结（逾期未提交，第十八条）`;
-  if (stage === 'rectification') return '整改逾期未完成的核查（可依第二十四条第（六）项处理）';
-  if (stage === 'postEvaluation') return '后评估结论（第二十二条）';
-  return stageZh(stage ?? step);
-};
-
-const ACTION_NAMES: Record<string, string> = {
-  prefectureAccept: '预审通过',
-  prefectureReject: '预审不通过',
-  withdraw: '撤回申报',
-  openNotice: '发布公示',
-  reviewOpinion: '专家核查评估意见已全部提交',
-  recommend: '市（州）推荐报省',
-  assignExperts: '指派专家核查评估',
-  concludeReview: '形成核查评估结论',
-  select: '遴选入围',
-  provinceReject: '未入选',
-  name: '命名授牌',
-  requireRectification: '提出整改要求',
-  verifyRectification: '核查整改情况',
-  concludeEvaluation: '形成后评估结论',
-  renew: '后评估通过，称号续期3年',
-  warn: '警告',
-  revoke: '撤销称号',
-  recommendNational: '推荐申报全国“两山”基地',
-  expire: '称号有效期届满',
-};
-const actionName = (action: string) => ACTION_NAMES[action] ?? action;
 
 /** The acceptance window (Art. 11) mails go to prefecture offices and to registered applicants. */
 export interface AcceptanceWindowMail {
@@ -93,20 +46,20 @@ export const templates = {
     text: `${p.unitName}：\n\n贵单位提交的${p.year}年度“两山”实践创新基地申报材料已收到（申报编号 ${p.applicationId}），现转所在市（州）生态环境部门预审。${SIGNATURE}`,
   }),
   taskAssigned: (p: { unitName: string; step: string; dueAt: string }): RenderedMail => ({
-    subject: `【待办】${p.unitName}：${stepName(p.step)}`,
-    text: `您有一项新的待办事项：${p.unitName}的${stepName(p.step)}。\n办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
+    subject: `【待办】${p.unitName}：${stepZh(p.step)}`,
+    text: `您有一项新的待办事项：${p.unitName}的${stepZh(p.step)}。\n办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
   }),
   taskReminder: (p: { unitName: string; step: string; dueAt: string }): RenderedMail => ({
-    subject: `【催办提醒】${p.unitName}：${stepName(p.step)}即将到期`,
-    text: `${p.unitName}的${stepName(p.step)}将于${formatCst(p.dueAt)}到期，请及时办理。${SIGNATURE}`,
+    subject: `【催办提醒】${p.unitName}：${stepZh(p.step)}即将到期`,
+    text: `${p.unitName}的${stepZh(p.step)}将于${formatCst(p.dueAt)}到期，请及时办理。${SIGNATURE}`,
   }),
   taskEscalated: (p: { unitName: string; step: string; overdueSince: string; level: number; dueAt: string }): RenderedMail => ({
-    subject: `【逾期督办】${p.unitName}：${stepName(p.step)}已逾期`,
-    text: `${p.unitName}的${stepName(p.step)}已于${formatCst(p.overdueSince)}逾期未办理，现提级督办（第${p.level}级）。\n新的办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
+    subject: `【逾期督办】${p.unitName}：${stepZh(p.step)}已逾期`,
+    text: `${p.unitName}的${stepZh(p.step)}已于${formatCst(p.overdueSince)}逾期未办理，现提级督办（第${p.level}级）。\n新的办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
   }),
   decisionMade: (p: { unitName: string; action: string; reason?: string | undefined }): RenderedMail => ({
-    subject: `【两山基地申报】${p.unitName}：${actionName(p.action)}`,
-    text: `${p.unitName}：\n\n贵单位的申报已办理：${actionName(p.action)}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
+    subject: `【两山基地申报】${p.unitName}：${actionZh(p.action)}`,
+    text: `${p.unitName}：\n\n贵单位的申报已办理：${actionZh(p.action)}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
   }),
   noticeEnded: (p: { unitName: string; level: 'prefecture' | 'province'; stopped: boolean; reason?: string | null }): RenderedMail => {
     const who = p.level === 'prefecture' ? '市（州）' : '省';
@@ -123,8 +76,8 @@ export const templates = {
     text: `${p.unitName}：\n\n${p.what}的期限为${formatCst(p.dueAt)}，距到期还有${p.daysLeft}天，请及时办理。${SIGNATURE}`,
   }),
   baseStatusChanged: (p: { unitName: string; action: string; statusZh: string; reason?: string | null | undefined }): RenderedMail => ({
-    subject: `【两山基地】${p.unitName}：${actionName(p.action)}`,
-    text: `${p.unitName}：\n\n省生态环境厅已办理：${actionName(p.action)}。基地当前状态：${p.statusZh}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
+    subject: `【两山基地】${p.unitName}：${actionZh(p.action)}`,
+    text: `${p.unitName}：\n\n省生态环境厅已办理：${actionZh(p.action)}。基地当前状态：${p.statusZh}。${p.reason ? `\n理由：${p.reason}` : ''}${SIGNATURE}`,
   }),
   acceptanceWindowOpening: (p: AcceptanceWindowMail): RenderedMail => ({
     subject: `【两山基地申报】${p.year}年度申报受理期已开始`,

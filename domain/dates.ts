@@ -97,3 +97,25 @@ export function cstTimeOnDate(date: CalendarDate, hour: number, minute = 0): str
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * An instant as people read it here, in China Standard Time whatever the
+ * server's TZ: `2027年3月16日 24:00`. Midnight is written as 24:00 of the day
+ * before: deadlines close at the end of their last day, as notices state them.
+ * Mail, the console and the workflows' details in the Temporal UI all use it.
+ */
+export function formatCstInstantZh(instant: InstantInput): string {
+  const ms = toEpochMs(instant);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const t = new Date(ms + CST_OFFSET_MS);
+  const midnight = t.getUTCHours() === 0 && t.getUTCMinutes() === 0;
+  const day = midnight ? new Date(ms + CST_OFFSET_MS - 1) : t;
+  const time = midnight ? '24:00' : `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
+  return `${formatCstDateZh(cstDateOf(day.getTime() - CST_OFFSET_MS))} ${time}`;
+}
+
+/** `2027-03-02` → `2027年3月2日`. */
+export function formatCstDateZh(date: CalendarDate): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}

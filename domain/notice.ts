@@ -2,6 +2,7 @@
 // least 5 working days. Complaints may be filed only while a notice runs.
 import { countWorkingDays, type WorkingDayCalendar } from './calendar';
 import { cstDateOf, endOfCstDayMs, isInstantString, toEpochMs, toIso, type CalendarDate, type InstantInput } from './dates';
+import { INVESTIGATION_OUTCOME_ZH } from './names';
 import { problem, refusal, invalidPayload, type Problem, type Refusal } from './problems';
 
 /** Art. 10, Art. 15: 公示期不少于5个工作日. */
@@ -24,7 +25,7 @@ export interface NoticeWindow {
 }
 
 /**
- * The window of a notice published at `publishedAt` [interpretation, DOMAIN.md]:
+ * The window of a notice published at `publishedAt` [interpretation, ours]:
  * published on a working day → that day is day 1; otherwise day 1 is the next
  * working day. It closes at 24:00 CST at the end of the last working day.
  * Example: published Monday 2026-09-28 → 9-28, 9-29, 9-30, 10-08, 10-09 →
@@ -54,7 +55,7 @@ export function noticeStatus(window: Pick<NoticeWindow, 'opensAt' | 'closesAt'>,
   return t < toEpochMs(window.closesAt) ? 'open' : 'closed';
 }
 
-/** Validate `openNotice`'s payload fields (API.md): `workingDays ≥ 5`, `publishedAt` absent (now) or not in the past. */
+/** Validate `openNotice`'s payload fields (docs/RULES.md): `workingDays ≥ 5`, `publishedAt` absent (now) or not in the past. */
 export function noticePayloadProblems(payload: { workingDays?: unknown; publishedAt?: unknown }, at: InstantInput): Problem[] {
   const problems: Problem[] = [];
   const wd = payload.workingDays;
@@ -110,10 +111,10 @@ export function checkComplaint(window: Pick<NoticeWindow, 'opensAt' | 'closesAt'
 export type InvestigationOutcome = 'untrue' | 'noEvidence' | 'resolved' | 'substantiated';
 
 export const INVESTIGATION_OUTCOMES: readonly { outcome: InvestigationOutcome; zh: string; clears: boolean }[] = [
-  { outcome: 'untrue', zh: '经查不属实', clears: true },
-  { outcome: 'noEvidence', zh: '查无实据', clears: true },
-  { outcome: 'resolved', zh: '经认定得到有效解决', clears: true },
-  { outcome: 'substantiated', zh: '属实', clears: false },
+  { outcome: 'untrue', zh: INVESTIGATION_OUTCOME_ZH.untrue, clears: true },
+  { outcome: 'noEvidence', zh: INVESTIGATION_OUTCOME_ZH.noEvidence, clears: true },
+  { outcome: 'resolved', zh: INVESTIGATION_OUTCOME_ZH.resolved, clears: true },
+  { outcome: 'substantiated', zh: INVESTIGATION_OUTCOME_ZH.substantiated, clears: false },
 ];
 
 export type NoticeOutcome = 'running' | 'awaitingInvestigation' | 'clear' | 'stopped';

@@ -1,10 +1,11 @@
 // docs/RULES.md, rendered from the tables themselves so that the docs cannot
 // drift from the code: scripts/rules-docs.ts writes it, and a test fails
 // when the file differs from what this renders.
-import { DEFAULT_SCHEDULE_YEARS } from './calendar';
+import { DEFAULT_SCHEDULE_YEARS } from './calendar-defaults';
 import { DEFAULT_REMIND_WORKING_DAYS_BEFORE, DEFAULT_STEP_WORKING_DAYS } from './deadlines';
 import { GOALS, INDICATORS, RULE_TYPES, TASKS } from './ls-index/catalogue';
 import { CONDITIONS, MATERIAL_CHECKLIST, PLAN_CHAPTERS, PLAN_ISSUERS, TERRAINS, UNIT_TYPES } from './materials';
+import { ACTION_ALIASES, ACTION_ZH, actionZh, MAIL_TEMPLATE_ZH, STEP_PATTERNS, stepZh } from './names';
 import { INVESTIGATION_OUTCOMES, MAX_NOTICE_WORKING_DAYS, MIN_NOTICE_WORKING_DAYS } from './notice';
 import { fieldSignature } from './payloads';
 import { PREFECTURES } from './prefectures';
@@ -29,7 +30,7 @@ function transitionRows(rules: readonly TransitionRule<string, never>[]) {
     `\`${r.role}\` (${SCOPE_ZH[r.scope]})`,
     r.payload.length ? r.payload.map((f) => `\`${fieldSignature(f)}\``).join('<br>') : '—',
     { always: '必填', never: '可选', whenNegative: '否定时必填' }[r.reasonRequired],
-    [r.zh, r.guardZh ? `条件：${r.guardZh}` : '', r.toZh ? `去向：${r.toZh}` : ''].filter(Boolean).join('<br>'),
+    [r.docZh ? `${r.zh}：${r.docZh}` : r.zh, r.guardZh ? `条件：${r.guardZh}` : '', r.toZh ? `去向：${r.toZh}` : ''].filter(Boolean).join('<br>'),
     r.article,
   ]);
 }
@@ -40,8 +41,11 @@ export function renderRulesDoc(): string {
   parts.push(`# Rules of the regulation (generated)
 
 Generated from \`domain/\` by \`npx tsx scripts/rules-docs.ts\`; \`test/domain/rules-doc.test.ts\` fails when
-this file differs from what the code renders. Do not edit by hand. Articles (第N条) refer to
-\`shared/spec/regulation.zh.txt\`; rules marked [interpretation] are ours and configurable.`);
+this file differs from what the code renders. Do not edit by hand. Articles (第N条 / Art. N) are those of
+《贵州省“绿水青山就是金山银山”实践创新基地建设管理规程（试行）》 (the regulation), with its two appendices: the
+outline of the implementation plan (建设实施方案编制大纲, Art. 8) and the indicator system “两山指数”评估指标体系 (Art. 22).
+Where the regulation is silent, the rule is ours: marked [interpretation] (in Chinese text: （解释）) and configurable.
+Every Chinese name below comes from \`domain/names.ts\`.`);
 
   parts.push(`## Refusals
 
@@ -61,7 +65,8 @@ ${table(['role', '名称', '范围', '可以'], ROLES.map((r) => [`\`${r.role}\`
 Visibility: the province and ops see everything (ops read-only); a prefecture officer sees what lies in its
 prefecture (each prefecture of a cross-prefecture unit); an applicant sees its own; an expert sees only the
 applications assigned to it, never one from its own prefecture (Art. 26, conflict of interest [interpretation]);
-the public sees only active notices.
+the public sees only active notices. Every decision is recorded in the audit log with who took it, in which role, when,
+what and the stated reason, and so are refused attempts (Art. 26's integrity rule [interpretation]).
 
 Prefectures: ${PREFECTURES.map((p) => `${p.code} ${p.zh}`).join('，')}.`);
 
@@ -93,6 +98,22 @@ ${table(['status', '状态', '终态', '依据'], BASE_STATUSES.map((s) => [`\`$
 
 ${table(['action', 'from', 'to', 'who', 'payload', 'reason', 'rule', '依据'], transitionRows(BASE_TRANSITIONS as unknown as TransitionRule<string, never>[]))}`);
 
+  const transitionActions = new Set<string>([...APPLICATION_TRANSITIONS, ...BASE_TRANSITIONS].map((r) => r.action));
+  parts.push(`## Tasks and other recorded acts
+
+Task steps (what a person's open task is called, in the task list and the mails):
+
+${table(['pattern', 'step', '名称'], STEP_PATTERNS.flatMap((p) => p.examples.map((e) => [`\`${p.pattern}\``, `\`${e}\``, stepZh(e)])))}
+
+Acts recorded in the audit log besides the decisions above (applied, or refused and recorded as attempts):
+
+${table(['action', '名称'], [
+    ...Object.keys(ACTION_ZH).filter((a) => !transitionActions.has(a)).map((a) => [`\`${a}\``, actionZh(a)]),
+    ...Object.entries(ACTION_ALIASES).map(([a, same]) => [`\`${a}\` (= \`${same}\`)`, actionZh(a)]),
+  ])}
+
+Mails: ${Object.entries(MAIL_TEMPLATE_ZH).map(([t, zh]) => `\`${t}\` ${zh}`).join('，')}.`);
+
   parts.push(`## Sanction grounds (Art. 24)
 
 ${table(['ground', '情形', 'requires', 'system precondition'], SANCTION_GROUNDS.map((g) => [g.ground, g.zh, g.requiresZh, g.precondition ?? '—']))}`);
@@ -104,10 +125,10 @@ All in China Standard Time (UTC+8) whatever the server's time zone.
 ${table(['rule', 'value', '依据'], [
     ['Working day', '周一至周五，除法定节假日；加上调休上班的周六、周日', 'State Council schedule'],
     ['Default schedule data', `npm chinese-days, years ${DEFAULT_SCHEDULE_YEARS[0]}–${DEFAULT_SCHEDULE_YEARS[DEFAULT_SCHEDULE_YEARS.length - 1]}; ops may replace a year (PUT /api/ops/calendar/:year)`, ''],
-    ['Year without a schedule', 'weekends only, flagged provisional; recomputed when the schedule is added', 'DOMAIN.md'],
+    ['Year without a schedule', 'weekends only, flagged provisional; recomputed when the schedule is added', 'ours'],
     ['Notice length', `at least ${MIN_NOTICE_WORKING_DAYS} working days (at most ${MAX_NOTICE_WORKING_DAYS} [interpretation])`, '第十条、第十五条'],
-    ['Notice counting', '[interpretation] published on a working day → day 1; else day 1 is the next working day; closes 24:00 CST at the end of the last working day', 'DOMAIN.md'],
-    ['Step due date', `[interpretation] ${DEFAULT_STEP_WORKING_DAYS} working days (configurable): day 1 is the working day after the step opens; due 24:00 CST; reminder 09:00 CST ${DEFAULT_REMIND_WORKING_DAYS_BEFORE} working days before`, 'DOMAIN.md'],
+    ['Notice counting', '[interpretation] published on a working day → day 1; else day 1 is the next working day; closes 24:00 CST at the end of the last working day', '第十条、第十五条'],
+    ['Step due date', `[interpretation] ${DEFAULT_STEP_WORKING_DAYS} working days (configurable): day 1 is the working day after the step opens; due 24:00 CST; reminder 09:00 CST ${DEFAULT_REMIND_WORKING_DAYS_BEFORE} working days before`, 'ours'],
     ['Acceptance window', '1 January 00:00 – 30 June 24:00 CST, for that year; refusals name the next window; reminders at opening and 30 and 7 days before 30 June [interpretation]', '第十一条'],
     ['Title term', '3 years: valid through the day before the third anniversary [interpretation] (named 29 Feb → ends 28 Feb)', '第十六条'],
     ['Post-evaluation', 'when the title reaches 3 years (the third anniversary)', '第二十二条'],

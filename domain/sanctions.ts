@@ -1,12 +1,13 @@
 // Art. 24: the seven grounds on which the province warns a base or revokes
 // its title, "视情节轻重" (by severity: the choice of warning or revocation is
 // the province's). Each ground names what the decision must rest on.
-// The wording is the regulation's. Where DOMAIN.md paraphrases, the
-// regulation wins: ground 1 also covers 国家自然资源督察 and the Ministry's
-// special inspections (DOMAIN.md: "central or provincial inspection"), and
-// ground 6 is a rectification "未能有效完成" (not effectively completed),
-// recorded here as a verifyRectification with completed=false, whether or
-// not the deadline has passed (DOMAIN.md: "not completed in time").
+// The wording is the regulation's, not a paraphrase of it: ground 1 covers
+// not only central or provincial inspections but also 国家自然资源督察 and
+// the Ministry's special inspections, and ground 6 is a rectification
+// "未能有效完成" (not effectively completed, not merely "not completed in
+// time"), recorded here as a verifyRectification with completed=false,
+// whether or not the deadline has passed.
+import { SANCTION_GROUND_ZH } from './names';
 import { refusal, type Refusal } from './problems';
 
 export type SanctionGround = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -21,7 +22,7 @@ export interface SanctionFacts {
 
 export interface SanctionGroundInfo {
   ground: SanctionGround;
-  /** The regulation's wording. */
+  /** The regulation's wording (names.ts). */
   zh: string;
   en: string;
   /** What the decision must rest on, for the officer (the evidence to cite in the reason). */
@@ -33,49 +34,49 @@ export interface SanctionGroundInfo {
 export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
   {
     ground: 1,
-    zh: '中央和省委生态环境保护督察、国家自然资源督察、生态环境部各类专项督查发现重大问题的',
+    zh: SANCTION_GROUND_ZH[1],
     en: 'Major problems found by central or provincial environmental inspection, national natural-resources inspection, or special inspections of the Ministry',
     requiresZh: '督察或督查的名称、时间及其发现的重大问题（督察反馈意见等）',
     precondition: null,
   },
   {
     ground: 2,
-    zh: '因发生土地、矿产等自然资源违法被国家或省级挂牌督办、问责的',
+    zh: SANCTION_GROUND_ZH[2],
     en: 'Listed for supervision or held accountable at national or provincial level for land, mineral or other natural-resource violations',
     requiresZh: '国家或省级挂牌督办、问责的文件',
     precondition: null,
   },
   {
     ground: 3,
-    zh: '发生重大破坏森林资源案件，且未按计划完成整改任务的',
+    zh: SANCTION_GROUND_ZH[3],
     en: 'A major forest-destruction case whose rectification was not completed as planned',
     requiresZh: '案件情况，以及整改计划和未按计划完成的情况（两者都需要）',
     precondition: null,
   },
   {
     ground: 4,
-    zh: '发生重、特大突发环境事件或生态破坏事件的',
+    zh: SANCTION_GROUND_ZH[4],
     en: 'A major or especially major environmental emergency or ecological destruction event',
     requiresZh: '事件的定级（重大、特别重大）及认定文件',
     precondition: null,
   },
   {
     ground: 5,
-    zh: '生态环境质量出现下降趋势或明显下降的',
+    zh: SANCTION_GROUND_ZH[5],
     en: 'Environmental quality shows a declining trend or a marked decline',
     requiresZh: '监测数据（如两山指数环境质量指标）显示的下降趋势或明显下降',
     precondition: null,
   },
   {
     ground: 6,
-    zh: '后评估要求整改，但未能有效完成的',
+    zh: SANCTION_GROUND_ZH[6],
     en: 'Rectification required after post-evaluation was not effectively completed',
     requiresZh: '后评估提出的整改要求，以及核查认定未完成整改的结论',
     precondition: 'rectificationFailed',
   },
   {
     ground: 7,
-    zh: '在后评估过程中存在弄虚作假行为的',
+    zh: SANCTION_GROUND_ZH[7],
     en: 'Fraud in the post-evaluation',
     requiresZh: '后评估中弄虚作假的事实和证据',
     precondition: 'postEvaluationHeld',

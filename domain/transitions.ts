@@ -5,6 +5,7 @@
 // the last expert opinion arriving, a title lapsing) are in AUTOMATIC_TRANSITIONS.
 import { cstDateOf, endOfCstDayMs, isCalendarDate, toEpochMs, type InstantInput } from './dates';
 import { MAX_NOTICE_WORKING_DAYS, MIN_NOTICE_WORKING_DAYS, noticePayloadProblems } from './notice';
+import { actionZh, evaluationOutcomeZh } from './names';
 import { validateFields, type FieldSpec } from './payloads';
 import { invalidPayload, problem, refusal, type Problem, type Refusal } from './problems';
 import { roleZh, type Actor, type Role } from './roles';
@@ -12,7 +13,7 @@ import { checkSanctionGround, type SanctionFacts } from './sanctions';
 import { checkScope, expertHasConflict, type ScopeKind, type Subject } from './scope';
 import { isTerminalStage, isTerminalStatus, stageZh, type ApplicationStage, type BaseStatus } from './stages';
 
-/** The Art. 14 review criteria, scored 0-100 by each expert (API.md reviewOpinion). */
+/** The Art. 14 review criteria, scored 0-100 by each expert (reviewOpinion's `criteria`). */
 export const REVIEW_CRITERIA = [
   { key: '1', zh: '申报材料齐全、规范，申报内容真实' },
   { key: '2', zh: '建设实施方案具有科学性、针对性、可操作性' },
@@ -55,7 +56,7 @@ export interface BaseFacts extends Omit<Subject, 'kind' | 'assignedExpertIds'>, 
   lastEvaluationOutcome?: 'pass' | 'rectify' | 'sanction' | null;
 }
 
-/** A decision as the API receives it (API.md: `{ decisionId, action, reason?, ...payload }`). */
+/** A decision as the API receives it (`{ decisionId, action, reason?, ...payload }`). */
 export interface DecisionInput {
   action: string;
   actor: Actor;
@@ -92,8 +93,11 @@ export interface TransitionRule<S extends string, F> {
   /** A stated reason is required (always, or only when the payload makes it a refusal). */
   reasonRequired: 'always' | 'never' | 'whenNegative';
   article: string;
+  /** The action's name (names.ts). */
   zh: string;
   en: string;
+  /** What the rule says beyond its name, for the docs and the decision form. */
+  docZh?: string;
   /** Extra conditions, described for the docs. */
   guardZh?: string;
   /** How the result is chosen, described for the docs. */
@@ -125,37 +129,37 @@ const noticeGuard = ({ facts, payload, options }: GuardContext<ApplicationFacts>
 export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
   {
     action: 'withdraw', subject: 'application', from: NON_TERMINAL_STAGES, to: ['withdrawn'], role: 'applicant', scope: 'ownUnit', payload: [], reasonRequired: 'never',
-    article: '第五条', zh: '建设主体撤回申报（自愿申报）', en: 'The applicant withdraws the application',
+    article: '第五条', zh: actionZh('withdraw'), docZh: '建设主体撤回申报（自愿申报）', en: 'The applicant withdraws the application',
   },
   {
     action: 'prefectureAccept', subject: 'application', from: ['prefectureReview'], to: ['prefectureNotice'], role: 'prefectureOfficer', scope: 'unitPrefecture', payload: [], reasonRequired: 'never',
-    article: '第九条', zh: '市（州）预审通过，进入公示', en: 'The prefecture accepts in pre-review; the notice follows',
+    article: '第九条', zh: actionZh('prefectureAccept'), docZh: '市（州）预审通过，进入公示', en: 'The prefecture accepts in pre-review; the notice follows',
   },
   {
     action: 'prefectureReject', subject: 'application', from: ['prefectureReview'], to: ['rejected'], role: 'prefectureOfficer', scope: 'unitPrefecture', payload: [], reasonRequired: 'always',
-    article: '第九条', zh: '市（州）预审不通过（须说明理由）', en: 'The prefecture rejects in pre-review (with reasons)',
+    article: '第九条', zh: actionZh('prefectureReject'), docZh: '市（州）预审不通过（须说明理由）', en: 'The prefecture rejects in pre-review (with reasons)',
   },
   {
     action: 'openNotice', subject: 'application', from: ['prefectureNotice'], to: ['prefectureNotice'], role: 'prefectureOfficer', scope: 'unitPrefecture', payload: noticeFields, reasonRequired: 'never',
-    article: '第十条', zh: '发布市（州）公示，不少于5个工作日', en: 'The prefecture opens its notice, at least 5 working days',
+    article: '第十条', zh: actionZh('openNotice'), docZh: '发布市（州）公示，不少于5个工作日', en: 'The prefecture opens its notice, at least 5 working days',
     guardZh: '本阶段尚未发布公示；发布时间不早于现在', guard: noticeGuard,
   },
   // Art. 9: the department recommends "经市（州）政府同意后"; Art. 11 says the
-  // prefecture government forms the written opinion. DOMAIN.md has the
-  // prefecture officer write it, recording the government's consent: we follow
-  // DOMAIN.md and require governmentConsent: true as that record.
+  // prefecture government forms the written opinion. [interpretation, ours]
+  // The prefecture officer writes it, recording the government's consent:
+  // governmentConsent: true is that record.
   {
     action: 'recommend', subject: 'application', from: ['prefectureRecommendation'], to: ['expertAssignment'], role: 'prefectureOfficer', scope: 'unitPrefecture',
     payload: [
       { name: 'governmentConsent', type: 'true', required: true, zh: '市（州）政府同意' },
       { name: 'opinion', type: 'text', required: true, zh: '书面预审推荐意见' },
     ],
-    reasonRequired: 'never', article: '第九条、第十一条', zh: '经市（州）政府同意，形成书面推荐意见报省生态环境厅', en: 'With the prefecture government’s consent, the written recommendation goes to the province',
+    reasonRequired: 'never', article: '第九条、第十一条', zh: actionZh('recommend'), docZh: '经市（州）政府同意，形成书面推荐意见报省生态环境厅', en: 'With the prefecture government’s consent, the written recommendation goes to the province',
   },
   {
     action: 'assignExperts', subject: 'application', from: ['expertAssignment', 'expertReview'], to: ['expertReview'], role: 'provinceOfficer', scope: 'province',
     payload: [{ name: 'expertIds', type: 'idList', required: true, zh: '专家' }],
-    reasonRequired: 'never', article: '第十三条、第二十五条、第二十六条', zh: '从专家库指派专家进行资料审核和实地核查（在专家评审阶段可增派）', en: 'The province assigns experts from the pool (more may be added during the review)',
+    reasonRequired: 'never', article: '第十三条、第二十五条、第二十六条', zh: actionZh('assignExperts'), docZh: '从专家库指派专家进行资料审核和实地核查（在专家评审阶段可增派）', en: 'The province assigns experts from the pool (more may be added during the review)',
     guardZh: '专家在库、在职、未被指派过，且不是申报单元所在市（州）的专家（回避，第二十六条）',
     guard: ({ facts, payload, options }) => {
       const ids = Array.isArray(payload.expertIds) ? (payload.expertIds as string[]) : [];
@@ -178,7 +182,7 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
       { name: 'onSite', type: 'boolean', required: true, zh: '是否实地核查' },
       { name: 'opinion', type: 'text', required: true, zh: '评审意见' },
     ],
-    reasonRequired: 'never', article: '第十三条、第十四条', zh: '专家提交资料审核和实地核查意见及评分', en: 'An assigned expert records an opinion and scores',
+    reasonRequired: 'never', article: '第十三条、第十四条', zh: actionZh('reviewOpinion'), docZh: '专家提交资料审核和实地核查意见及评分', en: 'An assigned expert records an opinion and scores',
     guardZh: '每位专家只提交一次；全部专家提交后自动进入“形成结论”',
     guard: ({ facts, request }) =>
       (facts.opinionsFrom ?? []).includes(request.actor.sub)
@@ -188,28 +192,28 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
   {
     action: 'concludeReview', subject: 'application', from: ['reviewConclusion'], to: ['selection', 'rejected'], role: 'provinceOfficer', scope: 'province',
     payload: [{ name: 'passed', type: 'boolean', required: true, zh: '是否通过核查评估' }],
-    reasonRequired: 'whenNegative', article: '第十四条、第十五条', zh: '省生态环境厅形成核查评估结论', en: 'The province concludes the review',
+    reasonRequired: 'whenNegative', article: '第十四条、第十五条', zh: actionZh('concludeReview'), docZh: '省生态环境厅形成核查评估结论', en: 'The province concludes the review',
     toZh: 'passed=true → selection；passed=false → rejected（须说明理由）',
     negative: (p) => p.passed === false,
     resolve: ({ payload }) => (payload.passed === true ? 'selection' : 'rejected'),
   },
   {
     action: 'select', subject: 'application', from: ['selection'], to: ['provinceNotice'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'never',
-    article: '第十五条', zh: '遴选入围，进入省级公示', en: 'The province selects the application; the province notice follows',
+    article: '第十五条', zh: actionZh('select'), docZh: '遴选入围，进入省级公示', en: 'The province selects the application; the province notice follows',
   },
   {
     action: 'provinceReject', subject: 'application', from: ['selection'], to: ['rejected'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'always',
-    article: '第十五条', zh: '未入选（须说明理由）', en: 'The province does not select the application (with reasons)',
+    article: '第十五条', zh: actionZh('provinceReject'), docZh: '遴选未入选（须说明理由）', en: 'The province does not select the application (with reasons)',
   },
   {
     action: 'openNotice', subject: 'application', from: ['provinceNotice'], to: ['provinceNotice'], role: 'provinceOfficer', scope: 'province', payload: noticeFields, reasonRequired: 'never',
-    article: '第十五条', zh: '在官方网站、“两微”平台发布省级公示，不少于5个工作日', en: 'The province opens its notice, at least 5 working days',
+    article: '第十五条', zh: actionZh('openNotice'), docZh: '在官方网站、“两微”平台发布省级公示，不少于5个工作日', en: 'The province opens its notice, at least 5 working days',
     guardZh: '本阶段尚未发布公示；发布时间不早于现在', guard: noticeGuard,
   },
   {
     action: 'name', subject: 'application', from: ['naming'], to: ['named'], role: 'provinceOfficer', scope: 'province',
     payload: [{ name: 'namedOn', type: 'date', required: false, zh: '命名日期（缺省为当天）' }],
-    reasonRequired: 'never', article: '第十六条', zh: '审议通过后命名并授牌，称号有效期3年', en: 'The province names the base; the title is valid for 3 years',
+    reasonRequired: 'never', article: '第十六条', zh: actionZh('name'), docZh: '审议通过后命名并授牌，称号有效期3年', en: 'The province names the base; the title is valid for 3 years',
     guardZh: '命名日期不晚于当天（北京时间）',
     guard: ({ payload, options }) =>
       isCalendarDate(payload.namedOn) && (payload.namedOn as string) > cstDateOf(options.at)
@@ -237,7 +241,7 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
       { name: 'requirements', type: 'textOrTextList', required: true, zh: '整改要求' },
       { name: 'deadline', type: 'date', required: true, zh: '整改期限（当天24:00止）' },
     ],
-    reasonRequired: 'never', article: '第二十三条', zh: '根据后评估情况提出整改要求和限定期限', en: 'The province requires rectification by a deadline',
+    reasonRequired: 'never', article: '第二十三条', zh: actionZh('requireRectification'), docZh: '根据后评估情况提出整改要求和限定期限', en: 'The province requires rectification by a deadline',
     guardZh: '期限晚于今天（整改中不能再提出新的整改：先核查）', guard: ({ payload, options }) => {
       const p = rectificationDeadlineGuard(payload, options.at);
       return p.length ? p : null;
@@ -246,7 +250,7 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
   {
     action: 'verifyRectification', subject: 'base', from: ['underRectification'], to: ['named', 'warned', 'renewed', 'underRectification'], role: 'provinceOfficer', scope: 'province',
     payload: [{ name: 'completed', type: 'boolean', required: true, zh: '是否有效完成整改' }],
-    reasonRequired: 'whenNegative', article: '第二十三条、第二十四条', zh: '核查整改情况', en: 'The province verifies the rectification',
+    reasonRequired: 'whenNegative', article: '第二十三条、第二十四条', zh: actionZh('verifyRectification'), en: 'The province verifies the rectification',
     toZh: 'completed=true → 整改前的状态；completed=false → 仍为整改中，并构成第二十四条第（六）项情形',
     negative: (p) => p.completed === false,
     resolve: ({ facts, payload }) => (payload.completed === true ? (facts.statusBeforeRectification ?? 'named') : 'underRectification'),
@@ -254,7 +258,7 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
   {
     action: 'concludeEvaluation', subject: 'base', from: TITLE_ACTIVE, to: TITLE_ACTIVE, role: 'provinceOfficer', scope: 'province',
     payload: [{ name: 'outcome', type: 'enum', values: ['pass', 'rectify', 'sanction'], required: true, zh: '后评估结论' }],
-    reasonRequired: 'whenNegative', article: '第二十二条、第二十三条', zh: '按“两山指数”形成后评估结论', en: 'The province concludes the post-evaluation by the 两山指数',
+    reasonRequired: 'whenNegative', article: '第二十二条、第二十三条', zh: actionZh('concludeEvaluation'), docZh: '按“两山指数”形成后评估结论', en: 'The province concludes the post-evaluation by the 两山指数',
     guardZh: '称号满3年、后评估已开始', toZh: '状态不变；pass 之后可续期，rectify 之后提出整改，sanction 之后警告或撤销',
     negative: (p) => p.outcome === 'rectify' || p.outcome === 'sanction',
     guard: ({ facts }) => (facts.postEvaluationOpen ? null : refusal('conflict', 'evaluationNotOpen', '该基地称号未满3年或后评估尚未开始', 'The title has not reached 3 years or the post-evaluation has not started', '第二十二条 / Art. 22')),
@@ -262,8 +266,8 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
   },
   {
     action: 'renew', subject: 'base', from: TITLE_ACTIVE, to: ['renewed'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'never',
-    article: '第二十二条', zh: '后评估通过，续期3年 [interpretation]', en: 'After a passed post-evaluation, the title is renewed for 3 years [interpretation]',
-    guardZh: '最近一次后评估结论为 pass',
+    article: '第二十二条', zh: actionZh('renew'), docZh: '后评估通过，续期3年', en: 'After a passed post-evaluation, the title is renewed for 3 years [interpretation]',
+    guardZh: `最近一次后评估结论为“${evaluationOutcomeZh('pass')}”`, toZh: '新的3年有效期（解释：条例未规定续期，后评估通过的基地可续期3年）',
     guard: ({ facts }) => (facts.lastEvaluationOutcome === 'pass' ? null : refusal('conflict', 'evaluationNotPassed', '只有后评估通过的基地可以续期', 'Only a base whose post-evaluation passed may be renewed', '第二十二条 / Art. 22')),
   },
   {
@@ -273,7 +277,7 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
       { name: 'requirements', type: 'textOrTextList', required: false, zh: '随警告提出的整改要求' },
       { name: 'deadline', type: 'date', required: false, zh: '整改期限' },
     ],
-    reasonRequired: 'always', article: '第二十四条', zh: '警告（须写明第二十四条情形和理由，可附整改要求）', en: 'The province warns the base (naming an Art. 24 ground; may carry a rectification)',
+    reasonRequired: 'always', article: '第二十四条', zh: actionZh('warn'), docZh: '须写明第二十四条情形和理由，可附整改要求', en: 'The province warns the base (naming an Art. 24 ground; may carry a rectification)',
     guardZh: '第（六）项须有未完成整改的记录，第（七）项须已进行后评估；整改要求和期限同时给出',
     toZh: '附整改要求 → underRectification；否则 → warned',
     guard: (ctx) => {
@@ -289,13 +293,13 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
   },
   {
     action: 'revoke', subject: 'base', from: [...TITLE_ACTIVE, 'underRectification'], to: ['revoked'], role: 'provinceOfficer', scope: 'province',
-    payload: [groundField], reasonRequired: 'always', article: '第二十四条', zh: '撤销称号（须写明第二十四条情形和理由）', en: 'The province revokes the title (naming an Art. 24 ground)',
+    payload: [groundField], reasonRequired: 'always', article: '第二十四条', zh: actionZh('revoke'), docZh: '须写明第二十四条情形和理由', en: 'The province revokes the title (naming an Art. 24 ground)',
     guardZh: '第（六）项须有未完成整改的记录，第（七）项须已进行后评估', guard: sanctionGuard,
   },
   {
     action: 'recommendNational', subject: 'base', from: ['named', 'renewed'], to: ['named', 'renewed'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'never',
-    article: '第六条', zh: '向生态环境部推荐申报全国“两山”基地', en: 'The province recommends the base for the national list',
-    toZh: '状态不变。[interpretation] 原则上只推荐持有称号的基地；被警告或整改中的不推荐（择优）',
+    article: '第六条', zh: actionZh('recommendNational'), docZh: '向生态环境部推荐申报全国“两山”基地', en: 'The province recommends the base for the national list',
+    toZh: '状态不变。（解释）原则上只推荐持有称号的基地；被警告或整改中的不推荐（择优）',
     resolve: ({ facts }) => facts.status,
   },
 ];
@@ -307,7 +311,7 @@ export const AUTOMATIC_TRANSITIONS: readonly { subject: 'application' | 'base'; 
   { subject: 'application', from: '（提交）', to: 'prefectureReview', whenZh: '材料齐全、在受理期内提交，单一市（州）的建设单元', article: '第七条、第九条、第十一条、第十二条' },
   { subject: 'application', from: '（提交）', to: 'expertAssignment', whenZh: '跨市（州）的建设单元直接向省申报', article: '第十一条' },
   { subject: 'application', from: 'prefectureNotice', to: 'prefectureRecommendation', whenZh: '公示期满，且所有投诉举报经查不属实、查无实据或得到有效解决', article: '第十条、第十一条' },
-  { subject: 'application', from: 'prefectureNotice', to: 'stopped', whenZh: '投诉举报经查属实 [interpretation：与第十六条同样处理]', article: '第十条、第十六条' },
+  { subject: 'application', from: 'prefectureNotice', to: 'stopped', whenZh: '投诉举报经查属实（解释：与第十六条同样处理）', article: '第十条、第十六条' },
   { subject: 'application', from: 'expertReview', to: 'reviewConclusion', whenZh: '所有指派的专家都已提交评审意见', article: '第十三条、第十四条' },
   { subject: 'application', from: 'provinceNotice', to: 'naming', whenZh: '公示期满，且未收到投诉举报，或所有投诉举报经查不属实、查无实据或经认定得到有效解决', article: '第十六条' },
   { subject: 'application', from: 'provinceNotice', to: 'stopped', whenZh: '投诉举报经查属实', article: '第十六条' },
@@ -339,22 +343,22 @@ function runChecks<S extends string, F extends { prefectures: readonly string[];
   const roles = [...new Set(candidates.map((r) => r.role))];
   if (!roles.includes(actor.role)) {
     const who = roles.map(roleZh).join('或');
-    return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${action}”只能由${who}办理`, `“${action}” may be taken only by ${roles.join(' or ')}`, candidates[0]?.article) };
+    return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${actionZh(action)}”只能由${who}办理`, `“${action}” may be taken only by ${roles.join(' or ')}`, candidates[0]?.article) };
   }
   for (const r of candidates.filter((c) => c.role === actor.role)) {
     const denied = checkScope(actor, subject, r.scope);
     if (denied) return { ok: false, refusal: denied };
   }
   if (terminal) {
-    return { ok: false, refusal: refusal('conflict', 'finished', `该${kindZh}已结束（${stageZh(current)}），不能再办理“${action}”`, `This ${subjectKind} has ended (${current}); “${action}” is no longer possible`) };
+    return { ok: false, refusal: refusal('conflict', 'finished', `该${kindZh}已结束（${stageZh(current)}），不能再办理“${actionZh(action)}”`, `This ${subjectKind} has ended (${current}); “${action}” is no longer possible`) };
   }
   const rule = candidates.find((r) => r.from.includes(current));
   if (!rule) {
     const stages = [...new Set(candidates.flatMap((r) => r.from))].map(stageZh).join('、');
-    return { ok: false, refusal: refusal('conflict', 'wrongStage', `当前阶段是“${stageZh(current)}”，“${action}”只能在“${stages}”阶段办理`, `“${action}” is not possible in stage ${current}`, candidates[0]?.article) };
+    return { ok: false, refusal: refusal('conflict', 'wrongStage', `当前阶段是“${stageZh(current)}”，“${actionZh(action)}”只能在“${stages}”阶段办理`, `“${action}” is not possible in stage ${current}`, candidates[0]?.article) };
   }
   if (rule.role !== actor.role) {
-    return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${stageZh(current)}”阶段的“${action}”由${roleZh(rule.role)}办理`, `In stage ${current}, “${action}” is taken by ${rule.role}`, rule.article) };
+    return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${stageZh(current)}”阶段的“${actionZh(action)}”由${roleZh(rule.role)}办理`, `In stage ${current}, “${action}” is taken by ${rule.role}`, rule.article) };
   }
   const payload = request.payload ?? {};
   const problems = validateFields(rule.payload, payload);
@@ -404,7 +408,7 @@ export function availableBaseActions(facts: BaseFacts, actor: Actor): BaseAction
 }
 
 /**
- * Split an API body `{ decisionId, action, reason?, ...payload }` (API.md) into
+ * Split an API body `{ decisionId, action, reason?, ...payload }` into
  * the parts the checks take. Non-string `action`/`reason` become '' / null so
  * that the checks refuse them rather than throw.
  */

@@ -1,8 +1,11 @@
 // A workflow's event history in words an ops engineer reads at a glance
 // (GET /api/ops/workflows/:id/history, `npm run ops -- history <id>`): what
 // happened, when, which decision (Update) and which timer; the workflow
-// tasks that carry no meaning of their own are left out and counted.
+// tasks that carry no meaning of their own are left out and counted. The
+// names of workflows, actions, roles, stages and outcomes come from
+// domain/names.ts; the ids stay in `detail` for filtering.
 import type proto from '@temporalio/proto';
+import { actionZh, outcomeZh, roleZh, stageZh, workflowTypeZh } from '../domain/names';
 
 type IHistory = proto.temporal.api.history.v1.IHistory;
 type IEvent = proto.temporal.api.history.v1.IHistoryEvent;
@@ -68,6 +71,18 @@ function decisionOf(args: IPayload[] | null | undefined): Record<string, unknown
   };
 }
 
+/** `「预审通过」，办理人 市（州）生态环境主管部门 zunyi-officer（decision-1）` for an Update's name and its decision. */
+function decisionWords(update: string, detail: Record<string, unknown>): string {
+  const actor = typeof detail.actor === 'string' ? detail.actor : '';
+  const colon = actor.indexOf(':');
+  const who = actor ? `，办理人 ${roleZh(colon < 0 ? actor : actor.slice(0, colon))}${colon < 0 ? '' : ` ${actor.slice(colon + 1)}`}` : '';
+  return `${actionOf(update, detail)}${who}${detail.decisionId ? `（${String(detail.decisionId)}）` : ''}`;
+}
+
+/** The decision's action when it names one (`decide`), else the Update itself (`fileComplaint`, `submitSummary`, …). */
+const actionOf = (update: string | null | undefined, detail: Record<string, unknown> | undefined) =>
+  `「${actionZh(typeof detail?.action === 'string' ? detail.action : (update ?? 'decide'))}」`;
+
 export function summarizeHistory(history: IHistory): HistorySummary {
   const events = history.events ?? [];
   const lines: SummaryLine[] = [];
@@ -82,25 +97,26 @@ export function summarizeHistory(history: IHistory): HistorySummary {
     const at = instant(e.eventTime);
     if (e.workflowExecutionStartedEventAttributes) {
       const a = e.workflowExecutionStartedEventAttributes;
-      add(e, 'started', `流程 ${a.workflowType?.name ?? ''} 启动${a.parentWorkflowExecution?.workflowId ? `（由 ${a.parentWorkflowExecution.workflowId} 启动）` : ''}${a.continuedExecutionRunId ? '（延续上一次运行）' : ''}`);
+      add(e, 'started', `${workflowTypeZh(a.workflowType?.name ?? '')}启动${a.parentWorkflowExecution?.workflowId ? `（由 ${a.parentWorkflowExecution.workflowId} 启动）` : ''}${a.continuedExecutionRunId ? '（延续上一次运行）' : ''}`);
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
       const req = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const name = req?.input?.name ?? '';
       const detail = decisionOf(req?.input?.args?.payloads);
       updates.set(req?.meta?.updateId ?? '', { name, detail });
-      add(e, 'decision', `受理 ${name}${detail.action ? `「${String(detail.action)}」` : ''}${detail.actor ? `，办理人 ${String(detail.actor)}` : ''}${detail.decisionId ? `（${String(detail.decisionId)}）` : ''}`, { update: name, ...detail });
+      add(e, 'decision', `受理${decisionWords(name, detail)}`, { update: name, ...detail });
     } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
       const a = e.workflowExecutionUpdateCompletedEventAttributes;
       const u = updates.get(a.meta?.updateId ?? '');
       const failure = a.outcome?.failure;
-      if (failure) add(e, 'decisionFailed', `${u?.name ?? '决定'} 失败：${failure.message ?? ''}`, u?.detail);
+      if (failure) add(e, 'decisionFailed', `${actionOf(u?.name, u?.detail)}失败：${failure.message ?? ''}`, u?.detail);
       else {
         const result = payloadValue(a.outcome?.success?.payloads?.[0]) as { stage?: unknown } | undefined;
-        add(e, 'decisionDone', `${u?.name ?? '决定'}${u?.detail.action ? `「${String(u.detail.action)}」` : ''} 办结${result?.stage ? `，阶段：${String(result.stage)}` : ''}`, { ...u?.detail, ...(result?.stage ? { stage: result.stage } : {}) });
+        add(e, 'decisionDone', `${actionOf(u?.name, u?.detail)}办结${result?.stage ? `，阶段：${stageZh(String(result.stage))}` : ''}`, { ...u?.detail, ...(result?.stage ? { stage: result.stage } : {}) });
       }
     } else if (e.workflowExecutionUpdateRejectedEventAttributes) {
       const a = e.workflowExecutionUpdateRejectedEventAttributes;
-      add(e, 'decisionRefused', `拒绝 ${a.rejectedRequest?.input?.name ?? ''}：${a.failure?.message ?? ''}`, decisionOf(a.rejectedRequest?.input?.args?.payloads));
+      const detail = decisionOf(a.rejectedRequest?.input?.args?.payloads);
+      add(e, 'decisionRefused', `拒绝${actionOf(a.rejectedRequest?.input?.name, detail)}：${a.failure?.message ?? ''}`, detail);
     } else if (e.timerStartedEventAttributes) {
       const a = e.timerStartedEventAttributes;
       const s = seconds(a.startToFireTimeout);
@@ -127,15 +143,15 @@ export function summarizeHistory(history: IHistory): HistorySummary {
       const data = payloadValue(a.details?.data?.payloads?.[0]) as { activity_type?: string; activityType?: string } | undefined;
       const type = data?.activity_type ?? data?.activityType;
       if (a.markerName === 'core_local_activity') add(e, 'localActivity', `本地活动${type ? ` ${type}` : ''} 完成`, type ? { activityType: type } : undefined);
-      else if (a.markerName === 'core_patch') add(e, 'patch', '版本标记（patched）');
+      else if (a.markerName === 'core_patch') add(e, 'patch', '版本标记');
       else omitted += 1;
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
       const a = e.startChildWorkflowExecutionInitiatedEventAttributes;
-      add(e, 'child', `启动子流程 ${a.workflowType?.name ?? ''}（${a.workflowId}）`, { workflowId: a.workflowId });
+      add(e, 'child', `启动子流程：${workflowTypeZh(a.workflowType?.name ?? '')}（${a.workflowId}）`, { workflowId: a.workflowId });
     } else if (e.childWorkflowExecutionCompletedEventAttributes) {
       const a = e.childWorkflowExecutionCompletedEventAttributes;
       const result = payloadValue(a.result?.payloads?.[0]) as { outcome?: unknown } | undefined;
-      add(e, 'childDone', `子流程 ${a.workflowExecution?.workflowId} 结束${result?.outcome ? `：${String(result.outcome)}` : ''}`);
+      add(e, 'childDone', `子流程 ${a.workflowExecution?.workflowId} 结束${result?.outcome ? `：${outcomeZh(String(result.outcome))}` : ''}`, result?.outcome ? { outcome: result.outcome } : undefined);
     } else if (e.childWorkflowExecutionCanceledEventAttributes) {
       add(e, 'childDone', `子流程 ${e.childWorkflowExecutionCanceledEventAttributes.workflowExecution?.workflowId} 已取消`);
     } else if (e.workflowExecutionSignaledEventAttributes) {
@@ -143,12 +159,13 @@ export function summarizeHistory(history: IHistory): HistorySummary {
     } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
       const fields = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {};
       const stage = payloadValue(fields.LsStage);
-      add(e, 'searchAttributes', stage ? `阶段标记为 ${String(stage)}` : `检索属性更新：${Object.keys(fields).join('、')}`);
+      add(e, 'searchAttributes', stage ? `阶段标记为“${stageZh(String(stage))}”` : `检索属性更新：${Object.keys(fields).join('、')}`, stage ? { stage } : undefined);
     } else if (e.workflowExecutionCompletedEventAttributes) {
       const result = payloadValue(e.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as { stage?: unknown; status?: unknown } | undefined;
-      add(e, 'completed', `流程结束${result?.stage ?? result?.status ? `：${String(result?.stage ?? result?.status)}` : ''}`);
+      const end = result?.stage ?? result?.status;
+      add(e, 'completed', `流程结束${end ? `：${stageZh(String(end))}` : ''}`, end ? { stage: end } : undefined);
     } else if (e.workflowExecutionContinuedAsNewEventAttributes) {
-      add(e, 'continuedAsNew', '流程以新的运行延续（continue-as-new）', { newRunId: e.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId });
+      add(e, 'continuedAsNew', '流程以新的运行延续', { newRunId: e.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId });
     } else if (e.workflowExecutionFailedEventAttributes) {
       add(e, 'failed', `流程失败：${e.workflowExecutionFailedEventAttributes.failure?.message ?? ''}`);
     } else if (e.workflowExecutionTerminatedEventAttributes) {

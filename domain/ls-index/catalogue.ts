@@ -1,7 +1,7 @@
 // The 两山指数 (appendix "“两山指数”评估指标体系"): three goals, eight tasks,
 // twenty indicators, each with a reference target (目标参考值). Bases may add
 // their own indicators (自行探索指标); their plan's 建设指标 may set stricter
-// targets. Percentages are fractions (0.93 = 93%), as in API.md's indicator-data example.
+// targets. Percentages are fractions (0.93 = 93%), as in the body of POST /api/bases/:id/indicator-data.
 import type { Terrain } from '../materials';
 
 export const GOALS = [
@@ -110,8 +110,8 @@ export const RULE_TYPES: readonly { type: RuleType; zh: string; valueKinds: read
   { type: 'atLeast', zh: '评估年度数值不低于目标值', valueKinds: ['ratio', 'quantity'] },
   { type: 'atMost', zh: '评估年度数值不高于目标值', valueKinds: ['ratio', 'quantity'] },
   { type: 'atLeastByTerrain', zh: '评估年度数值不低于所在地形的目标值（山区60%、丘陵区40%、平原区18%、干旱半干旱地区35%）', valueKinds: ['ratio'] },
-  { type: 'stablyImproving', zh: '[interpretation] 基准年（命名年）至各评估年，每年不低于上一年（容差默认0），且最后一年高于基准年；或已达到上限（如100%）并保持', valueKinds: ['ratio', 'quantity'] },
-  { type: 'notDecreasing', zh: '[interpretation] 每个评估年都不低于基准年（命名年）（容差默认0）；指标9两项面积都须满足', valueKinds: ['ratio', 'quantity', 'areaPair'] },
+  { type: 'stablyImproving', zh: '（解释）基准年（命名年）至各评估年，每年不低于上一年（容差默认0），且最后一年高于基准年；或已达到上限（如100%）并保持', valueKinds: ['ratio', 'quantity'] },
+  { type: 'notDecreasing', zh: '（解释）每个评估年都不低于基准年（命名年）（容差默认0）；指标9两项面积都须满足', valueKinds: ['ratio', 'quantity', 'areaPair'] },
   { type: 'obtained', zh: '评估年度已获得（是）', valueKinds: ['boolean'] },
   { type: 'established', zh: '评估年度已建立并实施（是）', valueKinds: ['boolean'] },
 ];

@@ -36,12 +36,17 @@ describe('summarizeHistory', () => {
     const kinds = summary.lines.map((l) => l.kind);
     expect(kinds[0]).toBe('started');
     expect(kinds.at(-1)).toBe('completed');
-    expect(summary.lines.at(-1)?.text).toContain('withdrawn');
+    // Names, not ids (domain/names.ts): the end, the decisions and their stages.
+    expect(summary.lines.at(-1)?.text).toBe('流程结束：已撤回');
+    expect(summary.lines[0]?.text).toBe('申报流程启动');
     expect(summary.lines.filter((l) => l.kind === 'decision').map((l) => l.detail)).toEqual([
       expect.objectContaining({ decisionId: 'sum-accept-1', action: 'prefectureAccept', actor: 'prefectureOfficer:zunyi-officer' }),
       expect.objectContaining({ decisionId: 'sum-withdraw-1', action: 'withdraw' }),
     ]);
-    expect(summary.lines.find((l) => l.kind === 'decisionDone')?.text).toContain('prefectureNotice');
+    expect(summary.lines.find((l) => l.kind === 'decision')?.text).toBe('受理「预审通过」，办理人 市（州）生态环境主管部门 zunyi-officer（sum-accept-1）');
+    expect(summary.lines.find((l) => l.kind === 'decisionDone')?.text).toBe('「预审通过」办结，阶段：市（州）公示');
+    expect(summary.lines.find((l) => l.kind === 'decisionDone')?.detail).toMatchObject({ action: 'prefectureAccept', stage: 'prefectureNotice' });
+    for (const l of summary.lines.filter((x) => x.kind.startsWith('decision') || x.kind === 'completed' || x.kind === 'started')) expect(l.text).not.toMatch(/prefectureAccept|「withdraw|withdrawn|prefectureNotice|applicationWorkflow|decide/);
     // The pre-review's due date is a timer with the instant it fires.
     expect(summary.lines.find((l) => l.kind === 'timer')?.detail?.firesAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(summary.lines.some((l) => l.kind === 'activity' && l.detail?.activityType === 'recordApplication')).toBe(true);

@@ -11,8 +11,8 @@ import { api, newDecisionId } from '../api';
 import { DecisionForm, type Expert } from '../DecisionForm';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
 import {
-  actionZh, actorZh, complaintStatusZh, dueText, escalationZh, formatCst, formatDate, investigationOutcomeZh, noticeLevelZh, noticeOutcomeZh,
-  noticeStatusZh, prefecturesZh, roleZh, stageZh, stepZh, unitTypeZh,
+  actionZh, actorZh, complaintStatusZh, dueText, escalationZh, formatCst, formatDate, groundZh, investigationOutcomeZh, noticeLevelZh, noticeOutcomeZh,
+  noticeStatusZh, outcomeZh, prefecturesZh, roleZh, stageZh, stepZh, unitTypeZh,
 } from '../format';
 import type { SessionUser } from '../session';
 import type { Role } from '../../../domain/roles';
@@ -113,10 +113,10 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
 
 function PayloadSummary({ payload }: { payload: Record<string, unknown> }) {
   const parts: string[] = [];
-  if (typeof payload.ground === 'number') parts.push(`第二十四条第（${payload.ground}）项`);
+  if (typeof payload.ground === 'number') parts.push(groundZh(payload.ground));
   if (payload.requirements) parts.push(`整改要求：${Array.isArray(payload.requirements) ? payload.requirements.join('；') : String(payload.requirements)}`);
   if (typeof payload.deadline === 'string') parts.push(`整改期限：${formatDate(payload.deadline)}`);
-  if (typeof payload.outcome === 'string') parts.push(`结论：${payload.outcome}`);
+  if (typeof payload.outcome === 'string') parts.push(`结论：${outcomeZh(payload.outcome)}`);
   if (typeof payload.completed === 'boolean') parts.push(payload.completed ? '已完成整改' : '未完成整改');
   return parts.length ? <div className="muted">{parts.join('；')}</div> : null;
 }
@@ -160,8 +160,8 @@ function Investigation({ complaint, user, onDone }: { complaint: Complaint; user
     }
   };
   return (
-    <form className="decision" onSubmit={submit} noValidate data-action="investigate" aria-label="调查核实">
-      <h4>调查核实（第十条、第十五条）</h4>
+    <form className="decision" onSubmit={submit} noValidate data-action="investigate" aria-label={actionZh('investigate')}>
+      <h4>{actionZh('investigate')}（第十条、第十五条）</h4>
       <label>
         调查结论
         <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>

@@ -9,7 +9,7 @@ import { DecisionForm } from '../DecisionForm';
 import { EvaluationView } from '../Evaluation';
 import { IndicatorForm } from '../IndicatorForm';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
-import { actionZh, formatCst, formatDate, prefecturesZh, stageZh, unitTypeZh } from '../format';
+import { actionZh, baseStatusZh, formatCst, formatDate, prefecturesZh, unitTypeZh } from '../format';
 import type { SessionUser } from '../session';
 import { TaskList, Timeline, type OpenTask, type TimelineEntry } from './ApplicationDetail';
 
@@ -57,7 +57,7 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
         <div className="title-row">
           <h1>{data.unit.name}</h1>
           <span className="badge big" data-testid="status">
-            {stageZh(data.status)}
+            {baseStatusZh(data.status)}
           </span>
         </div>
         <Facts
@@ -91,7 +91,7 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
                 endpoint={`/api/bases/${encodeURIComponent(data.id)}/decisions`}
                 experts={[]}
                 onDone={(res) => {
-                  setDone(`已办理“${actionZh(res.action)}”，当前状态：${stageZh(res.stage)}`);
+                  setDone(`已办理“${actionZh(res.action)}”，当前状态：${baseStatusZh(res.stage)}`);
                   reload();
                 }}
               />

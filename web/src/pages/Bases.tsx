@@ -2,7 +2,7 @@
 import { BASE_STATUSES } from '../../../domain/stages';
 import { useState } from 'react';
 import { Empty, ErrorBox, Link, Loading, Section, useApi } from '../components';
-import { formatDate, prefecturesZh, stageZh, unitTypeZh } from '../format';
+import { baseStatusZh, formatDate, prefecturesZh, unitTypeZh } from '../format';
 import type { SessionUser } from '../session';
 
 interface Row {
@@ -59,7 +59,7 @@ export function Bases({ user }: { user: SessionUser }) {
                 <td data-label="类型">{unitTypeZh(b.unit.type)}</td>
                 <td data-label="市（州）">{prefecturesZh(b.unit.prefectures)}</td>
                 <td data-label="状态">
-                  <span className="badge">{stageZh(b.status)}</span>
+                  <span className="badge">{baseStatusZh(b.status)}</span>
                 </td>
                 <td data-label="命名">{formatDate(b.namedOn)}</td>
                 <td data-label="有效期">

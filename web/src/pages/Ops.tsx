@@ -7,7 +7,7 @@ import { APPLICATION_STAGES, BASE_STATUSES } from '../../../domain/stages';
 import { PREFECTURES } from '../../../domain/prefectures';
 import { api } from '../api';
 import { Empty, ErrorBox, Loading, Section, useApi } from '../components';
-import { formatCst, prefecturesZh, stageZh } from '../format';
+import { baseStatusZh, formatCst, historyKindZh, prefecturesZh, stageZh, workflowTypeZh } from '../format';
 
 interface WorkflowRow {
   workflowId: string;
@@ -135,8 +135,8 @@ function Workflows({ onPick }: { onPick: (id: string) => void }) {
                       {w.workflowId}
                     </button>
                   </td>
-                  <td data-label="类型">{w.type}</td>
-                  <td data-label="阶段">{w.stage ? stageZh(w.stage) : '—'}</td>
+                  <td data-label="类型">{workflowTypeZh(w.type)}</td>
+                  <td data-label="阶段">{w.stage ? (w.type === 'baseWorkflow' ? baseStatusZh(w.stage) : stageZh(w.stage)) : '—'}</td>
                   <td data-label="市（州）">{prefecturesZh(w.prefectures)}</td>
                   <td data-label="状态">{RUN_STATUS[w.status] ?? w.status}</td>
                   <td data-label="开始">{formatCst(w.startTime)}</td>
@@ -185,7 +185,7 @@ function HistoryView({ workflowId, setWorkflowId }: { workflowId: string; setWor
           <ol className="history">
             {data.lines.map((l) => (
               <li key={l.eventId}>
-                <span className="when">{l.at ? formatCst(l.at) : ''}</span> <span className="badge">{l.kind}</span> {l.text}
+                <span className="when">{l.at ? formatCst(l.at) : ''}</span> <span className="badge">{historyKindZh(l.kind)}</span> {l.text}
               </li>
             ))}
           </ol>
