@@ -1,7 +1,9 @@
 // The route registry: every route of the API is declared once, with who may
 // call it, its body schema (the same zod schema the handler parses with)
 // and its responses. The OpenAPI 3.1 document at GET /api/openapi.json is
-// rendered from it (zod 4's toJSONSchema), and the tests walk it: the access
+// rendered from it (zod 4's toJSONSchema; a body schema may bring its own
+// JSON Schema, as the decisions bodies do: api/validation.ts
+// decisionBodySchema), and the tests walk it: the access
 // matrix fails for a route without a row, the fuzz run sends what the
 // document allows and checks what comes back against it.
 //
@@ -13,6 +15,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/roles';
 import { attempt } from './audit-refusals';
 import { forbidden } from './errors';
+import { documentedJsonSchema } from './validation';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -56,7 +59,7 @@ export const errorSchema = z
     error: z.object({ code: z.string().min(1), message: z.string().min(1), details: z.unknown().optional() }).strict(),
   })
   .strict()
-  .meta({ description: '../shared/API.md: 400 malformed, 401 no or bad token, 403 not allowed, 404 unknown or not visible, 409 wrong stage or window, 413 too large, 422 invalid, 429 too many requests, 503 a dependency is down' });
+  .meta({ description: 'Every error: 400 malformed, 401 no or bad token, 403 not allowed, 404 unknown or not visible, 409 wrong stage or window, 413 too large, 422 invalid, 429 too many requests, 503 a dependency is down' });
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'malformed request',
@@ -159,7 +162,7 @@ export function openApiDocument(): Record<string, unknown> {
       r.body === 'multipart'
         ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'] } } } }
         : r.body
-          ? { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } }
+          ? { required: true, content: { 'application/json': { schema: documentedJsonSchema(r.body) ?? jsonSchema(r.body, 'input') } } }
           : undefined;
     paths[r.openApiPath] ??= {};
     paths[r.openApiPath]![r.method] = {
@@ -175,7 +178,7 @@ export function openApiDocument(): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: '贵州省“两山”实践创新基地 API', version: '0.1.0', description: 'The contract of ../shared/API.md; every route of the API, rendered from its route registry (api/openapi.ts).' },
+    info: { title: '贵州省“两山”实践创新基地 API', version: '0.1.0', description: 'The contract of this API: every route of the API, rendered from its route registry (api/openapi.ts).' },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

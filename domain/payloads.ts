@@ -1,7 +1,10 @@
 // Declarative payload fields: one description per field drives validation
-// (422 problems), the API's documentation and docs/RULES.md.
+// (422 problems), the API's documentation (the decisions bodies of the
+// OpenAPI document, as JSON Schema), the console's decision form and
+// docs/RULES.md.
 import { isCalendarDate, isInstantString } from './dates';
-import { isPrefectureCode } from './prefectures';
+import { EVALUATION_OUTCOME_ZH, SANCTION_GROUND_ZH } from './names';
+import { PREFECTURES, isPrefectureCode } from './prefectures';
 import { problem, type Problem } from './problems';
 
 export type FieldType =
@@ -105,4 +108,147 @@ export function validateFields(fields: readonly FieldSpec[], payload: Record<str
     }
   }
   return problems;
+}
+
+// ---------------------------------------------------------------- words for values
+
+/**
+ * The words for the values of fields whose values are identifiers, by field
+ * name: an enum's members, a yes/no answer, an Art. 24 ground. The decision
+ * form shows them; the JSON Schema of a field lists them in its description.
+ */
+const FIELD_VALUE_ZH: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  outcome: EVALUATION_OUTCOME_ZH,
+  passed: { true: '通过核查评估', false: '不通过' },
+  onSite: { true: '已实地核查', false: '未实地核查' },
+  completed: { true: '已有效完成整改', false: '未完成整改' },
+  ground: SANCTION_GROUND_ZH,
+};
+
+/** The words for one value of a field (`true`, `'pass'`, `4`), when it has them. */
+export function fieldValueZh(f: FieldSpec, value: string | number | boolean): string | undefined {
+  const words = Object.prototype.hasOwnProperty.call(FIELD_VALUE_ZH, f.name) ? FIELD_VALUE_ZH[f.name] : undefined;
+  const key = String(value);
+  return words && Object.prototype.hasOwnProperty.call(words, key) ? words[key] : undefined;
+}
+
+/** The values of a field that have words, in order (`true, false` for a boolean, min..max for an integer). */
+function valuesOf(f: FieldSpec): Array<string | number | boolean> {
+  switch (f.type) {
+    case 'boolean': return [true, false];
+    case 'true': return [true];
+    case 'enum': return [...f.values];
+    case 'integer': return f.max - f.min <= 50 ? Array.from({ length: f.max - f.min + 1 }, (_, i) => f.min + i) : [];
+    default: return [];
+  }
+}
+
+/** The values of a field with their words, for a choice in a form; empty when the field's values have none. */
+export function fieldChoices(f: FieldSpec): Array<{ value: string | number | boolean; zh: string }> {
+  const choices = valuesOf(f).map((value) => ({ value, zh: fieldValueZh(f, value) }));
+  return choices.every((c) => c.zh !== undefined) ? (choices as Array<{ value: string | number | boolean; zh: string }>) : [];
+}
+
+// ---------------------------------------------------------------- JSON Schema
+
+/** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1). */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Text that `trim()` does not empty: at least one character that is not white space. */
+const NOT_BLANK = '\\S';
+
+/** The JSON Schema of one field's value, as `validateFields` checks it, described by the field's Chinese name. */
+export function fieldSpecToJsonSchema(f: FieldSpec): JsonSchema {
+  const choices = fieldChoices(f);
+  const description = choices.length ? `${f.zh}（${choices.map((c) => `${String(c.value)}：${c.zh}`).join('；')}）` : f.zh;
+  const text: JsonSchema = { type: 'string', minLength: 1, pattern: NOT_BLANK };
+  switch (f.type) {
+    case 'true': return { type: 'boolean', const: true, description };
+    case 'boolean': return { type: 'boolean', description };
+    case 'text': return { ...text, ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}), description };
+    case 'textOrTextList': return { oneOf: [text, { type: 'array', items: text, minItems: 1 }], description };
+    case 'integer': return { type: 'integer', minimum: f.min, maximum: f.max, description };
+    case 'instant': return { type: 'string', format: 'date-time', description: `${description}（ISO 8601，带时区，如 2027-03-02T10:00:00+08:00）` };
+    case 'date': return { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description}（YYYY-MM-DD）` };
+    case 'idList': return { type: 'array', items: text, minItems: 1, uniqueItems: true, description };
+    case 'scores':
+      return {
+        type: 'object',
+        properties: Object.fromEntries(f.keys.map((k) => [k, { type: 'number', minimum: f.min, maximum: f.max, description: `第${k}项评分` }])),
+        required: [...f.keys],
+        additionalProperties: false,
+        description,
+      };
+    case 'enum': return { type: 'string', enum: [...f.values], description };
+    case 'prefecture': return { type: 'string', enum: PREFECTURES.map((p) => p.code), description: `${description}（${PREFECTURES.map((p) => `${p.code} ${p.zh}`).join('，')}）` };
+  }
+}
+
+/**
+ * The JSON Schema of a payload with these fields: each field's schema and
+ * which are required. Other properties are allowed, as `validateFields`
+ * ignores them.
+ */
+export function fieldSpecsToJsonSchema(fields: readonly FieldSpec[]): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(fields.map((f) => [f.name, fieldSpecToJsonSchema(f)])),
+    required: fields.filter((f) => f.required).map((f) => f.name),
+  };
+}
+
+/** What a decision body's schema takes from a rule of the table (domain/transitions.ts TransitionRule). */
+export interface DecisionRuleFields {
+  action: string;
+  payload: readonly FieldSpec[];
+  reasonRequired: 'always' | 'never' | 'whenNegative';
+  /** The action's name. */
+  zh: string;
+  /** What the rule says beyond its name. */
+  docZh?: string;
+  article: string;
+}
+
+/**
+ * The JSON Schema of a decisions body `{ decisionId, action, reason?, ...payload }`
+ * for these rules: `oneOf` one object per distinct action, told apart by
+ * `action` (a `const`), with that action's payload fields, `decisionId`
+ * required and `reason` required (and not blank) when the rule always needs
+ * one. An action in several rules (openNotice: the prefecture's and the
+ * province's) must take the same fields in each; it gets one schema.
+ * `common` gives the schemas of `decisionId` and `reason` (the API's).
+ */
+export function decisionBodyJsonSchema(rules: readonly DecisionRuleFields[], common: { decisionId: JsonSchema; reason: JsonSchema }): JsonSchema {
+  const byAction = new Map<string, DecisionRuleFields[]>();
+  for (const r of rules) byAction.set(r.action, [...(byAction.get(r.action) ?? []), r]);
+  const alternatives = [...byAction].map(([action, same]) => {
+    const first = same[0]!;
+    const payload = fieldSpecsToJsonSchema(first.payload);
+    for (const r of same.slice(1)) {
+      if (r.reasonRequired !== first.reasonRequired || JSON.stringify(fieldSpecsToJsonSchema(r.payload)) !== JSON.stringify(payload)) {
+        throw new Error(`The rules of “${action}” take different payloads: one schema per action cannot describe them`);
+      }
+    }
+    if (['decisionId', 'action', 'reason'].some((k) => first.payload.some((f) => f.name === k))) {
+      throw new Error(`A payload field of “${action}” takes the name of a body field (decisionId, action, reason)`);
+    }
+    const what = [...new Set(same.map((r) => `${r.docZh ?? r.zh}（${r.article}）`))].join('；');
+    const reason: JsonSchema =
+      first.reasonRequired === 'always'
+        ? { ...common.reason, minLength: 1, pattern: NOT_BLANK, description: '理由（必填）' }
+        : { ...common.reason, description: first.reasonRequired === 'whenNegative' ? '理由（结论为否定时必填）' : '理由（选填）' };
+    return {
+      type: 'object',
+      title: action,
+      description: first.docZh ? `${first.zh}：${what}` : what,
+      properties: {
+        decisionId: common.decisionId,
+        action: { type: 'string', const: action, description: first.zh },
+        reason,
+        ...(payload.properties as JsonSchema),
+      },
+      required: ['decisionId', 'action', ...(first.reasonRequired === 'always' ? ['reason'] : []), ...(payload.required as string[])],
+    };
+  });
+  return { oneOf: alternatives };
 }

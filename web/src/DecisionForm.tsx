@@ -1,17 +1,18 @@
 // One form per decision the caller may take now (the API's `actions`), its
 // fields drawn from the same table the API and the workflows check with
-// (domain/transitions.ts) and checked before sending (domain/payloads.ts).
+// (domain/transitions.ts), labelled with the fields' names and the words for
+// their values (domain/payloads.ts fieldChoices: the words the OpenAPI
+// document's decisions bodies give too) and checked before sending
+// (domain/payloads.ts validateFields).
 // A refusal shows the API's reason; what was typed stays in the form.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { FieldSpec } from '../../domain/payloads';
-import { validateFields } from '../../domain/payloads';
+import { fieldChoices, fieldValueZh, validateFields, type FieldSpec } from '../../domain/payloads';
 import { PREFECTURES } from '../../domain/prefectures';
 import { problem, type Problem } from '../../domain/problems';
-import { SANCTION_GROUNDS } from '../../domain/sanctions';
 import { REVIEW_CRITERIA, type TransitionRule } from '../../domain/transitions';
 import { api, newDecisionId } from './api';
 import { ErrorBox } from './components';
-import { actionZh, stageZh } from './format';
+import { actionZh, outcomeZh, stageZh } from './format';
 
 export interface Expert {
   id: string;
@@ -22,13 +23,6 @@ export interface Expert {
 }
 
 type Values = Record<string, string | boolean | string[] | Record<string, string>>;
-
-const ENUM_ZH: Record<string, string> = { pass: '通过（可续期）', rectify: '需要整改', sanction: '需要警告或撤销' };
-const YES_NO: Record<string, [string, string]> = {
-  passed: ['通过核查评估', '不通过'],
-  onSite: ['已实地核查', '未实地核查'],
-  completed: ['已有效完成整改', '未完成整改'],
-};
 
 function initialValue(f: FieldSpec): Values[string] {
   if (f.type === 'idList') return [];
@@ -80,15 +74,17 @@ function payloadOf(fields: readonly FieldSpec[], values: Values): Record<string,
 
 function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[string]; set: (v: Values[string]) => void; experts: Expert[] | null }) {
   const label = `${f.zh}${f.required ? '' : '（选填）'}`;
-  if (f.name === 'ground') {
+  const choices = f.type === 'integer' ? fieldChoices(f) : [];
+  if (choices.length) {
+    // A number whose values have words (the grounds of Art. 24): chosen by its words.
     return (
       <label>
         {label}
         <select name={f.name} value={String(value)} onChange={(e) => set(e.target.value)}>
-          <option value="">请选择第二十四条情形</option>
-          {SANCTION_GROUNDS.map((g) => (
-            <option key={g.ground} value={g.ground}>
-              （{g.ground}）{g.zh}
+          <option value="">请选择</option>
+          {choices.map((c) => (
+            <option key={String(c.value)} value={String(c.value)}>
+              （{String(c.value)}）{c.zh}
             </option>
           ))}
         </select>
@@ -104,7 +100,7 @@ function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[st
         </label>
       );
     case 'boolean': {
-      const [yes, no] = YES_NO[f.name] ?? ['是', '否'];
+      const [yes, no] = [fieldValueZh(f, true) ?? '是', fieldValueZh(f, false) ?? '否'];
       return (
         <fieldset className="inline-radios">
           <legend>{label}</legend>
@@ -148,7 +144,7 @@ function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[st
             <option value="">请选择</option>
             {f.values.map((v) => (
               <option key={v} value={v}>
-                {ENUM_ZH[v] ?? v}
+                {outcomeZh(v)}
               </option>
             ))}
           </select>
@@ -192,10 +188,10 @@ function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[st
         <fieldset>
           <legend>{label}（每项 {f.min}–{f.max} 分，第十四条）</legend>
           <div className="scores">
-            {REVIEW_CRITERIA.map((c) => (
-              <label key={c.key}>
-                {c.key}. {c.zh}
-                <input type="number" name={`criteria-${c.key}`} min={f.min} max={f.max} value={scores[c.key] ?? ''} onChange={(e) => set({ ...scores, [c.key]: e.target.value })} />
+            {f.keys.map((k) => (
+              <label key={k}>
+                {k}. {REVIEW_CRITERIA.find((c) => c.key === k)?.zh ?? `第${k}项`}
+                <input type="number" name={`${f.name}-${k}`} min={f.min} max={f.max} value={scores[k] ?? ''} onChange={(e) => set({ ...scores, [k]: e.target.value })} />
               </label>
             ))}
           </div>
@@ -261,7 +257,7 @@ export function DecisionForm<S extends string, F>({
         {actionZh(rule.action)} <small className="muted">{rule.article}</small>
       </h3>
       <p className="hint">
-        {rule.zh}
+        {rule.docZh ?? rule.zh}
         {rule.guardZh ? `。条件：${rule.guardZh}` : ''}
         {rule.to.length === 1 && rule.to[0] !== rule.from[0] ? `。办理后进入“${stageZh(rule.to[0]!)}”` : ''}
       </p>
