@@ -1,7 +1,6 @@
 // Side effects of the base workflow (workflows/base.ts): the Base row the API
-// lists, its annual summaries. Every write is keyed by the base id (and the
-// year), so a retried activity, or a run after continue-as-new repeating a
-// write, changes nothing twice.
+// lists, written once when the base is named. Its status, summaries and
+// indicator data change through activities/record-act.ts.
 import type { Db } from '../infra/database';
 
 export interface BaseRecord {
@@ -43,19 +42,6 @@ export function createBaseActivities(db: Db) {
   return {
     async recordBase(base: BaseRecord): Promise<void> {
       await db.base.upsert({ where: { id: base.id }, create: base, update: {} });
-    },
-
-    async setBaseStatus(change: BaseStatusChange): Promise<void> {
-      const { baseId, ...data } = change;
-      await db.base.update({ where: { id: baseId }, data });
-    },
-
-    async recordSummary(s: SummaryRecord): Promise<void> {
-      await db.baseSummary.upsert({
-        where: { baseId_year: { baseId: s.baseId, year: s.year } },
-        create: { id: `${s.baseId}:${s.year}`, ...s, submittedAt: new Date(s.submittedAt) },
-        update: {},
-      });
     },
   };
 }

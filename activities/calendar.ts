@@ -2,7 +2,8 @@
 // (domain/calendar.ts, from `chinese-days`) with the years ops corrected in
 // the database. Read on each call, so a schedule added for a provisional
 // year is used by the next due date computed.
-import { buildCalendar, type CalendarOverrides } from '../domain/calendar';
+import type { CalendarOverrides } from '../domain/calendar';
+import { buildCalendar } from '../domain/calendar-defaults';
 import { dueAfterWorkingDays, type DueDate } from '../domain/deadlines';
 import type { Db } from '../infra/database';
 

@@ -5,7 +5,6 @@
 import type { Client } from '@temporalio/client';
 import type { DueDate } from '../domain/deadlines';
 import type { Db } from '../infra/database';
-import { appendAudit, type AuditEntry } from './audit';
 import type { DueDateCalendar } from './calendar';
 import type { Mailer } from './mailer';
 import { renderMail, type TemplateName, type TemplateParams } from './mail-templates';
@@ -13,6 +12,7 @@ import { createHistoryArchiveActivities } from './history-archive';
 import { createBaseActivities } from './bases';
 import { createNoticeActivities } from './notices';
 import { enqueueAndSend, resend, type DeliveryResult } from './outbox';
+import { recordAct, type ActRecord } from './record-act';
 
 
 export interface ActivityDeps {
@@ -111,11 +111,9 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    async setApplicationStage(input: { applicationId: string; stage: string; endReason?: string | null }): Promise<void> {
-      await db.application.update({
-        where: { id: input.applicationId },
-        data: { stage: input.stage, endReason: input.endReason ?? null },
-      });
+    /** Every act of record and the system's own moves: one transaction each (activities/record-act.ts). */
+    async recordAct(act: ActRecord): Promise<void> {
+      await recordAct(db, act);
     },
 
     /** Due date N working days after `from` (domain/deadlines.ts), with its reminder instant. */
@@ -150,50 +148,9 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    async closeTask(input: { taskId: string; decisionId: string; closedAt: string }): Promise<void> {
-      await db.task.updateMany({
-        where: { id: input.taskId, status: 'open' },
-        data: { status: 'done', closedBy: input.decisionId, closedAt: new Date(input.closedAt) },
-      });
-    },
-
     /** The experts' contact and conflict data, for assignment mails and checks. */
     async loadExperts(ids: string[]): Promise<Array<{ id: string; name: string; email: string; prefecture: string | null; active: boolean }>> {
       return db.expert.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true, prefecture: true, active: true } });
-    },
-
-    async recordExpertAssignments(input: { applicationId: string; expertIds: string[]; assignedAt: string }): Promise<void> {
-      await db.expertReview.createMany({
-        data: input.expertIds.map((expertId) => ({
-          id: `${input.applicationId}:${expertId}`,
-          applicationId: input.applicationId,
-          expertId,
-          assignedAt: new Date(input.assignedAt),
-        })),
-        skipDuplicates: true,
-      });
-    },
-
-    async recordExpertOpinion(input: {
-      applicationId: string;
-      expertId: string;
-      criteria: unknown;
-      onSite: boolean;
-      opinion: string;
-      submittedAt: string;
-    }): Promise<void> {
-      await db.expertReview.updateMany({
-        where: { id: `${input.applicationId}:${input.expertId}`, submittedAt: null },
-        data: { criteria: input.criteria as object, onSite: input.onSite, opinion: input.opinion, submittedAt: new Date(input.submittedAt) },
-      });
-    },
-
-    async recordNaming(input: { applicationId: string; namedOn: string; titleEndsOn: string }): Promise<void> {
-      await db.application.update({ where: { id: input.applicationId }, data: { namedOn: input.namedOn, titleEndsOn: input.titleEndsOn } });
-    },
-
-    async recordDecision(entry: AuditEntry): Promise<void> {
-      await appendAudit(db, entry);
     },
 
     /**

@@ -2,7 +2,8 @@
 // the working-day calendar as the database has it, the Notice row the public
 // board reads, and the Complaint rows with their investigations. Every write
 // is keyed by an id the workflow supplies, so a retried activity is a no-op.
-import { buildCalendar, type CalendarOverrides, type WorkingDayCalendar } from '../domain/calendar';
+import type { CalendarOverrides, WorkingDayCalendar } from '../domain/calendar';
+import { buildCalendar } from '../domain/calendar-defaults';
 import { noticeWindow } from '../domain/notice';
 import type { Db } from '../infra/database';
 
@@ -109,25 +110,6 @@ export function createNoticeActivities(db: Db) {
           receivedAt: new Date(complaint.receivedAt),
         }],
         skipDuplicates: true,
-      });
-    },
-
-    /** Records a delegation, or the outcome that closes the complaint (only while it is open). */
-    async recordInvestigation(input: InvestigationRecord): Promise<void> {
-      if (input.delegatedTo) {
-        await db.complaint.updateMany({ where: { id: input.complaintId, status: 'open' }, data: { delegatedTo: input.delegatedTo } });
-        return;
-      }
-      await db.complaint.updateMany({
-        where: { id: input.complaintId, status: 'open' },
-        data: {
-          status: 'closed',
-          outcome: input.outcome ?? null,
-          findings: input.findings ?? null,
-          investigatedBy: input.investigatedBy,
-          decisionId: input.decisionId,
-          closedAt: new Date(input.at),
-        },
       });
     },
   };

@@ -11,16 +11,18 @@ import { initialApplicationStage } from '../domain/stages';
 import { availableApplicationActions, checkApplicationDecision } from '../domain/transitions';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
+import { applicationSummary } from '../workflows/metadata';
 import { decideUpdate, type Actor } from '../workflows/messages';
 import { attempt } from './audit-refusals';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
 import { domainRefusalToHttp, refusalToHttp } from './refusals';
-import { decisionIdSchema, parseBody } from './validation';
+import { decisionBodySchema, parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
 
-// The shapes of API.md "Submitting an application". Fields whose absence is a
+// The shapes of the submission body (POST /api/applications in the OpenAPI
+// document, GET /api/openapi.json). Fields whose absence is a
 // missing material (a file, an explanation, the plan's issuer or chapters) are
 // optional here, so domain/materials.ts reports them all at once as a 422
 // listing what is missing, rather than a 400 naming only a path.
@@ -54,16 +56,12 @@ export const submissionSchema = z.object({
   materials: z.array(materialSchema).max(200),
 });
 
-export const decisionSchema = z
-  .object({
-    decisionId: decisionIdSchema,
-    action: z.string().min(1).max(64),
-    reason: z.string().max(5000).optional(),
-  })
-  .loose();
+// `{ decisionId, action, reason?, ...payload }`: documented as one schema per
+// action of APPLICATION_TRANSITIONS; the payload is checked by the workflow.
+export const decisionSchema = decisionBodySchema('application');
 
 // Response bodies as the OpenAPI document states them (api/openapi.ts);
-// loose: fields may be added (API.md "Conventions").
+// loose: fields may be added (docs/ARCHITECTURE.md "The API's contract").
 const iso = z.string();
 const submittedSchema = z.looseObject({ id: z.string(), workflowId: z.string(), stage: z.string(), duplicate: z.boolean().optional() });
 const unitView = z.looseObject({ name: z.string(), type: z.string(), prefectures: z.array(z.string()) });
@@ -194,6 +192,8 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         workflowId,
         taskQueue: deps.taskQueue,
         args: [input],
+        // What ops staff read in the Temporal UI instead of the id (workflows/metadata.ts).
+        staticSummary: applicationSummary(input.unit, input.year),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       await untilRecorded(deps.db, id);

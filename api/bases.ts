@@ -1,10 +1,12 @@
 // Named bases (Art. 16-24, Art. 6): the list and detail read the read model;
 // decisions, annual summaries and rectification reports are Updates of the
 // base workflow (workflows/base.ts); indicator data is validated here by
-// domain/ls-index and stored with its 两山指数 evaluation. Out of scope → 404.
+// domain/ls-index and recorded by the base workflow with its 两山指数
+// evaluation. Out of scope → 404.
 import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { checkOwnBase, checkReportableYear } from '../domain/base-submissions';
 import { yearOf } from '../domain/dates';
 import { evaluateLsIndex, type YearData } from '../domain/ls-index/evaluate';
 import { validateIndicatorData } from '../domain/ls-index/values';
@@ -12,16 +14,15 @@ import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { isBaseStatus, isTerminalStatus, type BaseStatus } from '../domain/stages';
 import { availableBaseActions } from '../domain/transitions';
-import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../infra/database';
-import { reportRectificationUpdate, submitSummaryUpdate } from '../workflows/base-messages';
+import { reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate } from '../workflows/base-messages';
 import { decideUpdate, type Actor } from '../workflows/messages';
 import { attempt } from './audit-refusals';
-import { decisionResultSchema, decisionSchema } from './applications';
+import { decisionResultSchema } from './applications';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
 import { refusalToHttp } from './refusals';
-import { parseBody } from './validation';
+import { decisionBodySchema, parseBody } from './validation';
 
 type BaseRow = NonNullable<Awaited<ReturnType<Db['base']['findUnique']>>>;
 
@@ -32,9 +33,14 @@ const summarySchema = z.object({
   fileId: z.string().trim().min(1).max(100),
   summary: z.string().trim().min(1).max(20_000),
 });
-const reportSchema = z.object({ report: z.string().trim().min(1).max(20_000), fileId: z.string().trim().min(1).max(100).optional() });
+/** A client-chosen id of an act, as for decisions: the same id again is answered from the record, not applied twice. */
+const actId = z.string().trim().min(1).max(100);
+const reportSchema = z.object({ reportId: actId, report: z.string().trim().min(1).max(20_000), fileId: z.string().trim().min(1).max(100).optional() });
 // The values are checked per indicator by domain/ls-index (422 listing each problem).
-const indicatorDataSchema = z.looseObject({ year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional() });
+const indicatorDataSchema = z.looseObject({ submissionId: actId, year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional() });
+// `{ decisionId, action, reason?, ...payload }`: documented as one schema per
+// action of BASE_TRANSITIONS; the payload is checked by the workflow.
+const decisionSchema = decisionBodySchema('base');
 const listQuerySchema = z.object({ status: z.string().max(64).optional(), prefecture: z.string().regex(/^52\d{4}$/).optional() });
 
 const iso = z.string();
@@ -107,9 +113,17 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     }
   }
 
-  const ownBase = (actor: Actor, base: BaseRow) => {
-    if (actor.role !== 'applicant' || actor.sub !== base.applicantSub) throw forbidden('只有基地的建设主体可以提交');
+  const ownBase = (actor: Actor, base: BaseRow, whatZh: string) => {
+    const notOwn = checkOwnBase(actor, base.applicantSub, whatZh);
+    if (notOwn) throw forbidden(notOwn.zh);
   };
+
+  /** The act recorded under this client id, if any: a retry is answered from it (409 when the id was used for something else). */
+  async function recorded(id: string, base: BaseRow, action: string) {
+    const row = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: id, outcome: 'applied' } } });
+    if (row && (row.subjectId !== base.id || row.action !== action)) throw conflict('该编号已用于另一项提交或决定');
+    return row;
+  }
 
   route(router, {
     method: 'get', path: '/bases', summary: 'Named bases the caller may see', auth: 'bearer',
@@ -176,9 +190,8 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     attempt(req, { action: body.action, decisionId: body.decisionId, reason: body.reason ?? null });
     const base = await load(req, actor);
     const { decisionId, action, reason, ...payload } = body;
-    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId, outcome: 'applied' } } });
+    const applied = await recorded(decisionId, base, action);
     if (applied) {
-      if (applied.subjectId !== base.id || applied.action !== action) throw conflict('该 decisionId 已用于另一项决定');
       res.json({ decisionId, action, stage: applied.resultStage ?? base.status });
       return;
     }
@@ -203,7 +216,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'annualSummary' });
     const body = parseBody(summarySchema, req.body);
     const base = await load(req, actor);
-    ownBase(actor, base);
+    ownBase(actor, base, '年度工作总结');
     const file = await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } });
     if (!file) throw unprocessable('总结材料文件不存在或不是您上传的（请先通过 POST /api/files 上传）', [problem('fileId', 'unknownFile', `文件 ${body.fileId} 不存在或不是您上传的`, `file ${body.fileId} is unknown`)]);
     const result = await send(base, () =>
@@ -224,37 +237,57 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'reportRectification' });
     const body = parseBody(reportSchema, req.body);
     const base = await load(req, actor);
-    ownBase(actor, base);
-    const result = await send(base, () => deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(reportRectificationUpdate, { args: [{ ...body, actor }] }));
+    ownBase(actor, base, '整改报告');
+    const again = await recorded(body.reportId, base, 'reportRectification');
+    if (again) {
+      res.json({ reportedAt: again.at.toISOString() });
+      return;
+    }
+    const result = await send(base, () =>
+      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(reportRectificationUpdate, { updateId: body.reportId, args: [{ ...body, actor }] }),
+    );
     res.json(result);
   });
 
   route(router, {
-    method: 'post', path: '/bases/:id/indicator-data', summary: 'The base submits a year of 两山指数 indicator data (Art. 22)', auth: 'bearer',
+    method: 'post', path: '/bases/:id/indicator-data', summary: 'The base submits a year of 两山指数 indicator data (Art. 22), recorded by its workflow', auth: 'bearer',
     roles: ['applicant'], body: indicatorDataSchema, errors: [409, 422],
-    responses: { 200: { description: 'stored; the evaluation of the term so far', schema: evaluationSchema } },
+    responses: { 200: { description: 'recorded (or the same submissionId again); the evaluation of the term so far', schema: evaluationSchema } },
   }, async (req, res) => {
     const actor = req.actor!;
-    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'indicatorData' });
+    attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'submitIndicatorData' });
     const body = parseBody(indicatorDataSchema, req.body);
     const base = await load(req, actor);
-    ownBase(actor, base);
-    if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
-    const problems = validateIndicatorData(body);
-    if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
-    const year = body.year as number;
-    if (year < yearOf(base.namedOn) || year > yearOf(deps.clock().toISOString().slice(0, 10)) + 1) {
-      throw unprocessable('年度须在命名年度至今年之间', [problem('year', 'outOfRange', '年度须在命名年度至今年之间', 'year must be between the naming year and now')]);
+    ownBase(actor, base, '“两山指数”指标数据');
+    if (!(await recorded(body.submissionId, base, 'submitIndicatorData'))) {
+      if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
+      const problems = validateIndicatorData(body);
+      if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
+      const wrongYear = checkReportableYear(body.year, base.namedOn, deps.clock(), '第二十二条 / Art. 22');
+      if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
+      const year = body.year as number;
+      const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
+      const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
+      const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
+      // Stored beside the values: the term's evaluation as it stood with this year.
+      const { evaluation } = termEvaluation(base, rows, application?.terrain ?? null);
+      // Checked above by validateIndicatorData, and parsed from JSON: plain JSON values.
+      const json = <T>(v: T) => JSON.parse(JSON.stringify(v)) as T;
+      await send(base, () =>
+        deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitIndicatorDataUpdate, {
+          updateId: body.submissionId,
+          args: [{
+            submissionId: body.submissionId,
+            year,
+            values: json(body.values as Record<string, unknown>),
+            ...(body.provincialAverages ? { provincialAverages: json(body.provincialAverages as Record<string, unknown>) } : {}),
+            evaluation: json(evaluation ?? {}),
+            actor,
+          }],
+        }),
+      );
     }
-    const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
-    const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
-    const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
-    const result = termEvaluation(base, rows, application?.terrain ?? null);
-    // Checked above by validateIndicatorData, and parsed from JSON: storable as JSON.
-    const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
-    const data = { values: json(values), evaluation: json(result.evaluation ?? {}), submittedBy: actor.sub, submittedAt: deps.clock() };
-    await deps.db.baseIndicatorData.upsert({ where: { baseId_year: { baseId: base.id, year } }, create: { baseId: base.id, year, ...data }, update: data });
-    res.json({ baseId: base.id, ...result });
+    res.json({ baseId: base.id, ...(await evaluationOf(base)) });
   });
 
   route(router, {

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { formatCstInstantZh } from '../domain/dates';
 import { checkComplaint, MAX_COMPLAINT_LENGTH, noticeStatus } from '../domain/notice';
 import { prefectureName } from '../domain/prefectures';
 import type { Db } from '../infra/database';
@@ -80,14 +81,9 @@ export function complaintIdFor(noticeId: string, key: string | undefined): strin
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** "2026-09-28 09:00 至 2026-10-09 24:00（北京时间）". */
+/** "2026年9月28日 09:00 至 2026年10月9日 24:00（北京时间）" (domain/dates.ts, as mail and the console write it). */
 function windowText(opensAt: Date, closesAt: Date): string {
-  const cst = (d: Date) => {
-    const t = new Date(d.getTime() + 8 * 3600_000);
-    if (t.getUTCHours() === 0 && t.getUTCMinutes() === 0) return `${new Date(t.getTime() - 1).toISOString().slice(0, 10)} 24:00`;
-    return t.toISOString().slice(0, 16).replace('T', ' ');
-  };
-  return `${cst(opensAt)} 至 ${cst(closesAt)}（北京时间）`;
+  return `${formatCstInstantZh(opensAt)} 至 ${formatCstInstantZh(closesAt)}（北京时间）`;
 }
 
 interface NoticeSummary {

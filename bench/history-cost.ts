@@ -172,7 +172,7 @@ async function tenYearBase(stack: Stack) {
       await until(endOfCstDayMs(deadline) - 2 * DAY);
       await sink.waitFor(() => mailsTo('整改（第二十三条）还有7天').length === 1);
       const verifyTask = `${rectificationWorkflowId(input.baseId, 1)}:rectification-1.verify`;
-      await handle.executeUpdate(reportRectificationUpdate, { args: [{ report: '已完成整改', actor: { sub: input.applicant.sub, role: 'applicant' } }] });
+      await handle.executeUpdate(reportRectificationUpdate, { updateId: 'report-1', args: [{ reportId: 'report-1', report: '已完成整改', actor: { sub: input.applicant.sub, role: 'applicant' } }] });
       for (let n = 0; n < 100 && (await db.task.findUnique({ where: { id: verifyTask } }))?.status !== 'open'; n++) await new Promise((r) => setTimeout(r, 50));
       await decideBase('verifyRectification', { completed: true });
       // As the test does: the rectification's child ends before the clock moves on (the

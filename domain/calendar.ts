@@ -1,11 +1,11 @@
-// Working days (DOMAIN.md "Public notices and working days"): weekends are
+// Working days (docs/RULES.md "Calendar and deadlines"): weekends are
 // off except the State Council's make-up working days (调休), and official
-// holidays are off. The default data is the npm package `chinese-days`
-// (imported as JSON at build time, so no I/O at run time); ops may replace a
-// year's schedule (PUT /api/ops/calendar/:year). A year with no published
+// holidays are off. The default data, from the npm package `chinese-days`,
+// is in domain/calendar-defaults.ts (kept apart so that the workflows, which
+// use this module's rules but never the data, do not carry it in their
+// bundle); ops may replace a year's schedule (PUT /api/ops/calendar/:year). A year with no published
 // schedule is computed with weekends only and flagged `provisional`, so that
 // the deadline can be recomputed when the schedule is added.
-import chineseDays from 'chinese-days/dist/chinese-days.json';
 import {
   addDays,
   compareDates,
@@ -31,43 +31,6 @@ export interface WorkingDayCalendar {
 
 /** A year's schedule as ops PUT it, keyed by year. */
 export type CalendarOverrides = Record<string, YearSchedule>;
-
-function groupByYear(dates: readonly string[]): Record<string, CalendarDate[]> {
-  const out: Record<string, CalendarDate[]> = {};
-  for (const d of dates) {
-    const y = d.slice(0, 4);
-    (out[y] ??= []).push(d);
-  }
-  for (const list of Object.values(out)) list.sort(compareDates);
-  return out;
-}
-
-/**
- * The schedules shipped by `chinese-days`, per year. A year counts as
- * published when the package lists at least one holiday in it (every
- * published schedule has New Year's Day).
- */
-export const DEFAULT_SCHEDULES: Readonly<Record<string, YearSchedule>> = (() => {
-  const holidays = groupByYear(Object.keys(chineseDays.holidays));
-  const workdays = groupByYear(Object.keys(chineseDays.workdays));
-  const out: Record<string, YearSchedule> = {};
-  for (const year of Object.keys(holidays)) out[year] = { holidays: holidays[year] ?? [], workdays: workdays[year] ?? [] };
-  return out;
-})();
-
-/** Years with a schedule in the default data, ascending. */
-export const DEFAULT_SCHEDULE_YEARS: readonly number[] = Object.keys(DEFAULT_SCHEDULES).map(Number).sort((a, b) => a - b);
-
-/** The calendar: defaults, with ops' overrides replacing whole years. */
-export function buildCalendar(overrides: CalendarOverrides = {}, defaults: Readonly<Record<string, YearSchedule>> = DEFAULT_SCHEDULES): WorkingDayCalendar {
-  const years: WorkingDayCalendar['years'] = {};
-  for (const [y, s] of Object.entries(defaults)) years[y] = { holidays: [...s.holidays], workdays: [...s.workdays], source: 'chinese-days' };
-  for (const [y, s] of Object.entries(overrides)) years[y] = { holidays: [...s.holidays].sort(compareDates), workdays: [...s.workdays].sort(compareDates), source: 'override' };
-  return { years };
-}
-
-/** The calendar with the package data only. */
-export const DEFAULT_CALENDAR: WorkingDayCalendar = buildCalendar();
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeUpWorkday';
 

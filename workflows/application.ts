@@ -21,12 +21,16 @@ import {
 } from '@temporalio/workflow';
 import { cstDateOf } from '../domain/dates';
 import { DEFAULT_STEP_WORKING_DAYS, titleTerm } from '../domain/deadlines';
+import { stageZh } from '../domain/names';
 import { initialApplicationStage, isTerminalStage, type ApplicationStage } from '../domain/stages';
-import { checkApplicationDecision, STAGE_ASSIGNEE } from '../domain/transitions';
-import { acts, localActs } from './activity-proxies';
+import { payloadOf, type ApplicationPayloads } from '../domain/decision-payloads';
+import { checkApplicationDecision, STAGE_ASSIGNEE, type ApplicationAction } from '../domain/transitions';
+import type { ActRecord, ReadModelChange } from '../activities/record-act';
+import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
-import { appliedEntry, closeTasks } from './decision-writes';
+import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
+import { baseSummary, noticeSummary, showWaiting } from './metadata';
 import {
   applicationStateQuery,
   decideUpdate,
@@ -119,28 +123,28 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   /**
-   * Read-model writes happen in the order the state changed: two decisions
-   * in quick succession must not leave the first one's stage in the row.
+   * The workflow's count of stage changes, written with the stage: the row
+   * keeps the latest stage whichever write commits first
+   * (activities/record-act.ts).
    */
-  let writesDone: Promise<void> = Promise.resolve();
-  async function inOrder<T>(write: () => Promise<T>): Promise<T> {
-    const previous = writesDone;
-    let release!: () => void;
-    writesDone = new Promise<void>((resolve) => (release = resolve));
-    try {
-      await previous;
-      return await write();
-    } finally {
-      release();
-    }
-  }
-
-  const enterStage = async (next: ApplicationStage) => {
-    if (next === stage) return;
+  let revision = 0;
+  /** The stage as the read model shows it, at this revision. Taken before any await. */
+  const stageChange = (): ReadModelChange => ({ kind: 'applicationStage', applicationId: input.applicationId, revision, stage, endReason });
+  /** The Temporal UI's current details: the open tasks, or the stage (workflows/metadata.ts). */
+  const showState = () => showWaiting(openTasks.values(), isTerminalStage(stage) ? `已结束：${stageZh(stage)}` : `当前阶段：${stageZh(stage)}`);
+  const moveTo = (next: ApplicationStage) => {
     stage = next;
     noticeRequest = null;
+    revision += 1;
     upsertSearchAttributes([{ key: LsStage, value: next }]);
-    await inOrder(() => acts.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason }));
+    showState();
+  };
+
+  /** A move the workflow makes by itself (a notice's outcome: AUTOMATIC_TRANSITIONS). */
+  const enterStage = async (next: ApplicationStage) => {
+    if (next === stage) return;
+    moveTo(next);
+    await recordActLater({ changes: [stageChange()] });
   };
 
   setHandler(applicationStateQuery, (): ApplicationState => {
@@ -154,89 +158,98 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     };
   });
 
+  /** What a decision changed in the workflow's state: the stage it leads to, the tasks it settles, its writes beyond the audit entry. */
+  interface Effect {
+    next: ApplicationStage;
+    closes: string[];
+    changes: ReadModelChange[];
+  }
+  type EffectOf = (request: DecisionRequest, from: ApplicationStage, next: ApplicationStage, at: string) => Effect;
+
+  /** Most decisions settle the stage they were taken in: its task closes. */
+  const settleStage: EffectOf = (_request, from, next) => ({ next, closes: [taskIdFor({ step: from })], changes: [] });
+
+  /** A withdrawal ends every open task (Art. 5). */
+  const withdraw: EffectOf = (_request, _from, next) => ({ next, closes: [...openTasks.keys()], changes: [] });
+
+  /** The officer asks for the notice; runNotice starts its child. */
+  const openNotice: EffectOf = (request, from, next, at) => {
+    const p = payloadOf<ApplicationPayloads, 'openNotice'>('openNotice', request.payload);
+    noticeRequest = { workingDays: p.workingDays, publishedAt: p.publishedAt ? new Date(p.publishedAt).toISOString() : at };
+    return { next, closes: [taskIdFor({ step: `${from}.open` })], changes: [] };
+  };
+
+  const assignExperts: EffectOf = (request, from, next, at) => {
+    const p = payloadOf<ApplicationPayloads, 'assignExperts'>('assignExperts', request.payload);
+    const added = p.expertIds.filter((id) => !assignedExperts.includes(id));
+    assignedExperts.push(...added);
+    return {
+      next,
+      closes: [taskIdFor({ step: from })],
+      changes: added.length ? [{ kind: 'expertAssignments', applicationId: input.applicationId, expertIds: added, assignedAt: at }] : [],
+    };
+  };
+
+  /** The last opinion moves the review on by itself (AUTOMATIC_TRANSITIONS). */
+  const reviewOpinion: EffectOf = (request, _from, next, at) => {
+    const p = payloadOf<ApplicationPayloads, 'reviewOpinion'>('reviewOpinion', request.payload);
+    opinionsFrom.push(request.actor.sub);
+    return {
+      next: assignedExperts.every((id) => opinionsFrom.includes(id)) ? 'reviewConclusion' : next,
+      closes: [taskIdFor({ step: 'expertReview', taskKey: `expertReview.${request.actor.sub}` })],
+      changes: [{ kind: 'expertOpinion', applicationId: input.applicationId, expertId: request.actor.sub, criteria: p.criteria, onSite: p.onSite, opinion: p.opinion, submittedAt: at }],
+    };
+  };
+
+  const name: EffectOf = (request, from, next) => {
+    const p = payloadOf<ApplicationPayloads, 'name'>('name', request.payload);
+    namedOn = p.namedOn ?? cstDateOf(Date.now());
+    titleEndsOn = titleTerm(namedOn).endsOn;
+    return { next, closes: [taskIdFor({ step: from })], changes: [{ kind: 'naming', applicationId: input.applicationId, namedOn, titleEndsOn }] };
+  };
+
+  /** One effect per action of the table: the compiler refuses an action without one. */
+  const EFFECTS: Record<ApplicationAction, EffectOf> = {
+    withdraw,
+    prefectureAccept: settleStage,
+    prefectureReject: settleStage,
+    openNotice,
+    recommend: settleStage,
+    assignExperts,
+    reviewOpinion,
+    concludeReview: settleStage,
+    select: settleStage,
+    provinceReject: settleStage,
+    name,
+  };
+
   setHandler(
     decideUpdate,
     async (request): Promise<DecisionResult> => {
       // Everything that decides happens before the first await, so a
       // concurrent second decision is checked against the new state.
       const from = stage;
-      let next = check(request);
+      const checked = check(request);
       const at = nowIso();
-      const payload = request.payload ?? {};
-      let newExperts: string[] = [];
-      let closes: string[] = [];
-      switch (request.action) {
-        case 'openNotice':
-          noticeRequest = {
-            workingDays: payload.workingDays as number,
-            publishedAt: typeof payload.publishedAt === 'string' ? new Date(payload.publishedAt).toISOString() : at,
-          };
-          closes = [taskIdFor({ step: `${from}.open` })];
-          break;
-        case 'assignExperts':
-          newExperts = (payload.expertIds as string[]).filter((id) => !assignedExperts.includes(id));
-          assignedExperts.push(...newExperts);
-          closes = [taskIdFor({ step: from })];
-          break;
-        case 'reviewOpinion':
-          opinionsFrom.push(request.actor.sub);
-          closes = [taskIdFor({ step: 'expertReview', taskKey: `expertReview.${request.actor.sub}` })];
-          // The last opinion moves the review on by itself (AUTOMATIC_TRANSITIONS).
-          if (assignedExperts.every((id) => opinionsFrom.includes(id))) next = 'reviewConclusion';
-          break;
-        case 'name':
-          namedOn = typeof payload.namedOn === 'string' ? payload.namedOn : cstDateOf(Date.now());
-          titleEndsOn = titleTerm(namedOn).endsOn;
-          closes = [taskIdFor({ step: from })];
-          break;
-        default:
-          // Every other decision settles the stage it was taken in; a withdrawal ends them all.
-          closes = request.action === 'withdraw' ? [...openTasks.keys()] : [taskIdFor({ step: from })];
-      }
+      // check() accepted the action: it is one of the table's.
+      const effect = EFFECTS[request.action as ApplicationAction](request, from, checked, at);
+      const { next, closes } = effect;
       if (isTerminalStage(next)) endReason = request.reason ?? (request.action === 'withdraw' ? '建设主体撤回申报' : null);
       for (const id of closes) openTasks.delete(id);
       const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
       decisions.push(result);
       const stageChanges = next !== from;
-      if (stageChanges) {
-        stage = next;
-        noticeRequest = null;
-      }
+      if (stageChanges) moveTo(next);
+      else showState();
+      const act: ActRecord = {
+        audit: appliedEntry(request, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId }, next, at),
+        changes: [...effect.changes, ...(stageChanges ? [stageChange()] : []), closeTasksChange(closes, request.decisionId, at)],
+      };
 
       // An Update may arrive in the very first activation, before the
       // application row is written; its audit row references that row.
       await condition(() => recorded);
-      await inOrder(async () => {
-        // The writes are independent of each other (each idempotent): run them
-        // together, so the Update answers after one round of local activities.
-        const writes: Array<Promise<unknown>> = [
-          localActs.recordDecision(appliedEntry(request, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId }, next, at)),
-          ...closeTasks(closes, writingTasks, request.decisionId, at),
-        ];
-        if (newExperts.length) {
-          writes.push(localActs.recordExpertAssignments({ applicationId: input.applicationId, expertIds: newExperts, assignedAt: at }));
-        }
-        if (request.action === 'reviewOpinion') {
-          writes.push(
-            localActs.recordExpertOpinion({
-              applicationId: input.applicationId,
-              expertId: request.actor.sub,
-              criteria: payload.criteria,
-              onSite: payload.onSite === true,
-              opinion: String(payload.opinion ?? ''),
-              submittedAt: at,
-            }),
-          );
-        }
-        if (namedOn && titleEndsOn && request.action === 'name') {
-          writes.push(localActs.recordNaming({ applicationId: input.applicationId, namedOn, titleEndsOn }));
-        }
-        if (stageChanges) {
-          upsertSearchAttributes([{ key: LsStage, value: next }]);
-          writes.push(localActs.setApplicationStage({ applicationId: input.applicationId, stage: next, endReason }));
-        }
-        await Promise.all(writes);
-      });
+      await recordActNow(act, writingTasks);
       if (stageChanges) {
         // The applicant's mail is not part of the decision's answer: it is
         // sent after, and the run does not end before it is (see the end).
@@ -267,6 +280,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   });
   const track = (task: OpenTask) => {
     openTasks.set(task.taskId, task);
+    showState();
   };
 
   /** Waits for the decision that settles a stage (its assignee's task). */
@@ -325,6 +339,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     const running = scope.run(async () => {
       const child = await startChild<(i: NoticeInput) => Promise<NoticeResult>>('noticeWorkflow', {
         workflowId: noticeInput.noticeId,
+        staticSummary: noticeSummary(input.unit, input.year, level),
         args: [noticeInput],
       });
       result = await child.result();
@@ -364,6 +379,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     };
     await startChild<typeof baseWorkflow>('baseWorkflow', {
       workflowId: `base-${input.applicationId}`,
+      staticSummary: baseSummary(input.unit, on),
       args: [baseInput],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -375,6 +391,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     { key: LsYear, value: input.year },
     { key: LsUnitType, value: input.unit.type },
   ]);
+  showState();
   await acts.recordApplication({
     id: input.applicationId,
     workflowId,

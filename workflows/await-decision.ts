@@ -1,4 +1,4 @@
-// A step that waits for a person (DESIGN.md "Waiting for a person"): open a
+// A step that waits for a person (docs/ARCHITECTURE.md "Waiting for people"): open a
 // task with an absolute due date, remind the assignee before it, escalate
 // one level at each due date that passes, and keep waiting. Nothing advances
 // or fails because a person did not act.
@@ -6,6 +6,7 @@ import { condition, workflowInfo } from '@temporalio/workflow';
 import type { Recipient } from '../activities';
 import type { Role } from './messages';
 import { acts } from './activity-proxies';
+import { stepZh } from '../domain/names';
 
 export interface HumanStep {
   subjectType: 'application' | 'base';
@@ -20,7 +21,7 @@ export interface HumanStep {
   assigneeSub?: string | null;
   /** Who is told of the task; defaults to the office mailbox of role and prefecture. */
   recipients?: Recipient[];
-  /** Working days allowed per level [interpretation: 10, DOMAIN.md]. */
+  /** Working days allowed per level [interpretation, ours: 10]. */
   workingDays: number;
   /**
    * Stop escalating at this level and just wait (no more timers or mail).
@@ -100,7 +101,7 @@ export async function awaitDecision(
 
   for (;;) {
     const untilReminder = remindAt ? Date.parse(remindAt) - Date.now() : 0;
-    if (untilReminder > 0 && (await condition(decided, untilReminder))) return;
+    if (untilReminder > 0 && (await condition(decided, untilReminder, { summary: `提醒：${stepZh(step.step)}` }))) return;
     if (decided()) return;
     if (remindAt) {
       await acts.notify({
@@ -112,7 +113,7 @@ export async function awaitDecision(
       });
     }
     const untilDue = Date.parse(dueAt) - Date.now();
-    if (untilDue > 0 && (await condition(decided, untilDue))) return;
+    if (untilDue > 0 && (await condition(decided, untilDue, { summary: `期限：${stepZh(step.step)}，逾期即升级` }))) return;
     if (decided()) return;
 
     const overdueSince = dueAt;

@@ -52,6 +52,8 @@ export interface BaseCarry {
   applied: DecisionResult[];
   /** Runs so far, for the record. */
   run: number;
+  /** Status writes so far: the Base row keeps the latest (activities/record-act.ts). Absent before it was counted. */
+  revision?: number;
 }
 
 export interface SummarySubmission {
@@ -62,8 +64,22 @@ export interface SummarySubmission {
 }
 
 export interface RectificationReport {
+  /** Client-supplied, the Update id and the audit entry's id: a retried report is recorded once. */
+  reportId: string;
   report: string;
   fileId?: string | null;
+  actor: Actor;
+}
+
+/** A year of 两山指数 indicator data (Art. 22), checked by the API against domain/ls-index before it is sent. */
+export interface IndicatorDataSubmission {
+  /** Client-supplied, the Update id and the audit entry's id: a retried upload is recorded once. */
+  submissionId: string;
+  year: number;
+  values: Record<string, unknown>;
+  provincialAverages?: Record<string, unknown>;
+  /** The term's evaluation with this year, as the API computed it (stored beside the values). */
+  evaluation: unknown;
   actor: Actor;
 }
 
@@ -76,4 +92,5 @@ export interface BaseState extends Omit<BaseCarry, 'applied'> {
 
 export const submitSummaryUpdate = defineUpdate<{ year: number; late: boolean }, [SummarySubmission]>('submitSummary');
 export const reportRectificationUpdate = defineUpdate<{ reportedAt: string }, [RectificationReport]>('reportRectification');
+export const submitIndicatorDataUpdate = defineUpdate<{ year: number }, [IndicatorDataSubmission]>('submitIndicatorData');
 export const baseStateQuery = defineQuery<BaseState>('baseState');

@@ -24,7 +24,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { cstDateOf, endOfCstDayMs, yearOf } from '../domain/dates';
+import { cstDateOf, endOfCstDayMs, formatCstDateZh, yearOf } from '../domain/dates';
 import {
   annualSummaryDue,
   daysBetween,
@@ -33,15 +33,21 @@ import {
   renewedTerm,
   titleTerm,
 } from '../domain/deadlines';
+import { baseStatusZh } from '../domain/names';
 import { isTerminalStatus, stageZh, type BaseStatus } from '../domain/stages';
-import { checkBaseDecision, type BaseFacts } from '../domain/transitions';
-import { acts, localActs } from './activity-proxies';
+import type { ReadModelChange } from '../activities/record-act';
+import { checkOwnBase, checkReportableYear } from '../domain/base-submissions';
+import { payloadOf, type BasePayloads } from '../domain/decision-payloads';
+import { checkBaseDecision, type BaseAction, type BaseFacts } from '../domain/transitions';
+import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
-import { appliedEntry, closeTasks } from './decision-writes';
+import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
+import { rectificationSummary, showWaiting } from './metadata';
 import {
   baseStateQuery,
   reportRectificationUpdate,
+  submitIndicatorDataUpdate,
   submitSummaryUpdate,
   type BaseCarry,
   type BaseInput,
@@ -137,6 +143,10 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
   };
   const applicantMail = [{ email: input.applicant.contactEmail }];
 
+  /** The Temporal UI's current details: the open tasks, or the status and term (workflows/metadata.ts). */
+  const showState = () =>
+    showWaiting(openTasks.values(), ended() ? `已结束：${baseStatusZh(s.status)}` : `${baseStatusZh(s.status)}，称号有效期至 ${formatCstDateZh(s.term.endsOn)}`);
+
   const postEvaluationOpen = () => Date.now() >= Date.parse(postEvaluationSchedule(s.term).opensAt);
   const facts = (): BaseFacts => ({
     status: s.status,
@@ -160,15 +170,28 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     return result.to;
   }
 
-  const statusRow = () => ({
-    baseId: input.baseId,
-    status: s.status,
-    termStartsOn: s.term.namedOn,
-    termEndsOn: s.term.endsOn,
-    termNo: s.termNo,
-    endReason: s.endReason,
-    nationalRecommended: s.nationalRecommended,
-  });
+  /**
+   * The Base row as this state shows it, as the next revision: the row keeps
+   * the latest whichever write commits first (activities/record-act.ts).
+   * Called once per change, before any await.
+   */
+  const statusChange = (): ReadModelChange => {
+    s.revision = (s.revision ?? 0) + 1;
+    return {
+      kind: 'baseStatus',
+      revision: s.revision,
+      change: {
+        baseId: input.baseId,
+        status: s.status,
+        termStartsOn: s.term.namedOn,
+        termEndsOn: s.term.endsOn,
+        termNo: s.termNo,
+        endReason: s.endReason,
+        nationalRecommended: s.nationalRecommended,
+      },
+    };
+  };
+  const baseSubject = { subjectType: 'base', subjectId: input.baseId, applicationId: null, workflowId } as const;
 
   setHandler(baseStateQuery, (): BaseState => {
     const { applied: _applied, ...rest } = s;
@@ -181,6 +204,60 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     };
   });
 
+  /** A rectification with these terms starts (Art. 23); one already open is replaced by it (its child ends as superseded). */
+  const startRectification = (from: BaseStatus, terms: { requirements: string | string[]; deadline: string }) => {
+    if (from !== 'underRectification') s.statusBeforeRectification = from;
+    s.rectification = { requirements: terms.requirements, deadline: terms.deadline, reportedAt: null };
+  };
+
+  /** What a decision changes in the base's state beyond its status; answers the tasks it settles. */
+  type EffectOf = (request: DecisionRequest, from: BaseStatus, next: BaseStatus) => string[];
+
+  const requireRectification: EffectOf = (request, from) => {
+    startRectification(from, payloadOf<BasePayloads, 'requireRectification'>('requireRectification', request.payload));
+    return [];
+  };
+
+  /** A warning may carry rectification terms (Art. 24 with Art. 23): they apply, also over a rectification already open. */
+  const warn: EffectOf = (request, from, next) => {
+    const p = payloadOf<BasePayloads, 'warn'>('warn', request.payload);
+    if (next === 'underRectification' && p.requirements !== undefined && p.deadline !== undefined) startRectification(from, { requirements: p.requirements, deadline: p.deadline });
+    return [];
+  };
+
+  const verifyRectification: EffectOf = (request) => {
+    if (payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed) s.statusBeforeRectification = null;
+    else s.rectificationFailed = true;
+    return [];
+  };
+
+  const concludeEvaluation: EffectOf = (request) => {
+    s.lastEvaluationOutcome = payloadOf<BasePayloads, 'concludeEvaluation'>('concludeEvaluation', request.payload).outcome;
+    s.evaluatedTermNo = s.termNo;
+    s.postEvaluationHeld = true;
+    return [taskIdFor({ step: 'postEvaluation' })];
+  };
+
+  const renew: EffectOf = () => {
+    s.term = renewedTerm(s.term);
+    s.termNo += 1;
+    s.lastEvaluationOutcome = null;
+    return [];
+  };
+
+  const revoke: EffectOf = (request) => {
+    s.endReason = request.reason ?? '撤销称号';
+    return [...openTasks.keys()];
+  };
+
+  const recommendNational: EffectOf = () => {
+    s.nationalRecommended = true;
+    return [];
+  };
+
+  /** One effect per action of the table: the compiler refuses an action without one. */
+  const EFFECTS: Record<BaseAction, EffectOf> = { requireRectification, verifyRectification, concludeEvaluation, renew, warn, revoke, recommendNational };
+
   setHandler(
     decideUpdate,
     async (request): Promise<DecisionResult> => {
@@ -190,61 +267,23 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       const from = s.status;
       const next = check(request);
       const at = nowIso();
-      const payload = request.payload ?? {};
-      const closes: string[] = [];
       const openRectification = s.rectification;
-      switch (request.action) {
-        case 'requireRectification':
-          s.statusBeforeRectification = from;
-          s.rectification = { requirements: payload.requirements as string | string[], deadline: String(payload.deadline), reportedAt: null };
-          break;
-        case 'warn':
-          if (next === 'underRectification' && from !== 'underRectification') {
-            s.statusBeforeRectification = from;
-            s.rectification = { requirements: payload.requirements as string | string[], deadline: String(payload.deadline), reportedAt: null };
-          }
-          break;
-        case 'verifyRectification':
-          if (payload.completed === true) s.statusBeforeRectification = null;
-          else s.rectificationFailed = true;
-          break;
-        case 'concludeEvaluation':
-          s.lastEvaluationOutcome = payload.outcome as 'pass' | 'rectify' | 'sanction';
-          s.evaluatedTermNo = s.termNo;
-          s.postEvaluationHeld = true;
-          closes.push(taskIdFor({ step: 'postEvaluation' }));
-          break;
-        case 'renew':
-          s.term = renewedTerm(s.term);
-          s.termNo += 1;
-          s.lastEvaluationOutcome = null;
-          break;
-        case 'revoke':
-          s.endReason = request.reason ?? '撤销称号';
-          closes.push(...openTasks.keys());
-          break;
-        case 'recommendNational':
-          s.nationalRecommended = true;
-          break;
-      }
+      // check() accepted the action: it is one of the table's.
+      const closes = EFFECTS[request.action as BaseAction](request, from, next);
       if (next !== 'underRectification') s.rectification = null;
       s.status = next;
       // The rectification's child ends with this decision when it verified it,
       // replaced it with a new one, or ended the title.
-      if (request.action === 'verifyRectification') closeRectification(payload.completed === true ? 'completed' : 'notCompleted', request.decisionId, openRectification);
+      if (request.action === 'verifyRectification') closeRectification(payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed ? 'completed' : 'notCompleted', request.decisionId, openRectification);
       else if (s.rectification !== openRectification) closeRectification(ended() ? 'ended' : 'superseded', request.decisionId, openRectification);
       for (const id of closes) openTasks.delete(id);
+      showState();
       const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
       s.applied = [...s.applied, result].slice(-APPLIED_KEPT);
       decisions.push(result);
       if (next !== from) upsertSearchAttributes([{ key: LsBaseStatus, value: next }]);
-
-      await Promise.all([
-        // Base decisions are found by subject; the application's own log stays its own.
-        localActs.recordDecision(appliedEntry(request, { subjectType: 'base', subjectId: input.baseId, applicationId: null, workflowId }, next, at)),
-        localActs.setBaseStatus(statusRow()),
-        ...closeTasks(closes, writingTasks, request.decisionId, at),
-      ]);
+      // Base decisions are found by subject; the application's own log stays its own.
+      await recordActNow({ audit: appliedEntry(request, baseSubject, next, at), changes: [statusChange(), closeTasksChange(closes, request.decisionId, at)] }, writingTasks);
       mails.enqueue(() =>
         acts.notify({
           subjectId: input.baseId,
@@ -263,17 +302,18 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     },
   );
 
-  /** Art. 18: the base submits each year's summary; the prefecture and the province read it. */
-  function checkSummary(sub: { year: number; actor: { sub: string; role: string } }): void {
-    if (sub.actor.role !== 'applicant' || sub.actor.sub !== input.applicant.sub) {
-      refuse('forbidden', '年度工作总结只能由基地的建设主体提交', { kind: 'forbidden', code: 'notTheBase' });
-    }
+  /** The base's own submissions: only its applicant, only while it holds the title (domain/base-submissions.ts). */
+  function checkSubmission(actor: DecisionRequest['actor'], whatZh: string): void {
+    const notOwn = checkOwnBase(actor, input.applicant.sub, whatZh);
+    if (notOwn) refuse(notOwn.kind, notOwn.zh, notOwn);
     if (ended()) refuse('conflict', '该基地已不再持有称号', { kind: 'conflict', code: 'titleEnded' });
-    const firstYear = Number(input.namedOn.slice(0, 4));
-    if (!Number.isInteger(sub.year) || sub.year < firstYear || sub.year > cstYearNow()) {
-      refuse('invalid', `年度须在${firstYear}年至今年之间`, { kind: 'invalid', code: 'yearOutOfRange' });
-    }
   }
+  function checkYear(year: unknown, article: string): void {
+    const wrong = checkReportableYear(year, input.namedOn, Date.now(), article);
+    if (wrong) refuse(wrong.kind, wrong.zh, wrong);
+  }
+
+  /** Art. 18: the base submits each year's summary; the prefecture and the province read it. */
   setHandler(
     submitSummaryUpdate,
     async (sub) => {
@@ -283,15 +323,53 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       const at = nowIso();
       const taskId = taskIdFor({ step: `annualSummary.${sub.year}` });
       openTasks.delete(taskId);
-      await Promise.all([
-        localActs.recordSummary({ baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at }),
-        ...closeTasks([taskId], writingTasks, `summary.${input.baseId}.${sub.year}`, at),
-      ]);
+      showState();
+      const submissionId = `summary.${input.baseId}.${sub.year}`;
+      await recordActNow(
+        {
+          audit: appliedEntry(
+            { decisionId: submissionId, action: 'submitSummary', actor: sub.actor, payload: { year: sub.year, fileId: sub.fileId, late } },
+            baseSubject,
+            s.status,
+            at,
+          ),
+          changes: [
+            { kind: 'summary', summary: { baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at } },
+            closeTasksChange([taskId], submissionId, at),
+          ],
+        },
+        writingTasks,
+      );
       return { year: sub.year, late };
     },
     {
       validator: (sub) => {
-        if (!s.summaries.includes(sub.year)) checkSummary(sub);
+        if (s.summaries.includes(sub.year)) return;
+        checkSubmission(sub.actor, '年度工作总结');
+        checkYear(sub.year, '第十八条 / Art. 18');
+      },
+    },
+  );
+
+  /** Art. 22: a year of indicator data for the post-evaluation, checked by the API against the 两山指数 before it comes. */
+  setHandler(
+    submitIndicatorDataUpdate,
+    async (data) => {
+      const at = nowIso();
+      const values = { values: data.values, ...(data.provincialAverages ? { provincialAverages: data.provincialAverages } : {}) };
+      await recordActNow(
+        {
+          audit: appliedEntry({ decisionId: data.submissionId, action: 'submitIndicatorData', actor: data.actor, payload: { year: data.year, ...values } }, baseSubject, s.status, at),
+          changes: [{ kind: 'indicatorData', baseId: input.baseId, year: data.year, values, evaluation: data.evaluation, submittedBy: data.actor.sub, submittedAt: at }],
+        },
+        writingTasks,
+      );
+      return { year: data.year };
+    },
+    {
+      validator: (data) => {
+        checkSubmission(data.actor, '“两山指数”指标数据');
+        checkYear(data.year, '第二十二条 / Art. 22');
       },
     },
   );
@@ -306,23 +384,19 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       // The rectification's child opens the province's verification task.
       const child = current?.workflowId && !current.closed ? current.workflowId : null;
       if (child) tellRectification(child, () => getExternalWorkflowHandle(child).signal(rectificationReportedSignal));
-      // The report is a submission, recorded in the audit log like a decision.
-      await localActs.recordDecision({
-        decisionId: `rectification.${input.baseId}.${s.rectification?.deadline ?? ''}.${reportedAt}`,
-        subjectType: 'base',
-        subjectId: input.baseId,
-        applicationId: null,
-        workflowId,
-        action: 'reportRectification',
-        actorSub: report.actor.sub,
-        actorRole: report.actor.role,
-        actorPrefecture: report.actor.prefecture ?? null,
-        reason: null,
-        payload: { report: report.report, fileId: report.fileId ?? null },
-        outcome: 'applied',
-        resultStage: s.status,
-        at: reportedAt,
-      });
+      // The report is a submission, recorded in the audit log like a decision, under the id its sender chose.
+      await recordActNow(
+        {
+          audit: appliedEntry(
+            { decisionId: report.reportId, action: 'reportRectification', actor: report.actor, payload: { report: report.report, fileId: report.fileId ?? null } },
+            baseSubject,
+            s.status,
+            reportedAt,
+          ),
+          changes: [],
+        },
+        writingTasks,
+      );
       if (!child) {
         // Reported after the province found it not done: no task any more, so tell the province directly.
         mails.enqueue(() =>
@@ -339,9 +413,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     },
     {
       validator: (report) => {
-        if (report.actor.role !== 'applicant' || report.actor.sub !== input.applicant.sub) {
-          refuse('forbidden', '整改报告只能由基地的建设主体提交', { kind: 'forbidden', code: 'notTheBase' });
-        }
+        checkSubmission(report.actor, '整改报告');
         if (s.status !== 'underRectification' || !s.rectification) refuse('conflict', '该基地没有进行中的整改', { kind: 'conflict', code: 'noRectification' });
       },
     },
@@ -359,7 +431,10 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     maxEscalationLevel: 1,
     ...extra,
   });
-  const track = (task: OpenTask) => void openTasks.set(task.taskId, task);
+  const track = (task: OpenTask) => {
+    openTasks.set(task.taskId, task);
+    showState();
+  };
   const remind = (key: string, what: string, dueAt: string, at: string) =>
     acts.notify({
       subjectId: input.baseId,
@@ -381,10 +456,10 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     const due = annualSummaryDue(year);
     for (const r of due.reminders) {
       if (Date.parse(r.at) <= Date.now()) continue;
-      if (!(await sleepUntil(Date.parse(r.at), stop))) return;
+      if (!(await sleepUntil(Date.parse(r.at), stop, `${year}年度工作总结提醒`))) return;
       await remind(`summary.${year}.${r.kind}`, `${year}年度工作总结（第十八条）`, due.dueAt, r.at);
     }
-    if (!(await sleepUntil(Date.parse(due.dueAt), stop))) return;
+    if (!(await sleepUntil(Date.parse(due.dueAt), stop, `${year}年度工作总结截止`))) return;
     await awaitDecision(
       step(`annualSummary.${year}`, homePrefecture ? 'prefectureOfficer' : 'provinceOfficer'),
       stop,
@@ -405,14 +480,14 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       const schedule = postEvaluationSchedule(s.term);
       const reminderAt = Date.parse(schedule.dataReminder.at);
       if (reminderAt > Date.now() && reminderAt < runEndsAt) {
-        if (await sleepUntil(reminderAt, stop)) {
+        if (await sleepUntil(reminderAt, stop, '提醒提交“两山指数”指标数据')) {
           await remind(`term${termNo}.${schedule.dataReminder.kind}`, '后评估“两山指数”指标数据的提交（第二十二条）', schedule.opensAt, schedule.dataReminder.at);
         }
         continue;
       }
       const opensAt = Date.parse(schedule.opensAt);
       if (opensAt > Date.now() && opensAt < runEndsAt) {
-        await sleepUntil(opensAt, stop);
+        await sleepUntil(opensAt, stop, '后评估开始');
         continue;
       }
       const expiresAt = Date.parse(s.term.expiresAt);
@@ -420,7 +495,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
         opensAt <= Date.now() && s.evaluatedTermNo !== termNo
           ? awaitDecision(step('postEvaluation', 'provinceOfficer'), () => stop() || s.evaluatedTermNo === termNo, track, writingTasks)
           : Promise.resolve();
-      if (expiresAt < runEndsAt && (await sleepUntil(expiresAt, stop))) {
+      if (expiresAt < runEndsAt && (await sleepUntil(expiresAt, stop, '称号有效期届满'))) {
         await expire();
       } else if (expiresAt >= runEndsAt) {
         await condition(stop);
@@ -435,9 +510,10 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     s.status = 'expired';
     s.endReason = '称号有效期届满，未续期';
     upsertSearchAttributes([{ key: LsBaseStatus, value: 'expired' }]);
-    await acts.setBaseStatus(statusRow());
-    for (const taskId of openTasks.keys()) await acts.closeTask({ taskId, decisionId: `expiry.${input.baseId}`, closedAt: nowIso() });
+    const closes = [...openTasks.keys()];
     openTasks.clear();
+    showState();
+    await recordActLater({ changes: [statusChange(), closeTasksChange(closes, `expiry.${input.baseId}`, nowIso())] }, writingTasks);
     await acts.notify({
       subjectId: input.baseId,
       key: `term${s.termNo}.expired`,
@@ -472,7 +548,12 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
         deadline: current.deadline,
         stepWorkingDays,
       };
-      const started = startChild<typeof rectificationWorkflow>('rectificationWorkflow', { workflowId: childId, args: [args], parentClosePolicy: ParentClosePolicy.ABANDON });
+      const started = startChild<typeof rectificationWorkflow>('rectificationWorkflow', {
+        workflowId: childId,
+        args: [args],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: rectificationSummary(input.unit, number, current.deadline),
+      });
       childStarts.set(childId, started.catch(() => undefined));
       await started;
     }

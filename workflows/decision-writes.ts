@@ -1,15 +1,27 @@
-// What every applied decision writes before its Update answers, the same for
-// an application and a base: its audit-log entry, and the tasks it closes
-// (each once its own row is written: see awaitDecision's `writing`).
+// What every act of record writes before its Update answers, the same for an
+// application, a base and a notice: one `recordAct` local activity (its
+// audit entry, read-model changes and closed tasks in one transaction,
+// activities/record-act.ts), once each task it closes has its own row (see
+// awaitDecision's `writing`).
 import { condition } from '@temporalio/workflow';
 import type { AuditEntry } from '../activities/audit';
-import { localActs } from './activity-proxies';
+import type { ActRecord, ReadModelChange } from '../activities/record-act';
+import { acts, localActs } from './activity-proxies';
 import type { DecisionRequest } from './messages';
 
+/** An act as its audit entry names it: its id, what, who, why and with what. */
+export interface ActOfRecord {
+  decisionId: string;
+  action: string;
+  actor: DecisionRequest['actor'];
+  reason?: string | null;
+  payload?: unknown;
+}
+
 export function appliedEntry(
-  request: DecisionRequest,
+  request: ActOfRecord,
   subject: Pick<AuditEntry, 'subjectType' | 'subjectId' | 'applicationId' | 'workflowId'>,
-  resultStage: string,
+  resultStage: string | null,
   at: string,
 ): AuditEntry {
   return {
@@ -27,10 +39,29 @@ export function appliedEntry(
   };
 }
 
-/** Closes `taskIds` for this decision, each after the write that opened it. */
-export function closeTasks(taskIds: readonly string[], writing: ReadonlySet<string>, decisionId: string, at: string): Array<Promise<void>> {
-  return taskIds.map(async (taskId) => {
-    await condition(() => !writing.has(taskId));
-    await localActs.closeTask({ taskId, decisionId, closedAt: at });
-  });
+export function closeTasksChange(taskIds: readonly string[], closedBy: string, closedAt: string): ReadModelChange {
+  return { kind: 'closeTasks', taskIds: [...taskIds], closedBy, closedAt };
+}
+
+/** The tasks an act closes, if any: their rows must exist before the act is recorded. */
+function closedTaskIds(act: ActRecord): string[] {
+  return act.changes.flatMap((c) => (c.kind === 'closeTasks' ? c.taskIds : []));
+}
+
+/**
+ * Records a person's act inside the Update that carries it: a local activity,
+ * so the Update answers after one round trip to the database and the caller
+ * reads its own write.
+ */
+export async function recordActNow(act: ActRecord, writing: ReadonlySet<string>): Promise<void> {
+  const closes = closedTaskIds(act);
+  await condition(() => closes.every((id) => !writing.has(id)));
+  await localActs.recordAct(act);
+}
+
+/** Records a move the workflow made by itself (a timer, a child's outcome): a normal activity on its main line. */
+export async function recordActLater(act: ActRecord, writing: ReadonlySet<string> = new Set()): Promise<void> {
+  const closes = closedTaskIds(act);
+  await condition(() => closes.every((id) => !writing.has(id)));
+  await acts.recordAct(act);
 }

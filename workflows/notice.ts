@@ -16,13 +16,16 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NoticeRecord, NoticeWindowView } from '../activities/notices';
+import type { InvestigationRecord, NoticeRecord, NoticeWindowView } from '../activities/notices';
 import { checkInvestigation, type InvestigationCheck } from '../domain/complaints';
 import { DEFAULT_STEP_WORKING_DAYS } from '../domain/deadlines';
 import { checkComplaint, noticeOutcome, noticeStatus, type InvestigationOutcome } from '../domain/notice';
 import type { Refusal } from '../domain/problems';
 import { acts } from './activity-proxies';
+import { formatCstInstantZh } from '../domain/dates';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { showWaiting } from './metadata';
+import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { RefusalType } from './messages';
 import {
   calendarChangedSignal,
@@ -60,13 +63,6 @@ function refuse(r: Refusal, suffix = ''): never {
   throw ApplicationFailure.create({ type: RefusalType[r.kind], message: r.zh + suffix, nonRetryable: true, details: [r] });
 }
 
-/** "2026-09-28 09:00" in China Standard Time; midnight is written 24:00 of the day before, as notices state it. */
-function cstText(iso: string): string {
-  const cst = new Date(Date.parse(iso) + 8 * 3600_000);
-  if (cst.getUTCHours() === 0 && cst.getUTCMinutes() === 0) return `${new Date(cst.getTime() - 1).toISOString().slice(0, 10)} 24:00`;
-  return cst.toISOString().slice(0, 16).replace('T', ' ');
-}
-
 export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> {
   const { workflowId } = workflowInfo();
   const stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
@@ -81,6 +77,18 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
   let stopReason: string | null = null;
   let calendarChanged = false;
   const complaints = new Map<string, ComplaintState>();
+  /** The investigation task now open per complaint, for the Temporal UI's details. */
+  const investigationTasks = new Map<string, OpenTask>();
+  /** The board's row and the Temporal UI's details, after each change of the notice's status. */
+  const writeNotice = async () => {
+    showState();
+    await acts.recordNotice(record());
+  };
+  const showState = () => {
+    for (const [id, c] of complaints) if (c.outcome !== null || stopReason !== null) investigationTasks.delete(id);
+    const state = status === 'closed' ? '公示已结束' : status === 'open' ? `公示中，${formatCstInstantZh(window.closesAt)}截止` : `${formatCstInstantZh(window.opensAt)}开始公示`;
+    showWaiting(investigationTasks.values(), state);
+  };
   const investigations: Promise<void>[] = [];
   let investigationFailure: unknown;
 
@@ -108,7 +116,7 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
     delegatedTo: c.delegatedTo,
   });
 
-  const windowText = () => `（公示期：${cstText(window.opensAt)} 至 ${cstText(window.closesAt)}，北京时间）`;
+  const windowText = () => `（公示期：${formatCstInstantZh(window.opensAt)} 至 ${formatCstInstantZh(window.closesAt)}，北京时间）`;
 
   function checkFiling(request: ComplaintRequest): void {
     if (stopReason !== null) {
@@ -148,6 +156,8 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
   async function investigate(c: ComplaintState): Promise<void> {
     const track = (task: OpenTask) => {
       c.taskId = task.taskId;
+      investigationTasks.set(c.complaintId, task);
+      showState();
     };
     const first: HumanStep = {
       subjectType: 'application',
@@ -162,11 +172,11 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
     await awaitDecision(first, () => stopReason !== null || c.outcome !== null || c.delegatedTo !== null, track);
     // The decision may have arrived while the task was being opened: close it
     // now that it exists (closing is idempotent).
-    await acts.closeTask({ taskId: taskIdFor(first), decisionId: c.decisionId ?? 'noticeStopped', closedAt: nowIso() });
+    await recordActLater({ changes: [closeTasksChange([taskIdFor(first)], c.decisionId ?? 'noticeStopped', nowIso())] });
     if (c.outcome !== null || stopReason !== null || !c.delegatedTo) return;
     const delegated: HumanStep = { ...first, taskKey: `investigation.${c.complaintId}.delegated`, role: 'prefectureOfficer', prefecture: c.delegatedTo };
     await awaitDecision(delegated, () => stopReason !== null || c.outcome !== null, track);
-    await acts.closeTask({ taskId: taskIdFor(delegated), decisionId: c.outcome ? (c.decisionId ?? 'noticeStopped') : 'noticeStopped', closedAt: nowIso() });
+    await recordActLater({ changes: [closeTasksChange([taskIdFor(delegated)], c.outcome ? (c.decisionId ?? 'noticeStopped') : 'noticeStopped', nowIso())] });
   }
 
   setHandler(noticeStateQuery, (): NoticeState => ({
@@ -238,36 +248,33 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
         if (check.outcome === 'substantiated' && stopReason === null) stopReason = request.findings ?? '公示期间投诉举报经查属实';
       }
       const view = viewOf(complaint);
-      await acts.recordDecision({
+      showState();
+      const decision = {
         decisionId: request.decisionId,
-        subjectType: 'application',
-        subjectId: input.applicationId,
-        applicationId: input.applicationId,
-        workflowId,
-        action: delegation ? 'delegateInvestigation' : 'investigate',
-        actorSub: request.actor.sub,
-        actorRole: request.actor.role,
-        actorPrefecture: request.actor.prefecture ?? null,
+        // One id for a delegation wherever it is named (the API's refusals, the console).
+        action: delegation ? 'delegateComplaint' : 'investigate',
+        actor: request.actor,
         reason: delegation ? null : (request.findings ?? null),
         payload: {
           noticeId: input.noticeId,
           complaintId: complaint.complaintId,
           ...(delegation ? { delegateTo: complaint.delegatedTo } : { outcome: complaint.outcome }),
         },
-        outcome: 'applied',
-        resultStage: null,
-        at,
-      });
-      await acts.recordInvestigation({
+      };
+      const investigation: InvestigationRecord = {
         complaintId: complaint.complaintId,
         decisionId: request.decisionId,
         investigatedBy: request.actor.sub,
         at,
-        ...(delegation
-          ? { delegatedTo: complaint.delegatedTo ?? '' }
-          : { outcome: complaint.outcome ?? '', findings: complaint.findings ?? '' }),
-      });
-      if (taskId) await acts.closeTask({ taskId, decisionId: request.decisionId, closedAt: at });
+        ...(delegation ? { delegatedTo: complaint.delegatedTo ?? '' } : { outcome: complaint.outcome ?? '', findings: complaint.findings ?? '' }),
+      };
+      await recordActNow(
+        {
+          audit: appliedEntry(decision, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId }, null, at),
+          changes: [{ kind: 'investigation', investigation }, ...(taskId ? [closeTasksChange([taskId], request.decisionId, at)] : [])],
+        },
+        new Set(),
+      );
       return view;
     },
     { validator: (request) => void checkDecision(request) },
@@ -276,7 +283,7 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
   const settled = () => stopReason !== null || investigationFailure !== undefined;
 
   try {
-    await acts.recordNotice(record());
+    await writeNotice();
 
     // Scheduled, then open: each wait ends at the next instant of the window,
     // recomputed after a calendar change, so a moved closing time moves the timer.
@@ -286,7 +293,7 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
       if (next !== status) {
         status = next;
         if (status === 'closed') break;
-        await acts.recordNotice(record());
+        await writeNotice();
         continue;
       }
       const until = (status === 'scheduled' ? Date.parse(window.opensAt) : Date.parse(window.closesAt)) - now;
@@ -296,7 +303,7 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
         // Only a provisional window can change: a published schedule is final.
         if (window.provisional) {
           window = await acts.computeNoticeWindow({ publishedAt: input.publishedAt, workingDays: input.workingDays });
-          await acts.recordNotice(record());
+          await writeNotice();
         }
       }
     }
@@ -304,14 +311,14 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
     status = 'closed';
     // A notice closes at its closing instant, or earlier when a complaint stopped it.
     closedAt = Date.now() >= Date.parse(window.closesAt) ? window.closesAt : nowIso();
-    await acts.recordNotice(record());
+    await writeNotice();
 
     // Closed: every complaint must be settled before the notice has an outcome (Art. 16).
     await condition(() => settled() || [...complaints.values()].every((c) => c.outcome !== null));
     if (investigationFailure !== undefined) throw investigationFailure;
     const result = noticeOutcome(true, [...complaints.values()]);
     outcome = result === 'stopped' ? 'stopped' : 'clear';
-    await acts.recordNotice(record());
+    await writeNotice();
     // Let the last Update finish its activities, then the investigations
     // (tasks of complaints left undecided by a stop close as their waits end).
     await condition(allHandlersFinished);
@@ -331,10 +338,9 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
     await CancellationScope.nonCancellable(async () => {
       status = 'closed';
       closedAt ??= nowIso();
-      await acts.recordNotice(record());
-      for (const c of complaints.values()) {
-        if (c.taskId) await acts.closeTask({ taskId: c.taskId, decisionId: 'noticeCancelled', closedAt: closedAt ?? nowIso() });
-      }
+      await writeNotice();
+      const open = [...complaints.values()].flatMap((c) => (c.taskId ? [c.taskId] : []));
+      if (open.length) await recordActLater({ changes: [closeTasksChange(open, 'noticeCancelled', closedAt ?? nowIso())] });
     });
     throw error;
   }

@@ -7,10 +7,12 @@
 // decides and tells this workflow how it ended (rectificationClosedSignal);
 // it then closes its task and ends. Started with ParentClosePolicy.ABANDON,
 // so it carries on across the base's yearly continue-as-new.
-import { condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { cstDateOf } from '../domain/dates';
+import { condition, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { cstDateOf, formatCstInstantZh } from '../domain/dates';
 import { daysBetween, rectificationDue } from '../domain/deadlines';
 import { acts } from './activity-proxies';
+import { closeTasksChange, recordActLater } from './decision-writes';
+import { showWaiting } from './metadata';
 import { awaitDecision } from './await-decision';
 import {
   rectificationClosedSignal,
@@ -30,9 +32,10 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
   const key = `rectification-${input.number}`;
   const due = rectificationDue(input.deadline);
   const waitingForBase = () => state.closed !== null || state.reported;
+  setCurrentDetails(`等待建设主体完成整改并报告，期限 ${formatCstInstantZh(due.dueAt)}`);
   for (const r of due.reminders) {
     if (Date.parse(r.at) <= Date.now()) continue;
-    if (!(await sleepUntil(Date.parse(r.at), waitingForBase))) break;
+    if (!(await sleepUntil(Date.parse(r.at), waitingForBase, '整改期限提醒'))) break;
     await acts.notify({
       subjectId: input.baseId,
       key: `${key}.reminder.${r.date}`,
@@ -41,7 +44,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
       params: { unitName: input.unit.name, what: '整改（第二十三条）', dueAt: due.dueAt, daysLeft: daysBetween(cstDateOf(r.at), cstDateOf(Date.parse(due.dueAt) - 1)) },
     });
   }
-  await sleepUntil(Date.parse(due.dueAt), waitingForBase);
+  await sleepUntil(Date.parse(due.dueAt), waitingForBase, '整改期限届满');
 
   const decided = () => state.closed !== null;
   let verificationTask: string | null = null;
@@ -61,13 +64,13 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
         maxEscalationLevel: 1,
       },
       decided,
-      () => undefined,
+      (task) => showWaiting([task], ''),
     );
   }
   await condition(decided);
   const end = state.closed!;
   // Closed here, after this workflow's own write that opened it: the base's
   // decision could otherwise close a row that was not yet written.
-  if (verificationTask) await acts.closeTask({ taskId: verificationTask, decisionId: end.decisionId, closedAt: new Date(Date.now()).toISOString() });
+  if (verificationTask) await recordActLater({ changes: [closeTasksChange([verificationTask], end.decisionId, new Date(Date.now()).toISOString())] });
   return { outcome: end.outcome, verificationTask };
 }

@@ -1,8 +1,11 @@
 import { condition } from '@temporalio/workflow';
 
-/** Resolves true when `atMs` is reached, false if `stop` became true first (one durable timer). */
-export async function sleepUntil(atMs: number, stop: () => boolean): Promise<boolean> {
+/**
+ * Resolves true when `atMs` is reached, false if `stop` became true first (one
+ * durable timer, named by `summary` in the Temporal UI).
+ */
+export async function sleepUntil(atMs: number, stop: () => boolean, summary?: string): Promise<boolean> {
   const ms = atMs - Date.now();
-  if (ms > 0 && (await condition(stop, ms))) return false;
+  if (ms > 0 && (await (summary ? condition(stop, ms, { summary }) : condition(stop, ms)))) return false;
   return !stop();
 }

@@ -1,4 +1,4 @@
-// The base routes over HTTP (API.md "bases"): scoped list and detail (out of
+// The base routes over HTTP (/api/bases...): scoped list and detail (out of
 // scope → 404), annual summary with an uploaded file, indicator data checked
 // per indicator and the 两山指数 evaluation with a reason per indicator,
 // decisions as Updates with the same refusals as applications (403/409/422),
@@ -71,11 +71,21 @@ describe('bases over HTTP', () => {
     expect((await call('GET', `/api/bases/${id}`, zunyi)).body.summaries).toEqual([expect.objectContaining({ year, fileId: file.id, late: false })]);
 
     // Indicator data: every problem listed; valid data gives an evaluation with a reason per indicator.
-    const bad = await call('POST', `/api/bases/${id}/indicator-data`, applicant, { year, values: { '1': 93, '16': 'yes', '99': 1 } });
+    const bad = await call('POST', `/api/bases/${id}/indicator-data`, applicant, { submissionId: 'data-bad', year, values: { '1': 93, '16': 'yes', '99': 1 } });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toContain('values.16');
-    const good = await call('POST', `/api/bases/${id}/indicator-data`, applicant, { year, values: { '1': 0.96, '16': true }, provincialAverages: { '1': 0.95 } });
+    // Years are CST years from the naming to now: next year is refused.
+    expect(await call('POST', `/api/bases/${id}/indicator-data`, applicant, { submissionId: 'data-next-year', year: year + 1, values: { '1': 0.96 } })).toMatchObject({ status: 422 });
+    expect((await call('POST', `/api/bases/${id}/indicator-data`, province, { submissionId: 'data-province', year, values: { '1': 0.96 } })).status).toBe(403);
+    const upload = { submissionId: 'data-1', year, values: { '1': 0.96, '16': true }, provincialAverages: { '1': 0.95 } };
+    const good = await call('POST', `/api/bases/${id}/indicator-data`, applicant, upload);
     expect(good.status).toBe(200);
+    // The same upload retried (its answer lost) is recorded once, through the base's workflow.
+    expect(await call('POST', `/api/bases/${id}/indicator-data`, applicant, upload)).toMatchObject({ status: 200, body: { years: [year] } });
+    expect(await database.db.decision.count({ where: { decisionId: 'data-1', outcome: 'applied', action: 'submitIndicatorData', subjectId: id } })).toBe(1);
+    expect(await database.db.baseIndicatorData.count({ where: { baseId: id } })).toBe(1);
+    const history = await handle.fetchHistory();
+    expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'submitIndicatorData')).toHaveLength(1);
     const evaluation = await call('GET', `/api/bases/${id}/evaluation`, province);
     const indicators = (evaluation.body.evaluation as { indicators: Array<{ id: string; result: string; reasonZh: string }> }).indicators;
     expect(indicators.length).toBeGreaterThanOrEqual(20);
@@ -103,7 +113,8 @@ describe('bases over HTTP', () => {
     expect(await handle.result()).toMatchObject({ status: 'revoked' });
     const detail = await call('GET', `/api/bases/${id}`, applicant);
     expect(detail.body).toMatchObject({ status: 'revoked', endReason: '发生重大突发环境事件' });
-    expect((detail.body.timeline as Array<{ action: string }>).map((d) => d.action)).toEqual(['concludeEvaluation', 'warn', 'revoke']);
+    // Every act of record on the base is on its timeline: the submissions as well as the decisions.
+    expect((detail.body.timeline as Array<{ action: string }>).map((d) => d.action)).toEqual(['submitSummary', 'submitIndicatorData', 'concludeEvaluation', 'warn', 'revoke']);
     expect((await call('POST', `/api/bases/${id}/annual-summaries`, applicant, { year, fileId: file.id, summary: '再交' })).status).toBe(409);
   });
 });

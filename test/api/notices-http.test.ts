@@ -77,7 +77,7 @@ describe('public notices and complaints over HTTP', () => {
 
   beforeAll(async () => {
     open = await startNotice('赤水市', 'prefecture', new Date().toISOString());
-    // The DOMAIN.md example lies in the past: that notice is already over.
+    // The worked example of domain/notice.ts noticeWindow lies in the past: that notice is already over.
     closed = await startNotice('习水县', 'prefecture', '2026-09-28T01:00:00.000Z');
     await waitUntil('the past notice to end', async () => (await database.db.notice.findUniqueOrThrow({ where: { id: closed.noticeId } })).outcome === 'clear');
   });
@@ -118,7 +118,7 @@ describe('public notices and complaints over HTTP', () => {
     expect((await call('POST', '/api/notices/no-such-notice/complaints', undefined, complaintBody)).status).toBe(404);
     const late = await call('POST', `/api/notices/${encodeURIComponent(closed.noticeId)}/complaints`, undefined, complaintBody);
     expect(late.status).toBe(409);
-    expect(late.body.error).toMatchObject({ code: 'conflict', message: expect.stringContaining('2026-09-28 09:00 至 2026-10-09 24:00') });
+    expect(late.body.error).toMatchObject({ code: 'conflict', message: expect.stringContaining('2026年9月28日 09:00 至 2026年10月9日 24:00') });
 
     // The investigating office has its task.
     await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd-520300@sthj.guizhou.example') && x.subject === '【待办】赤水市：市（州）公示期间投诉举报的调查核实'));
@@ -128,7 +128,7 @@ describe('public notices and complaints over HTTP', () => {
     const path = `/api/complaints/${complaintId}/investigation`;
     const decision = { decisionId: 'http-inv-0001', outcome: 'untrue', findings: '经现场核查，反映的采砂点已依法取缔' };
     expect((await call('POST', path, undefined, decision)).status).toBe(401);
-    // An officer of another prefecture may not even see the application: 404 (DOMAIN.md scope).
+    // An officer of another prefecture may not even see the application: 404 (out of scope, as unknown).
     expect((await call('POST', path, guiyang, decision)).status).toBe(404);
     // Those who may see it but are not in charge: 403.
     expect((await call('POST', path, { sub: 'a', role: 'applicant', prefecture: '520300' }, decision)).status).toBe(403);

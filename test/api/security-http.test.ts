@@ -315,11 +315,11 @@ const MATRIX: Record<string, Row> = {
     expect: only({ 'applicant/own': 422, 'applicant/foreign': 404 }),
   },
   'POST /api/bases/:id/rectification-report': {
-    request: () => ({ url: `/api/bases/${baseId}/rectification-report`, body: { report: '矩阵测试' } }),
+    request: () => ({ url: `/api/bases/${baseId}/rectification-report`, body: { reportId: `matrix-report-${++cellCounter}`, report: '矩阵测试' } }),
     expect: only({ 'applicant/own': 409, 'applicant/foreign': 404 }),
   },
   'POST /api/bases/:id/indicator-data': {
-    request: () => ({ url: `/api/bases/${baseId}/indicator-data`, body: { year: 2027, values: { '1': 93 } } }),
+    request: () => ({ url: `/api/bases/${baseId}/indicator-data`, body: { submissionId: `matrix-data-${++cellCounter}`, year: 2027, values: { '1': 93 } } }),
     expect: only({ 'applicant/own': 422, 'applicant/foreign': 404 }),
   },
 };
@@ -342,7 +342,7 @@ describe('access matrix: every route × every role × own and foreign region', (
     const registered = registeredRoutes().map((r) => routeKey(r.method, r.fullPath)).sort();
     expect(served).toEqual(registered);
     expect(Object.keys(MATRIX).sort()).toEqual(registered);
-    // No route mints tokens (API.md: tokens come from the provider, or `npm run token` in development).
+    // No route mints tokens (tokens come from the provider, or `npm run token` in development).
     expect(registered.filter((k) => /token|login|auth/i.test(k))).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type Activities } from '../../activities';
 import { createDbCalendar } from '../../activities/calendar';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer';
 import { createApp, type AppDeps } from '../../api/app';
@@ -34,7 +34,12 @@ export interface Harness {
 /** The secret the harness's API verifies tokens with (sign them with signDevToken). */
 export const TEST_JWT_SECRET = 'test-secret-harness-0123456789abcdef';
 
-export async function startHarness(options: { server: 'timeSkipping' | 'dev'; name: string }): Promise<Harness> {
+export async function startHarness(options: {
+  server: 'timeSkipping' | 'dev';
+  name: string;
+  /** Wraps the real activities, e.g. to hold one write back (test/workflows/base-decisions.test.ts). */
+  wrapActivities?: (real: Activities) => Activities;
+}): Promise<Harness> {
   installTestRuntime();
   const [env, database, sink] = await Promise.all([
     options.server === 'dev' ? devServerEnv() : timeSkippingEnv(),
@@ -48,7 +53,9 @@ export async function startHarness(options: { server: 'timeSkipping' | 'dev'; na
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db), temporal: env.client }),
+    activities: (options.wrapActivities ?? ((a: Activities) => a))(
+      createActivities({ db: database.db, mailer, mailFrom: 'test@liangshan.example', calendar: createDbCalendar(database.db), temporal: env.client }),
+    ),
   });
   const running = worker.run();
   const servers: Server[] = [];

@@ -2,11 +2,11 @@
 // Art. 22): the twenty indicators with their unit and target beside each
 // field. Percentages are typed as percentages and sent as fractions (93 → 0.93).
 // Checked before sending by the API's own rules (domain/ls-index/values.ts).
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { INDICATORS, goalZh, taskZh, type IndicatorDef } from '../../domain/ls-index/catalogue';
 import { validateIndicatorData } from '../../domain/ls-index/values';
 import type { Problem } from '../../domain/problems';
-import { api } from './api';
+import { api, newDecisionId } from './api';
 import { ErrorBox } from './components';
 
 type Raw = Record<string, string>;
@@ -36,7 +36,13 @@ export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; year
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (k: string, v: string) => setRaw((r) => ({ ...r, [k]: v }));
+  // One id per version of the data: sending the same again (a retry after a
+  // lost answer) is recorded once; any edit makes it a new submission.
+  const submissionId = useRef(newDecisionId('data'));
+  const set = (k: string, v: string) => {
+    submissionId.current = newDecisionId('data');
+    setRaw((r) => ({ ...r, [k]: v }));
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,13 +50,14 @@ export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; year
     setError(null);
     const values = Object.fromEntries(INDICATORS.map((d) => [d.id, valueOf(d, raw)]).filter(([, v]) => v !== undefined));
     const avg = raw['avg.1']?.trim();
-    const body = { year: Number(year), values, ...(avg ? { provincialAverages: { '1': Number(avg) / 100 } } : {}) };
+    const body = { submissionId: submissionId.current, year: Number(year), values, ...(avg ? { provincialAverages: { '1': Number(avg) / 100 } } : {}) };
     const found = validateIndicatorData(body);
     setProblems(found);
     if (found.length) return;
     setBusy(true);
     try {
       await api('POST', `/api/bases/${encodeURIComponent(baseId)}/indicator-data`, { body });
+      submissionId.current = newDecisionId('data');
       setSaved(`${year}年度指标数据已保存，评估已更新。`);
       onSaved();
     } catch (err) {
@@ -65,7 +72,7 @@ export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; year
     <form onSubmit={submit} noValidate aria-label="指标数据填报" data-testid="indicator-form">
       <label className="inline">
         年度
-        <select name="year" value={year} onChange={(e) => setYear(e.target.value)}>
+        <select name="year" value={year} onChange={(e) => { submissionId.current = newDecisionId('data'); setYear(e.target.value); }}>
           {years.map((y) => (
             <option key={y} value={y}>
               {y}

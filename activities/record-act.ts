@@ -1,0 +1,147 @@
+// One write path for every act of record (a decision, a submission, a report,
+// an investigation, indicator data, an expert pool or calendar change, a
+// resend): its audit entry, the read-model rows it changes and the tasks it
+// closes are written in ONE PostgreSQL transaction, in the order the workflow
+// (or the API) applied them. Either all of it is recorded or none of it is,
+// and a retry finds the audit entry and changes nothing twice.
+//
+// Ordering between acts does not depend on which transaction commits first:
+// an application's stage and a base's status carry the workflow's revision
+// (its count of state changes), and a write older than the row's is skipped.
+//
+// The chain's lock (activities/audit.ts) is taken last, just before the
+// audit row is appended, so concurrent acts hold it only for the append and
+// not for their read-model writes.
+import type { Prisma } from '../generated/prisma/client';
+import type { Db } from '../infra/database';
+import { appendAuditInTransaction, type AuditEntry } from './audit';
+import type { BaseStatusChange, SummaryRecord } from './bases';
+import type { InvestigationRecord } from './notices';
+
+/** A change to the read model that an act makes, applied in the order given. */
+export type ReadModelChange =
+  | { kind: 'applicationStage'; applicationId: string; revision: number; stage: string; endReason: string | null }
+  | { kind: 'baseStatus'; revision: number; change: BaseStatusChange }
+  | { kind: 'closeTasks'; taskIds: string[]; closedBy: string; closedAt: string }
+  | { kind: 'expertAssignments'; applicationId: string; expertIds: string[]; assignedAt: string }
+  | { kind: 'expertOpinion'; applicationId: string; expertId: string; criteria: unknown; onSite: boolean; opinion: string; submittedAt: string }
+  | { kind: 'naming'; applicationId: string; namedOn: string; titleEndsOn: string }
+  | { kind: 'summary'; summary: SummaryRecord }
+  | { kind: 'indicatorData'; baseId: string; year: number; values: unknown; evaluation: unknown; submittedBy: string; submittedAt: string }
+  | { kind: 'investigation'; investigation: InvestigationRecord };
+
+export interface ActRecord {
+  /** The act's entry in the audit log; absent for a move the system made that is not a person's act (a stage entered after a notice). */
+  audit?: AuditEntry;
+  changes: ReadModelChange[];
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Interactive transactions wait this long for a pooled connection and may run this long (Prisma's defaults, 2 s and 5 s, fail under 50 concurrent decisions). */
+export const ACT_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** JSON for a jsonb parameter (`::jsonb`): what Prisma would store for the value. */
+const json = (v: unknown) => JSON.stringify(v ?? {});
+const instant = (iso: string) => new Date(iso).toISOString();
+
+// Raw statements, not Prisma's modelled queries: each of those costs ~2 ms to
+// compile on this machine against ~0.4 ms for a raw round trip, and an act is
+// recorded inside its decision's answer (bench/decision-latency.ts). Tables
+// and columns are Prisma's (prisma/schema.prisma); `updatedAt`, which Prisma
+// sets itself, is set here.
+async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
+  switch (change.kind) {
+    case 'applicationStage':
+      await tx.$executeRaw`
+        UPDATE "Application" SET "stage" = ${change.stage}, "endReason" = ${change.endReason}, "revision" = ${change.revision}, "updatedAt" = now()
+        WHERE "id" = ${change.applicationId} AND "revision" < ${change.revision}`;
+      return;
+    case 'baseStatus': {
+      const c = change.change;
+      // Absent fields keep their value (COALESCE); endReason may be set back to NULL only by naming it.
+      await tx.$executeRaw`
+        UPDATE "Base" SET "status" = ${c.status},
+          "termStartsOn" = COALESCE(${c.termStartsOn ?? null}, "termStartsOn"),
+          "termEndsOn" = COALESCE(${c.termEndsOn ?? null}, "termEndsOn"),
+          "termNo" = COALESCE(${c.termNo ?? null}::int, "termNo"),
+          "endReason" = CASE WHEN ${c.endReason !== undefined} THEN ${c.endReason ?? null} ELSE "endReason" END,
+          "nationalRecommended" = COALESCE(${c.nationalRecommended ?? null}::boolean, "nationalRecommended"),
+          "revision" = ${change.revision}, "updatedAt" = now()
+        WHERE "id" = ${c.baseId} AND "revision" < ${change.revision}`;
+      return;
+    }
+    case 'closeTasks':
+      if (change.taskIds.length === 0) return;
+      await tx.$executeRaw`
+        UPDATE "Task" SET "status" = 'done', "closedBy" = ${change.closedBy}, "closedAt" = ${instant(change.closedAt)}::timestamptz
+        WHERE "id" = ANY(${change.taskIds}::text[]) AND "status" = 'open'`;
+      return;
+    case 'expertAssignments':
+      await tx.$executeRaw`
+        INSERT INTO "ExpertReview" ("id", "applicationId", "expertId", "assignedAt")
+        SELECT ${change.applicationId} || ':' || e, ${change.applicationId}, e, ${instant(change.assignedAt)}::timestamptz
+        FROM unnest(${change.expertIds}::text[]) AS e
+        ON CONFLICT ("id") DO NOTHING`;
+      return;
+    case 'expertOpinion':
+      await tx.$executeRaw`
+        UPDATE "ExpertReview" SET "criteria" = ${json(change.criteria)}::jsonb, "onSite" = ${change.onSite}, "opinion" = ${change.opinion},
+          "submittedAt" = ${instant(change.submittedAt)}::timestamptz
+        WHERE "id" = ${`${change.applicationId}:${change.expertId}`} AND "submittedAt" IS NULL`;
+      return;
+    case 'naming': {
+      const named = await tx.$executeRaw`
+        UPDATE "Application" SET "namedOn" = ${change.namedOn}, "titleEndsOn" = ${change.titleEndsOn}, "updatedAt" = now()
+        WHERE "id" = ${change.applicationId}`;
+      if (named !== 1) throw new Error(`no application ${change.applicationId} to name`);
+      return;
+    }
+    case 'summary': {
+      const s = change.summary;
+      await tx.$executeRaw`
+        INSERT INTO "BaseSummary" ("id", "baseId", "year", "fileId", "summary", "late", "submittedBy", "submittedAt")
+        VALUES (${`${s.baseId}:${s.year}`}, ${s.baseId}, ${s.year}, ${s.fileId}, ${s.summary}, ${s.late}, ${s.submittedBy}, ${instant(s.submittedAt)}::timestamptz)
+        ON CONFLICT ("baseId", "year") DO NOTHING`;
+      return;
+    }
+    case 'indicatorData':
+      await tx.$executeRaw`
+        INSERT INTO "BaseIndicatorData" ("id", "baseId", "year", "values", "evaluation", "submittedBy", "submittedAt")
+        VALUES (gen_random_uuid()::text, ${change.baseId}, ${change.year}, ${json(change.values)}::jsonb, ${json(change.evaluation)}::jsonb,
+                ${change.submittedBy}, ${instant(change.submittedAt)}::timestamptz)
+        ON CONFLICT ("baseId", "year") DO UPDATE SET "values" = EXCLUDED."values", "evaluation" = EXCLUDED."evaluation",
+          "submittedBy" = EXCLUDED."submittedBy", "submittedAt" = EXCLUDED."submittedAt"`;
+      return;
+    case 'investigation': {
+      const i = change.investigation;
+      if (i.delegatedTo) {
+        await tx.$executeRaw`UPDATE "Complaint" SET "delegatedTo" = ${i.delegatedTo} WHERE "id" = ${i.complaintId} AND "status" = 'open'`;
+        return;
+      }
+      await tx.$executeRaw`
+        UPDATE "Complaint" SET "status" = 'closed', "outcome" = ${i.outcome ?? null}, "findings" = ${i.findings ?? null},
+          "investigatedBy" = ${i.investigatedBy}, "decisionId" = ${i.decisionId}, "closedAt" = ${instant(i.at)}::timestamptz
+        WHERE "id" = ${i.complaintId} AND "status" = 'open'`;
+      return;
+    }
+  }
+  // The compiler refuses a change kind without its write above.
+  const unhandled: never = change;
+  throw new Error(`unknown read-model change ${JSON.stringify(unhandled)}`);
+}
+
+/**
+ * Records one act: all of its writes or none. An act whose audit entry is
+ * already in the log was recorded by an earlier try: nothing is written again.
+ */
+export async function recordAct(db: Db, act: ActRecord): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (act.audit) {
+      const done = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Decision" WHERE "decisionId" = ${act.audit.decisionId} AND "outcome" = ${act.audit.outcome}`;
+      if (done.length > 0) return;
+    }
+    for (const change of act.changes) await apply(tx, change);
+    if (act.audit) await appendAuditInTransaction(tx, act.audit);
+  }, ACT_TRANSACTION_OPTIONS);
+}
