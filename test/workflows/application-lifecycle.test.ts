@@ -1,5 +1,7 @@
 // Every path of the application lifecycle on the time-skipping server, with
 // real activities (PostgreSQL, SMTP) and the notices as child workflows.
+// `npm run histories:record` (HISTORIES_EXPORT=1) writes one history per
+// scenario into test/histories/ for test/workflows/replay.test.ts.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -9,6 +11,7 @@ import { applicationWorkflow, type ApplicationInput } from '../../workflows/appl
 import { applicationStateQuery, decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
 import { fileComplaintUpdate, investigateUpdate } from '../../workflows/notice-messages';
 import type { TestDatabase } from '../support/database';
+import { exportHistory } from '../support/histories';
 import { startHarness, type Harness } from '../support/harness';
 
 const DAY = 24 * 3600_000;
@@ -117,7 +120,7 @@ describe('application lifecycle', () => {
     const outcome = await handle.result();
     expect(outcome.stage).toBe('named');
     expect(outcome.namedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    // Valid through the day before the third anniversary (DOMAIN.md).
+    // Valid through the day before the third anniversary (docs/RULES.md "Title term").
     const [y, m, d] = outcome.namedOn!.split('-').map(Number) as [number, number, number];
     const end = new Date(Date.UTC(y + 3, m - 1, d) - DAY).toISOString().slice(0, 10);
     expect(outcome.titleEndsOn).toBe(end);
@@ -131,6 +134,7 @@ describe('application lifecycle', () => {
     expect(actions).toEqual(['prefectureAccept', 'openNotice', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'name']);
     await sink.waitFor((mails) => mails.some((x) => x.subject.includes('赤水市：命名授牌')));
     await sink.waitFor((mails) => mails.some((x) => x.to.includes('wang@experts.example')));
+    await exportHistory('application-named', handle);
   });
 
   it('takes a cross-prefecture unit straight to the province', async () => {
@@ -139,6 +143,7 @@ describe('application lifecycle', () => {
     await provinceReview(handle);
     expect((await decide(handle, 'provinceReject', province, {}, '名额有限，列入培育')).stage).toBe('rejected');
     expect(await handle.result()).toMatchObject({ stage: 'rejected', endReason: '名额有限，列入培育' });
+    await exportHistory('application-cross-prefecture', handle);
   });
 
   it('ends with "rejected" at the prefecture pre-review, which needs a reason', async () => {
@@ -147,6 +152,7 @@ describe('application lifecycle', () => {
     expect((await decide(handle, 'prefectureReject', zunyi, {}, '不符合第七条第二项')).stage).toBe('rejected');
     expect(await handle.result()).toMatchObject({ stage: 'rejected', endReason: '不符合第七条第二项' });
     expect(await database.db.task.count({ where: { applicationId: handle.workflowId.replace('application-', ''), status: 'open' } })).toBe(0);
+    await exportHistory('application-prefecture-rejected', handle);
   });
 
   it('ends with "rejected" when the province review does not pass', async () => {
@@ -159,6 +165,7 @@ describe('application lifecycle', () => {
     await decide(handle, 'reviewOpinion', { sub: expertB, role: 'expert' }, { criteria: scores, onSite: true, opinion: '方案可操作性不足' });
     expect((await decide(handle, 'concludeReview', province, { passed: false }, '实施方案可操作性不足')).stage).toBe('rejected');
     expect((await handle.result()).endReason).toBe('实施方案可操作性不足');
+    await exportHistory('application-review-rejected', handle);
   });
 
   it('advances after a complaint found untrue, and stops on a substantiated one', async () => {
@@ -188,6 +195,8 @@ describe('application lifecycle', () => {
     await untilStage(stopped, 'stopped', 1000, 10);
     expect(await stopped.result()).toMatchObject({ stage: 'stopped', endReason: '经核查属实：违规占用林地' });
     await withdraw(clean, cleanInput.applicant.sub);
+    await exportHistory('application-complaint-cleared', clean);
+    await exportHistory('application-complaint-stopped', stopped);
   });
 
   it('lets the applicant withdraw while a notice runs, which cancels the notice', async () => {
@@ -199,8 +208,10 @@ describe('application lifecycle', () => {
     const applicant: Actor = { sub: i.applicant.sub, role: 'applicant', prefecture: '520300' };
     expect((await decide(handle, 'withdraw', applicant, {}, '主动撤回')).stage).toBe('withdrawn');
     expect(await handle.result()).toMatchObject({ stage: 'withdrawn', endReason: '主动撤回' });
-    const notice = await env.client.workflow.getHandle(`${handle.workflowId}:notice:prefecture`).describe();
-    expect(notice.status.name).toBe('CANCELLED');
+    const notice = env.client.workflow.getHandle(`${handle.workflowId}:notice:prefecture`);
+    expect((await notice.describe()).status.name).toBe('CANCELLED');
+    await exportHistory('application-withdrawn', handle);
+    await exportHistory('notice-cancelled', notice);
   });
 
   it('refuses a decision of the wrong prefecture and applies a retried decision once', async () => {

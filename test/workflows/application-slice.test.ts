@@ -1,5 +1,7 @@
 // The first slice on the time-skipping server: days pass in milliseconds,
 // with real activities against a real PostgreSQL and a real SMTP server.
+// `npm run histories:record` (HISTORIES_EXPORT=1) writes the escalated run's
+// history into test/histories/ for test/workflows/replay.test.ts.
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -9,6 +11,7 @@ import type { SmtpSink } from '../../infra/smtp-sink';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { applicationStateQuery, decideUpdate, RefusalType, type Actor, type DecisionRequest } from '../../workflows/messages';
 import type { TestDatabase } from '../support/database';
+import { exportHistory } from '../support/histories';
 import { startHarness, type Harness } from '../support/harness';
 
 const DAY = 24 * 3600_000;
@@ -151,6 +154,9 @@ describe('application slice: submission and prefecture pre-review', () => {
     const result = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'late-1', action: 'prefectureAccept', actor: officer }));
     expect(result.stage).toBe('prefectureNotice');
     expect(sink.messages().filter((x) => x.subject.includes('【逾期督办】仁怀市'))).toHaveLength(1);
-    await handle.terminate('end of test');
+    // Ended through the workflow (not terminate()), so its history is complete.
+    await handle.executeUpdate(decideUpdate, decide({ decisionId: 'end-late-1', action: 'withdraw', actor: { sub: i.applicant.sub, role: 'applicant', prefecture: '520300' } }));
+    expect((await handle.result()).stage).toBe('withdrawn');
+    await exportHistory('application-escalated', handle);
   });
 });

@@ -3,12 +3,10 @@
 // every year (one late, escalated), a post-evaluation that requires a
 // rectification which is completed, expiry of the third term; and a second
 // base revoked on ground 6 after a rectification not completed in time.
-// Set HISTORIES_EXPORT=1 to write the runs' histories into test/histories/.
+// `npm run histories:record` (HISTORIES_EXPORT=1) writes the runs' histories
+// into test/histories/ for test/workflows/replay.test.ts.
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstDateOf, cstTimeOnDate, endOfCstDayMs, startOfCstDayMs } from '../../domain/dates';
@@ -19,6 +17,7 @@ import { baseStateQuery, reportRectificationUpdate, submitSummaryUpdate, type Ba
 import { decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
 import { rectificationWorkflowId } from '../../workflows/rectification-messages';
 import type { TestDatabase } from '../support/database';
+import { exportHistory } from '../support/histories';
 import { startHarness, type Harness } from '../support/harness';
 
 const HOUR = 3600_000;
@@ -100,14 +99,6 @@ async function runHistories(workflowId: string, firstRunId: string) {
   return runs;
 }
 
-/** Writes a run's history as protobufjs JSON (History.fromObject reads it back) for the replay test. */
-async function exportHistory(name: string, history: History): Promise<void> {
-  if (process.env.HISTORIES_EXPORT !== '1') return;
-  const dir = path.join(import.meta.dirname, '..', 'histories');
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, `${name}.json`), `${JSON.stringify(temporal.api.history.v1.History.fromObject(history).toJSON(), null, 1)}\n`);
-}
-
 /** Evaluation opens; the province concludes it (pass and renew, unless told otherwise). */
 async function atEvaluation(handle: Handle, term: TitleTerm): Promise<void> {
   await until(Date.parse(postEvaluationSchedule(term).opensAt) + HOUR);
@@ -177,11 +168,11 @@ describe('base lifecycle', () => {
         // The report opens the province's verification task in the rectification's own workflow.
         const rectification = env.client.workflow.getHandle(rectificationWorkflowId(input.baseId, 1));
         const verifyTask = `${rectification.workflowId}:rectification-1.verify`;
-        await handle.executeUpdate(reportRectificationUpdate, { args: [{ report: '已完成整改', actor: { sub: input.applicant.sub, role: 'applicant' } }] });
+        await handle.executeUpdate(reportRectificationUpdate, { updateId: 'report-1', args: [{ reportId: 'report-1', report: '已完成整改', actor: { sub: input.applicant.sub, role: 'applicant' } }] });
         await eventually(() => database.db.task.findUnique({ where: { id: verifyTask } }), (t) => t?.status === 'open');
         expect((await decide(handle, 'verifyRectification', { completed: true })).stage).toBe('named');
         expect(await rectification.result()).toEqual({ outcome: 'completed', verificationTask: verifyTask });
-        await exportHistory('rectification-completed', await rectification.fetchHistory());
+        await exportHistory('rectification-completed', rectification);
         expect((await database.db.task.findUnique({ where: { id: verifyTask } }))?.status).toBe('done');
         // No reminder after the report: the 1-day reminder's timer was cancelled.
         await until(endOfCstDayMs(deadline) + HOUR);
@@ -218,11 +209,11 @@ describe('base lifecycle', () => {
     console.info(`base ${input.unit.name}: ${runs.length} runs, events per run ${runs.map((r) => r.events).join(', ')}`);
     expect(runs.length).toBe(10);
     for (const r of runs) expect(r.events).toBeLessThan(400);
-    await exportHistory('base-named', runs[0]!.history);
-    await exportHistory('base-summaries', runs[1]!.history);
-    await exportHistory('base-evaluation-rectification', runs[3]!.history);
-    await exportHistory('base-renewed', runs[4]!.history);
-    await exportHistory('base-expired', runs.at(-1)!.history);
+    await exportHistory('base-named', { workflowId: handle.workflowId, history: runs[0]!.history });
+    await exportHistory('base-summaries', { workflowId: handle.workflowId, history: runs[1]!.history });
+    await exportHistory('base-evaluation-rectification', { workflowId: handle.workflowId, history: runs[3]!.history });
+    await exportHistory('base-renewed', { workflowId: handle.workflowId, history: runs[4]!.history });
+    await exportHistory('base-expired', { workflowId: handle.workflowId, history: runs.at(-1)!.history });
   });
 
   it('revokes a base on ground 6 after a rectification not completed in time', async () => {
@@ -247,12 +238,12 @@ describe('base lifecycle', () => {
     expect((await decide(handle, 'revoke', { ground: 6 }, '后评估要求整改，但未能有效完成')).stage).toBe('revoked');
     expect(await handle.result()).toMatchObject({ status: 'revoked' });
     expect(await rectification.result()).toEqual({ outcome: 'notCompleted', verificationTask: taskId });
-    await exportHistory('rectification-not-completed', await rectification.fetchHistory());
+    await exportHistory('rectification-not-completed', rectification);
     expect(await database.db.base.findUnique({ where: { id: input.baseId } })).toMatchObject({ status: 'revoked', endReason: '后评估要求整改，但未能有效完成' });
     expect((await database.db.task.findUnique({ where: { id: taskId } }))?.status).toBe('done');
     const runs = await runHistories(handle.workflowId, firstRunId);
     console.info(`base ${input.unit.name}: ${runs.length} runs, events per run ${runs.map((r) => r.events).join(', ')}`);
     for (const r of runs) expect(r.events).toBeLessThan(400);
-    await exportHistory('base-revoked', runs.at(-1)!.history);
+    await exportHistory('base-revoked', { workflowId: handle.workflowId, history: runs.at(-1)!.history });
   });
 });

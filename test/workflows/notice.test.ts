@@ -1,13 +1,15 @@
 // The notice workflow (公示) on the time-skipping server, started directly
 // (not as the application's child), with real activities against a real
 // PostgreSQL and a real SMTP server.
+// `npm run histories:record` (HISTORIES_EXPORT=1) writes one history per
+// scenario into test/histories/ for test/workflows/replay.test.ts.
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpSink } from '../../infra/smtp-sink';
-import { DEFAULT_SCHEDULE_YEARS } from '../../domain/calendar';
+import { DEFAULT_SCHEDULE_YEARS } from '../../domain/calendar-defaults';
 import { RefusalType, type Actor } from '../../workflows/messages';
 import { noticeWorkflow } from '../../workflows/notice';
 import {
@@ -21,6 +23,7 @@ import {
   type NoticeLevel,
 } from '../../workflows/notice-messages';
 import type { TestDatabase } from '../support/database';
+import { exportHistory } from '../support/histories';
 import { startHarness, type Harness } from '../support/harness';
 
 const DAY = 24 * 3600_000;
@@ -100,7 +103,7 @@ async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
 const taskIdOf = (input: NoticeInput, complaintId: string, delegated = false) => `${input.noticeId}:investigation.${complaintId}${delegated ? '.delegated' : ''}`;
 
 describe('public notice workflow', () => {
-  it('computes the DOMAIN.md example: published Monday 2026-09-28, 5 working days, closes at the end of 2026-10-09', async () => {
+  it('computes the worked example of noticeWindow: published Monday 2026-09-28, 5 working days, closes at the end of 2026-10-09', async () => {
     // 09:00 CST on Monday 28 September 2026: days 9-28, 9-29, 9-30, 10-08, 10-09 (National Day holidays skipped).
     const input = await noticeInput('赤水市', 'prefecture', '2026-09-28T01:00:00.000Z');
     const handle = await start(input);
@@ -135,6 +138,7 @@ describe('public notice workflow', () => {
     expect(result.closesAt).toMatch(/T16:00:00\.000Z$/);
     expect(await database.db.notice.findUniqueOrThrow({ where: { id: input.noticeId } })).toMatchObject({ status: 'closed', outcome: 'clear' });
     expect(await database.db.complaint.count({ where: { noticeId: input.noticeId } })).toBe(0);
+    await exportHistory('notice-clear', handle);
   });
 
   it('investigates a complaint found untrue: clear only after the investigation, even though the notice closed first', async () => {
@@ -183,6 +187,7 @@ describe('public notice workflow', () => {
     expect(audit[0]).toMatchObject({ decisionId: 'inv-untrue-1', subjectType: 'application', action: 'investigate', actorSub: 'officer-zunyi', outcome: 'applied', resultStage: null });
     expect(audit[0]!.payload).toEqual({ noticeId: input.noticeId, complaintId: c.complaintId, outcome: 'untrue' });
     expect(await database.db.notice.findUniqueOrThrow({ where: { id: input.noticeId } })).toMatchObject({ status: 'closed', outcome: 'clear' });
+    await exportHistory('notice-complaint-untrue', handle);
   });
 
   it('stops at a substantiated complaint before the notice closes, closing the other investigation tasks', async () => {
@@ -205,6 +210,7 @@ describe('public notice workflow', () => {
     expect(await database.db.task.findUniqueOrThrow({ where: { id: taskIdOf(input, first.complaintId) } })).toMatchObject({ status: 'done', closedBy: 'inv-sub-1' });
     expect(await database.db.task.findUniqueOrThrow({ where: { id: taskIdOf(input, second.complaintId) } })).toMatchObject({ status: 'done', closedBy: 'noticeStopped' });
     expect(await database.db.complaint.findUniqueOrThrow({ where: { id: second.complaintId } })).toMatchObject({ status: 'open', outcome: null });
+    await exportHistory('notice-complaint-stopped', handle);
   });
 
   it('lets the province delegate a province notice\'s complaint to the unit\'s prefecture, which then investigates it', async () => {
@@ -240,9 +246,10 @@ describe('public notice workflow', () => {
     expect(await database.db.task.findUniqueOrThrow({ where: { id: prefectureTask.id } })).toMatchObject({ status: 'done', closedBy: 'inv-zunyi-2' });
     const audit = await database.db.decision.findMany({ where: { subjectId: input.applicationId }, orderBy: { seq: 'asc' } });
     expect(audit.map((d) => [d.action, d.actorSub])).toEqual([
-      ['delegateInvestigation', 'officer-province'],
+      ['delegateComplaint', 'officer-province'],
       ['investigate', 'officer-zunyi'],
     ]);
+    await exportHistory('notice-delegated', handle);
   });
 
   it('escalates an overdue investigation to the province and still takes the late result', async () => {
@@ -261,6 +268,7 @@ describe('public notice workflow', () => {
     await investigate(handle, { decisionId: 'inv-late-1', complaintId: c.complaintId, actor: zunyi, outcome: 'resolved', findings: '问题已整改到位' });
     expect(await handle.result()).toMatchObject({ outcome: 'clear', complaints: 1 });
     expect(await database.db.task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ status: 'done', escalationLevel: 1 });
+    await exportHistory('notice-escalated', handle);
   });
 
   it('moves a provisional closing instant when the year\'s schedule is added and the calendar signal arrives', async () => {
@@ -299,5 +307,6 @@ describe('public notice workflow', () => {
     await investigate(handle, { decisionId: 'inv-provisional-1', complaintId: c.complaintId, actor: zunyi, outcome: 'untrue', findings: '不属实' });
     expect(await handle.result()).toEqual({ outcome: 'clear', reason: null, opensAt: at(0, 1), closesAt: at(7, 16), complaints: 1 });
     expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(Date.parse(at(7, 16)));
+    await exportHistory('notice-calendar-changed', handle);
   });
 });
