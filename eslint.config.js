@@ -1,5 +1,5 @@
 // Lint: TypeScript's recommended rules, plus the boundary that keeps
-// `domain/` pure and `workflows/` deterministic (DESIGN.md): no I/O module,
+// `domain/` pure and `workflows/` deterministic (README.md "Architecture"): no I/O module,
 // no database, mail or HTTP library, and no value from `activities/` may be
 // imported there. Workflows reach activities only through `import type` and
 // proxyActivities. `domain/` also may not read the clock.

@@ -1,5 +1,5 @@
-// Refused attempts in the audit log (issue 6, DOMAIN.md Art. 26: who, role,
-// when, what, why). Every route declares what an attempt is about (the route
+// Refused attempts in the audit log (issue 6; Art. 26 as this project reads
+// it: who, role, when, what, why). Every route declares what an attempt is about (the route
 // helper sets a default; handlers narrow it to the application, complaint or
 // notice they found), and this error middleware appends a row with outcome
 // `refused` for every refusal the API answers: 400, 403, 404, 409, 413 and

@@ -1,4 +1,4 @@
-// Bearer JWTs (../shared/API.md "Authentication"): HS256 with
+// Bearer JWTs (docs/ARCHITECTURE.md "The API's contract"): HS256 with
 // AUTH_JWT_SECRET, or an OIDC provider's JWKS at AUTH_JWKS_URL. Expiry is
 // always checked; issuer and audience when AUTH_ISSUER / AUTH_AUDIENCE are set.
 import type { RequestHandler } from 'express';

@@ -1,4 +1,4 @@
-// The ops routes of ../shared/API.md over infra/ops.ts (the same answers as
+// The ops routes of the API (/api/ops/...) over infra/ops.ts (the same answers as
 // `npm run ops`): workflows by stage, prefecture, year and status through the
 // typed search attributes; a workflow's history in words with a link to the
 // same run in the Temporal Web UI (from the PostgreSQL archive once Temporal

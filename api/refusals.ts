@@ -1,5 +1,5 @@
 // Refused Updates (workflows/messages.ts RefusalType) as the HTTP errors of
-// ../shared/API.md: 403 wrong role or region, 409 wrong stage or window,
+// the OpenAPI document (GET /api/openapi.json, api/openapi.ts): 403 wrong role or region, 409 wrong stage or window,
 // 422 bad payload. Shared by every route that sends an Update.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';

@@ -33,7 +33,8 @@ const ART_15 = '第十五条 / Art. 15';
 
 /**
  * May this actor record this investigation result or delegation?
- * API.md: `{ outcome, findings }`, or for a province notice `{ delegateTo }`.
+ * The body of POST /api/complaints/:id/investigation: `{ outcome, findings }`,
+ * or for a province notice `{ delegateTo }`.
  * [interpretation] The province may delegate only to one of the unit's
  * prefectures, once; it keeps the right to investigate itself.
  */

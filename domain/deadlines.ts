@@ -18,7 +18,7 @@ import {
 } from './dates';
 import { refusal, type Refusal } from './problems';
 
-/** [interpretation, DOMAIN.md] Working days a person has for a step before it escalates. */
+/** [interpretation, ours] Working days a person has for a step before it escalates. */
 export const DEFAULT_STEP_WORKING_DAYS = 10;
 /** [interpretation] The assignee is reminded this many working days before the due date. */
 export const DEFAULT_REMIND_WORKING_DAYS_BEFORE = 2;
@@ -119,7 +119,7 @@ export interface Reminder {
   at: string;
 }
 
-/** [interpretation, DOMAIN.md] Reminders when the window opens and 30 and 7 days before it closes (on 30 June minus N days). */
+/** [interpretation, ours] Reminders when the window opens and 30 and 7 days before it closes (on 30 June minus N days). */
 export function acceptanceReminders(year: number, daysBefore: readonly number[] = [30, 7]): Reminder[] {
   const w = acceptanceWindow(year);
   return [
@@ -136,7 +136,7 @@ export const TITLE_YEARS = 3;
 
 export interface TitleTerm {
   namedOn: CalendarDate;
-  /** The last day of validity: the day before the third anniversary [interpretation, DOMAIN.md]. */
+  /** The last day of validity: the day before the third anniversary [interpretation, ours]. */
   endsOn: CalendarDate;
   /** The third anniversary: the title has then "reached 3 years" (Art. 22) and, unless renewed, lapsed. */
   anniversary: CalendarDate;
@@ -164,7 +164,7 @@ export function isWithinTerm(term: Pick<TitleTerm, 'namedOn' | 'expiresAt'>, at:
   return t >= startOfCstDayMs(term.namedOn) && t < toEpochMs(term.expiresAt);
 }
 
-/** A renewal starts a new term the day after the previous one ends [interpretation, DOMAIN.md: renew for a new 3-year term]. */
+/** A renewal starts a new term the day after the previous one ends [interpretation, ours: a base that passes its post-evaluation may be renewed for a new 3-year term]. */
 export function renewedTerm(previous: Pick<TitleTerm, 'endsOn'>, years: number = TITLE_YEARS): TitleTerm {
   return titleTerm(addDays(previous.endsOn, 1), years);
 }
@@ -176,7 +176,7 @@ export interface AnnualSummaryDue {
   reminders: Reminder[];
 }
 
-/** [interpretation, DOMAIN.md] The summary for year Y is due 31 January Y+1; reminders 30 and 7 days before. */
+/** [interpretation, ours] The summary for year Y is due 31 January Y+1; reminders 30 and 7 days before. */
 export function annualSummaryDue(year: number, daysBefore: readonly number[] = [30, 7]): AnnualSummaryDue {
   const dueDate = `${String(year + 1).padStart(4, '0')}-01-31`;
   return {

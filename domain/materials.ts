@@ -110,7 +110,7 @@ export function missingMaterials(materials: unknown): Problem[] {
 }
 
 /**
- * Check a whole submission (API.md "Submitting an application"): year, unit,
+ * Check a whole submission (the body of POST /api/applications): year, unit,
  * applicant and materials. Returns every problem (422), empty when valid.
  * The acceptance window (409) is checked separately: checkAcceptanceWindow.
  */

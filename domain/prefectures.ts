@@ -1,5 +1,5 @@
 // Guizhou's nine prefecture-level divisions, named by their administrative
-// division codes (API.md "Conventions"). A unit lies in one prefecture, or in
+// division codes (docs/ARCHITECTURE.md "The API's contract"). A unit lies in one prefecture, or in
 // several for a cross-prefecture unit (Art. 11).
 
 export const PREFECTURES = [

@@ -1,4 +1,4 @@
-// Who may see and who may decide on what (DOMAIN.md "Actors", Art. 26).
+// Who may see and who may decide on what (docs/RULES.md "Roles and scope", Art. 26).
 // Scope is enforced on every read and every decision: an officer of 遵义市
 // never sees or decides on an application of 贵阳市.
 import { prefectureName } from './prefectures';
@@ -37,7 +37,8 @@ const ART_26 = '第二十六条 / Art. 26';
 /**
  * Art. 26 [interpretation: conflict of interest]: an expert from one of the
  * unit's prefectures may not review it. An expert whose prefecture is not
- * known is treated as without conflict (the pool records it: API.md experts).
+ * known is treated as without conflict (the pool records it: `prefecture` of
+ * POST/PATCH /api/experts).
  */
 export function expertHasConflict(expert: { prefecture?: string | null }, prefectures: readonly string[]): boolean {
   return !!expert.prefecture && prefectures.includes(expert.prefecture);
@@ -78,7 +79,7 @@ export function checkVisibility(actor: Actor, subject: Subject): Refusal | null 
   switch (actor.role) {
     case 'provinceOfficer':
     case 'ops':
-      // ops is read-only but sees everything it must inspect (DOMAIN.md).
+      // ops is read-only but sees everything it must inspect (docs/RULES.md "Roles and scope").
       return null;
     case 'prefectureOfficer':
       // Every prefecture of a cross-prefecture unit sees it: each supervises

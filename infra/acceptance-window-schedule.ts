@@ -1,4 +1,4 @@
-// The acceptance window's reminders (Art. 11, DOMAIN.md lifecycle step 1) as
+// The acceptance window's reminders (Art. 11; docs/RULES.md "Acceptance window") as
 // Temporal Schedules in China Standard Time, whatever the servers' time
 // zone: when the window opens (1 January, 09:00) and 30 and 7 days before it
 // closes at 30 June 24:00 (31 May and 23 June, 09:00). The dates come from

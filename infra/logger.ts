@@ -4,7 +4,7 @@
 //
 // What never goes into a log: request or response bodies, and the message
 // of an unexpected error in the API (it can quote a complainant's name or
-// contact, DOMAIN.md / Complaint): see api/request-log.ts and api/errors.ts.
+// contact, prisma/schema.prisma Complaint): see api/request-log.ts and api/errors.ts.
 import pino, { type DestinationStream, type Level, type LevelWithSilent, type Logger } from 'pino';
 import type { Logger as TemporalLogger, LogLevel as TemporalLogLevel, LogMetadata } from '@temporalio/common';
 

@@ -1,5 +1,5 @@
 // Seed data: the office mailboxes of the province and Guizhou's nine
-// prefectures (administrative division codes of ../shared/API.md). Only
+// prefectures (by administrative division code, domain/prefectures.ts). Only
 // missing rows are created, so addresses corrected by ops are kept.
 import type { Db } from '../infra/database';
 

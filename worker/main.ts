@@ -1,5 +1,5 @@
 // `npm run worker`: one Temporal worker running the workflows and their
-// activities, against the configuration of ../shared/API.md. Stateless:
+// activities, against the configuration of README.md "Configuration". Stateless:
 // run as many as the load needs. SIGINT/SIGTERM drain it gracefully.
 //
 // Observability: the Temporal SDK's Runtime is installed first, before any

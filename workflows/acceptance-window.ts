@@ -1,4 +1,4 @@
-// The yearly acceptance window (Art. 11; DOMAIN.md lifecycle step 1): when it
+// The yearly acceptance window (Art. 11; docs/RULES.md "Acceptance window"): when it
 // opens on 1 January and 30 and 7 days before it closes on 30 June 24:00 CST,
 // every prefecture office and every registered applicant is told. Started by
 // the Temporal Schedules of infra/acceptance-window-schedule.ts; one short

@@ -3,7 +3,7 @@
 # admin-tools image, `temporal` CLI): waits for the Temporal frontend, makes
 # sure the application's namespace exists and registers the custom search
 # attributes that the workflows upsert and ops queries filter on
-# (DESIGN.md, "Visibility"). Safe to run again: existing attributes of the
+# (docs/PRODUCTION.md, "Search attributes"). Safe to run again: existing attributes of the
 # right type are left alone; an attribute registered with another type is an
 # error, because changing it would break every query that uses it.
 set -eu

@@ -158,7 +158,7 @@ function series(input: EvaluationInput, pick: (year: number) => number | undefin
 }
 
 /**
- * 稳定提高 [interpretation, DOMAIN.md]: over baseline + evaluation years, no
+ * 稳定提高 [interpretation, ours]: over baseline + evaluation years, no
  * year below the year before (minus the tolerance), and the last year above
  * the baseline — or already at the ceiling (e.g. 100%), which cannot rise.
  * A decline already visible is "not met" even when other years are missing;
@@ -182,7 +182,7 @@ function judgeImproving(s: { year: number; v: number | undefined }[], ceiling: n
   return { result: 'notMet', reasonZh: `${last.year}年${f(last.v)}未高于基准年（${first.year}年）${f(first.v)}` };
 }
 
-/** 不减少 [interpretation, DOMAIN.md]: no evaluation year below the baseline (minus the tolerance). */
+/** 不减少 [interpretation, ours]: no evaluation year below the baseline (minus the tolerance). */
 function judgeNotDecreasing(s: { year: number; v: number | undefined }[], tolerance: number, f: (x: number) => string, label: string): Judgement {
   const base = s[0];
   if (base?.v !== undefined) {

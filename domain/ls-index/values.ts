@@ -1,4 +1,4 @@
-// Checking submitted indicator data (API.md POST /api/bases/:id/indicator-data):
+// Checking submitted indicator data (the body of POST /api/bases/:id/indicator-data):
 // `{ year, values: { "1": 0.93, ..., "16": true, "9": { redLine, protectedArea } }, provincialAverages?: { "1": 0.95 } }`.
 // Every problem is listed (422), in Chinese for the applicant.
 import { problem, type Problem } from '../problems';

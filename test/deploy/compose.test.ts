@@ -34,13 +34,13 @@ import type { Compose, Json } from './compose-checks';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-// API.md, "Configuration (environment)".
+// The core variables: the first nine rows of README.md "Configuration" (infra/config.ts).
 const API_CONFIGURATION = [
   'PORT', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'SMTP_URL', 'MAIL_FROM',
   'AUTH_JWT_SECRET', 'AUTH_JWKS_URL',
 ];
 
-// The search attributes the application uses (DESIGN.md "Visibility").
+// The search attributes the application uses (docs/PRODUCTION.md "Search attributes").
 const SEARCH_ATTRIBUTES: Record<string, string> = {
   LsStage: 'Keyword',
   LsPrefecture: 'KeywordList',
@@ -156,7 +156,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.temporal?.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
   });
 
-  it("gives api and worker every variable of API.md's configuration list", () => {
+  it('gives api and worker every core configuration variable (README.md "Configuration")', () => {
     const broken = sample('services:\n  api:\n    image: x\n    environment: [PORT=3000]\n');
     expect(missingEnvironment(broken, ['api'], API_CONFIGURATION, new Set())).toHaveLength(API_CONFIGURATION.length - 1);
     expect(missingEnvironment(compose, ['api', 'worker'], API_CONFIGURATION, new Set())).toEqual([]);

@@ -156,7 +156,7 @@ describe('overrides by ops', () => {
 });
 
 describe('notice window (Art. 10, 15)', () => {
-  it('DOMAIN.md example: published Monday 2026-09-28 closes at the end of 2026-10-09', () => {
+  it('worked example of noticeWindow: published Monday 2026-09-28 closes at the end of 2026-10-09', () => {
     const w = noticeWindow(cal, '2026-09-28T02:00:00.000Z');
     expect(w.days).toEqual(['2026-09-28', '2026-09-29', '2026-09-30', '2026-10-08', '2026-10-09']);
     expect(w.closesAt).toBe('2026-10-09T16:00:00.000Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MATERIAL_CHECKLIST, missingMaterials, PLAN_CHAPTERS, validateSubmission } from '../../domain';
 
-/** The submission example of API.md. */
+/** The submission example of README.md "Try it". */
 const submission = () => ({
   year: 2027,
   unit: { name: '赤水市', type: 'county', prefectures: ['520300'], terrain: 'mountain' },
@@ -17,7 +17,7 @@ const submission = () => ({
 });
 
 describe('materials (Art. 7, 8, 12, outline)', () => {
-  it('the API.md example is complete', () => {
+  it('the README.md example is complete', () => {
     expect(validateSubmission(submission())).toEqual([]);
     expect(MATERIAL_CHECKLIST.map((m) => m.key)).toEqual(['applicationLetter', 'conditionEvidence.1', 'conditionEvidence.2', 'conditionEvidence.3', 'conditionEvidence.4', 'implementationPlan']);
   });

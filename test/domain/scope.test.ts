@@ -7,7 +7,7 @@ const crossUnit: Subject = { kind: 'application', prefectures: [ZUNYI, GUIYANG],
 const baseOfZunyi: Subject = { kind: 'base', prefectures: [ZUNYI], applicantSub: 'app-1' };
 
 describe('roles', () => {
-  it('are the six actors of DOMAIN.md', () => {
+  it('are the six actors of docs/RULES.md "Roles and scope"', () => {
     expect(ROLE_NAMES).toEqual(['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops', 'public']);
     expect(isRole('provinceOfficer')).toBe(true);
     expect(isRole('admin')).toBe(false);
