@@ -89,25 +89,25 @@ export function createActivities(deps: ActivityDeps) {
     // Closed runs' histories kept in PostgreSQL (workflows/history-archive.ts).
     ...createHistoryArchiveActivities({ db, temporal: deps.temporal }),
 
+    /** The submission (Art. 7, 12): the Application row and its audit entry, one act (activities/record-act.ts). */
     async recordApplication(app: ApplicationRecord): Promise<void> {
-      await db.application.upsert({
-        where: { id: app.id },
-        create: {
-          id: app.id,
+      await recordAct(db, {
+        audit: {
+          decisionId: `submit.${app.id}`,
+          subjectType: 'application',
+          subjectId: app.id,
+          applicationId: app.id,
           workflowId: app.workflowId,
-          year: app.year,
-          unitName: app.unit.name,
-          unitType: app.unit.type,
-          prefectures: app.unit.prefectures,
-          terrain: app.unit.terrain ?? null,
-          applicantName: app.applicant.name,
-          applicantSub: app.applicant.sub,
-          contactEmail: app.applicant.contactEmail,
-          materials: app.materials as object,
-          stage: app.stage,
-          submittedAt: new Date(app.submittedAt),
+          action: 'submit',
+          actorSub: app.applicant.sub,
+          actorRole: 'applicant',
+          actorPrefecture: app.unit.prefectures.length === 1 ? (app.unit.prefectures[0] ?? null) : null,
+          payload: { year: app.year, unit: app.unit, materials: app.materials },
+          outcome: 'applied',
+          resultStage: app.stage,
+          at: app.submittedAt,
         },
-        update: {},
+        changes: [{ kind: 'applicationSubmitted', application: app }],
       });
     },
 

@@ -16,6 +16,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../infra/database';
 import { appendAuditInTransaction, type AuditEntry } from './audit';
 import type { BaseStatusChange, SummaryRecord } from './bases';
+import type { ApplicationRecord } from './index';
 import type { InvestigationRecord } from './notices';
 
 /** A change to the read model that an act makes, applied in the order given. */
@@ -28,7 +29,19 @@ export type ReadModelChange =
   | { kind: 'naming'; applicationId: string; namedOn: string; titleEndsOn: string }
   | { kind: 'summary'; summary: SummaryRecord }
   | { kind: 'indicatorData'; baseId: string; year: number; values: unknown; evaluation: unknown; submittedBy: string; submittedAt: string }
-  | { kind: 'investigation'; investigation: InvestigationRecord };
+  | { kind: 'investigation'; investigation: InvestigationRecord }
+  | { kind: 'applicationSubmitted'; application: ApplicationRecord }
+  | { kind: 'expert'; id: string; data: ExpertData; create: boolean }
+  | { kind: 'calendarYear'; year: number; holidays: string[]; workdays: string[]; updatedBy: string };
+
+/** An expert of the pool as the province keeps it (Art. 25). */
+export interface ExpertData {
+  name?: string;
+  email?: string;
+  fields?: string[];
+  prefecture?: string | null;
+  active?: boolean;
+}
 
 export interface ActRecord {
   /** The act's entry in the audit log; absent for a move the system made that is not a person's act (a stage entered after a notice). */
@@ -125,6 +138,31 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
         WHERE "id" = ${i.complaintId} AND "status" = 'open'`;
       return;
     }
+    case 'applicationSubmitted': {
+      const a = change.application;
+      await tx.application.upsert({
+        where: { id: a.id },
+        create: {
+          id: a.id, workflowId: a.workflowId, year: a.year, unitName: a.unit.name, unitType: a.unit.type, prefectures: a.unit.prefectures,
+          terrain: a.unit.terrain ?? null, applicantName: a.applicant.name, applicantSub: a.applicant.sub, contactEmail: a.applicant.contactEmail,
+          materials: JSON.parse(json(a.materials)) as Prisma.InputJsonValue, stage: a.stage, submittedAt: new Date(a.submittedAt),
+        },
+        update: {},
+      });
+      return;
+    }
+    // The province's and ops' own records, changed rarely: Prisma's modelled queries.
+    case 'expert':
+      if (change.create) await tx.expert.create({ data: { id: change.id, name: change.data.name ?? '', email: change.data.email ?? '', ...change.data } });
+      else await tx.expert.update({ where: { id: change.id }, data: change.data });
+      return;
+    case 'calendarYear':
+      await tx.calendarYear.upsert({
+        where: { year: change.year },
+        create: { year: change.year, holidays: change.holidays, workdays: change.workdays, updatedBy: change.updatedBy },
+        update: { holidays: change.holidays, workdays: change.workdays, updatedBy: change.updatedBy },
+      });
+      return;
   }
   // The compiler refuses a change kind without its write above.
   const unhandled: never = change;

@@ -1,9 +1,12 @@
 // The expert pool (专家库, Art. 25), kept by the province. An expert signs in
 // with `sub` = the expert's id; their prefecture is what Art. 26 conflicts
 // are checked against.
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { recordAct } from '../activities/record-act';
 import type { Db } from '../infra/database';
+import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
 import { notFound } from './errors';
 import { route } from './openapi';
@@ -26,6 +29,9 @@ const view = (e: { id: string; name: string; email: string; fields: string[]; pr
   id: e.id, name: e.name, email: e.email, fields: e.fields, prefecture: e.prefecture, active: e.active,
 });
 
+/** The audit log cannot be edited: an expert's mail address stays out of it (whether it changed is enough). */
+const withoutEmail = ({ email, ...rest }: { email?: string | undefined } & Record<string, unknown>) => ({ ...rest, ...(email !== undefined ? { emailChanged: true } : {}) });
+
 export function expertsRouter(deps: { db: Db }): Router {
   const router = Router();
   // Only the province keeps the pool: `roles` below is enforced by route() (403 for anyone else).
@@ -43,8 +49,9 @@ export function expertsRouter(deps: { db: Db }): Router {
   }, async (req, res) => {
     attempt(req, { subjectType: 'expert', subjectId: 'new', action: 'addExpert' });
     const body = parseBody(expertSchema, req.body);
-    const expert = await deps.db.expert.create({ data: body });
-    res.status(201).json(view(expert));
+    const id = randomUUID();
+    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body) }), changes: [{ kind: 'expert', id, data: body, create: true }] });
+    res.status(201).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id } })));
   });
 
   route(router, {
@@ -55,7 +62,12 @@ export function expertsRouter(deps: { db: Db }): Router {
     attempt(req, { subjectType: 'expert', subjectId: id, action: 'changeExpert' });
     const body = parseBody(expertPatchSchema, req.body);
     if (!(await deps.db.expert.findUnique({ where: { id } }))) throw notFound();
-    res.json(view(await deps.db.expert.update({ where: { id }, data: body })));
+    // Deactivating is a change like another: the audit entry says which fields became what.
+    await recordAct(deps.db, {
+      audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: body.active === false ? 'expertDeactivated' : 'expertUpdated', payload: withoutEmail(body) }),
+      changes: [{ kind: 'expert', id, data: body, create: false }],
+    });
+    res.json(view(await deps.db.expert.findUniqueOrThrow({ where: { id } })));
   });
 
   return router;

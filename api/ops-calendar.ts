@@ -6,8 +6,10 @@ import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { validateYearSchedule } from '../domain/calendar';
+import { recordAct } from '../activities/record-act';
 import type { Db } from '../infra/database';
 import { calendarChangedSignal } from '../workflows/notice-messages';
+import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
 import { badRequest, forbidden, unprocessable } from './errors';
 import { route } from './openapi';
@@ -42,11 +44,11 @@ export function opsCalendarRouter(deps: { db: Db; temporal: Client }): Router {
     if (problems.length) throw unprocessable(`日历有误：${problems.map((p) => p.zh).join('；')}`, problems);
     const holidays = [...body.holidays].sort();
     const workdays = [...body.workdays].sort();
-    const stored = await deps.db.calendarYear.upsert({
-      where: { year },
-      create: { year, holidays, workdays, updatedBy: actor.sub },
-      update: { holidays, workdays, updatedBy: actor.sub },
+    await recordAct(deps.db, {
+      audit: appliedByApi(actor, { subjectType: 'calendar', subjectId: String(year), action: 'calendarOverride', payload: { year, holidays, workdays } }),
+      changes: [{ kind: 'calendarYear', year, holidays, workdays, updatedBy: actor.sub }],
     });
+    const stored = await deps.db.calendarYear.findUniqueOrThrow({ where: { year } });
 
     // Every provisional notice still running recomputes (the workflow ignores
     // the signal when its window is final); one that has just ended is skipped.

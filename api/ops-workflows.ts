@@ -6,9 +6,11 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { recordAct } from '../activities/record-act';
 import type { Db } from '../infra/database';
 import { listNotifications, listWorkflows, workflowHistory } from '../infra/ops';
 import { resendNotificationWorkflow } from '../workflows/resend-notification';
+import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
 import { badRequest, notFound, unavailable } from './errors';
 import { route } from './openapi';
@@ -119,6 +121,8 @@ export function opsWorkflowsRouter(deps: OpsWorkflowsDeps): Router {
       throw error;
     }
     if (!result) throw notFound('没有这封邮件');
+    // The resend is ops' act: recorded once it has been carried out.
+    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'notification', subjectId: id, action: 'resend', payload: { to: body.to ?? null, status: result.status } }), changes: [] });
     res.json({ id, ...result });
   });
 

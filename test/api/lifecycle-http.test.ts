@@ -103,6 +103,10 @@ describe('the application lifecycle over HTTP', () => {
     const wang = await expert('王专家', 'wang@experts.example', '520100');
     const li = await expert('李专家', 'li@experts.example', '522600');
     const local = await expert('赵专家', 'zhao@experts.example', '520300');
+    // Each change of the pool is an act of record; the expert's mail address stays out of the log.
+    const added = await harness.database.db.decision.findMany({ where: { subjectType: 'expert', subjectId: { in: [wang, li, local] }, outcome: 'applied' } });
+    expect(added.map((d) => [d.action, d.actorRole])).toEqual([['expertAdded', 'provinceOfficer'], ['expertAdded', 'provinceOfficer'], ['expertAdded', 'provinceOfficer']]);
+    expect(JSON.stringify(added.map((d) => d.payload))).not.toContain('@experts.example');
 
     // The applicant uploads the materials and submits; the first try forgets the plan.
     const ids: string[] = [];
@@ -201,7 +205,7 @@ describe('the application lifecycle over HTTP', () => {
       ['province', 'closed', 'clear', true],
     ]);
     expect((final.timeline as Body[]).map((t) => t.action)).toEqual([
-      'prefectureAccept', 'openNotice', 'investigate', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'name',
+      'submit', 'prefectureAccept', 'openNotice', 'investigate', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'name',
     ]);
     const listed = (await call('GET', '/api/applications?stage=named', zunyi)).body.applications as Body[];
     expect(listed.map((a) => a.id)).toEqual([id]);

@@ -167,6 +167,10 @@ describe('public notices and complaints over HTTP', () => {
     const stored = await call('PUT', '/api/ops/calendar/2027', ops, schedule);
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ year: 2027, holidays: ['2027-06-09'], workdays: [], updatedBy: 'ops-1' });
+    // The override is an act of record, with the refused tries before it.
+    expect(await database.db.decision.findMany({ where: { subjectType: 'calendar', subjectId: '2027', outcome: 'applied' } })).toEqual([
+      expect.objectContaining({ action: 'calendarOverride', actorSub: 'ops-1', actorRole: 'ops', payload: { year: 2027, holidays: ['2027-06-09'], workdays: [] } }),
+    ]);
     expect(stored.body.noticesSignalled).toBeGreaterThanOrEqual(1);
     // Wednesday 06-09 off → Monday, Tuesday, Thursday, Friday, next Monday.
     const after = await waitUntil('the recomputed notice', async () => {

@@ -535,7 +535,8 @@ describe('audit log', () => {
   it('GET /api/ops/audit filters by subject, actor, outcome and time, in pages by seq', async () => {
     const page = async (query: string) => (await send('GET', `/api/ops/audit?${query}`, { actor: ops })).body as { entries: Array<{ seq: string; outcome: string; actor: { sub: string }; subjectId: string; at: string }>; nextAfter: string | null };
     const applied = await page(`subject=${applicationId}&outcome=applied`);
-    expect(applied.entries.map((e) => (e as unknown as { decisionId: string }).decisionId)).toEqual([ACCEPT_ID, NOTICE_ID]);
+    // The submission is an act of record too, applied by the applicant before any decision.
+    expect(applied.entries.map((e) => (e as unknown as { decisionId: string }).decisionId)).toEqual([`submit.${applicationId}`, ACCEPT_ID, NOTICE_ID]);
     const foreign = await page(`actor=${prefectureForeign.sub}&outcome=refused`);
     expect(foreign.entries.length).toBeGreaterThan(0);
     expect(foreign.entries.every((e) => e.actor.sub === prefectureForeign.sub && e.outcome === 'refused')).toBe(true);

@@ -137,7 +137,10 @@ describe('HTTP slice on the dev server', () => {
     }
     // The pre-review task is closed; the prefecture's next task is to publish its notice.
     expect(detail.body).toMatchObject({ id, stage: 'prefectureNotice', openTasks: [expect.objectContaining({ step: 'prefectureNotice.open' })] });
-    expect(detail.body.timeline).toEqual([expect.objectContaining({ decisionId: 'http-d-0003', action: 'prefectureAccept', reason: '材料齐全，同意公示' })]);
+    expect(detail.body.timeline).toEqual([
+      expect.objectContaining({ decisionId: `submit.${id}`, action: 'submit', actor: expect.objectContaining({ role: 'applicant' }) }),
+      expect.objectContaining({ decisionId: 'http-d-0003', action: 'prefectureAccept', reason: '材料齐全，同意公示' }),
+    ]);
 
     const mails = await sink.waitFor((m) => m.some((x) => x.subject.includes('赤水市：预审通过')));
     expect(mails.filter((x) => x.to.includes('gov@chishui.example')).map((x) => x.subject)).toEqual([

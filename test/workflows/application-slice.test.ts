@@ -89,9 +89,11 @@ describe('application slice: submission and prefecture pre-review', () => {
     expect(again).toEqual(first);
     expect((await handle.query(applicationStateQuery)).stage).toBe('prefectureNotice');
 
-    const decisions = await database.db.decision.findMany({ where: { subjectId: i.applicationId } });
-    expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ action: 'prefectureAccept', actorSub: 'officer-zunyi', actorRole: 'prefectureOfficer', outcome: 'applied', resultStage: 'prefectureNotice' });
+    // The submission's own entry, then the decision's, once.
+    const decisions = await database.db.decision.findMany({ where: { subjectId: i.applicationId }, orderBy: { seq: 'asc' } });
+    expect(decisions.map((d) => d.action)).toEqual(['submit', 'prefectureAccept']);
+    expect(decisions[0]).toMatchObject({ decisionId: `submit.${i.applicationId}`, actorSub: i.applicant.sub, actorRole: 'applicant', outcome: 'applied', resultStage: 'prefectureReview' });
+    expect(decisions[1]).toMatchObject({ action: 'prefectureAccept', actorSub: 'officer-zunyi', actorRole: 'prefectureOfficer', outcome: 'applied', resultStage: 'prefectureNotice' });
     expect((await database.db.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('done');
     expect((await database.db.application.findUniqueOrThrow({ where: { id: i.applicationId } })).stage).toBe('prefectureNotice');
     await sink.waitFor((m) => m.some((x) => x.to.includes('gov@chishui.example') && x.subject.includes('预审通过')));
@@ -118,7 +120,8 @@ describe('application slice: submission and prefecture pre-review', () => {
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-unknown-1', action: 'approveEverything', actor: officer })))).type).toBe(RefusalType.invalid);
     const wrongApplicant: Actor = { sub: 'someone-else', role: 'applicant', prefecture: '520300' };
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-owner-1', action: 'withdraw', actor: wrongApplicant })))).type).toBe(RefusalType.forbidden);
-    expect(await database.db.decision.count({ where: { subjectId: i.applicationId } })).toBe(0);
+    // Nothing but the submission's own entry.
+    expect((await database.db.decision.findMany({ where: { subjectId: i.applicationId } })).map((d) => d.action)).toEqual(['submit']);
 
     const rejected = await handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-ok-1', action: 'prefectureReject', actor: officer, reason: '实施方案未经县级政府印发' }));
     expect(rejected.stage).toBe('rejected');

@@ -140,6 +140,9 @@ describe('ops', () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     expect([first.body.status, second.body.status].sort()).toEqual(expect.arrayContaining(['sent']));
     expect(await post(row.id, {})).toMatchObject({ status: 200, body: { status: 'alreadySent' } });
+    // Each resend ops asked for is an act of record: who, when, to whom, what came of it.
+    const resends = await harness.database.db.decision.findMany({ where: { subjectType: 'notification', subjectId: row.id, outcome: 'applied' } });
+    expect(resends.map((d) => [d.action, d.actorRole])).toEqual([['resend', 'ops'], ['resend', 'ops'], ['resend', 'ops']]);
     expect((await post(randomUUID(), {})).status).toBe(404);
     await harness.sink.waitFor((m) => m.some((x) => x.to.includes('clerk@zunyi.example')));
     await new Promise((r) => setTimeout(r, 300));
