@@ -83,7 +83,7 @@ a payload that does not match (422).
 
 ### Moves made by the workflow
 
-${table(['subject', 'from', 'to', 'when', '依据'], AUTOMATIC_TRANSITIONS.map((t) => [t.subject, t.from, `\`${t.to}\``, t.whenZh, t.article]))}
+${table(['subject', 'from', 'to', 'when', '依据'], AUTOMATIC_TRANSITIONS.map((t) => [t.subject, t.from.length ? t.from.join(' / ') : (t.subject === 'application' ? '（提交）' : '（命名）'), `\`${t.to}\``, t.whenZh, t.article]))}
 
 Review criteria (Art. 14), each scored 0–100 by each expert: ${REVIEW_CRITERIA.map((c) => `${c.key}. ${c.zh}`).join('；')}.
 

@@ -307,17 +307,43 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
 export const ALL_TRANSITIONS: readonly (AppRule | BaseRule)[] = [...APPLICATION_TRANSITIONS, ...BASE_TRANSITIONS];
 
 /** Moves made by the workflow itself, not by a person's decision (documented with the table). */
-export const AUTOMATIC_TRANSITIONS: readonly { subject: 'application' | 'base'; from: string; to: string; whenZh: string; article: string }[] = [
-  { subject: 'application', from: '（提交）', to: 'prefectureReview', whenZh: '材料齐全、在受理期内提交，单一市（州）的建设单元', article: '第七条、第九条、第十一条、第十二条' },
-  { subject: 'application', from: '（提交）', to: 'expertAssignment', whenZh: '跨市（州）的建设单元直接向省申报', article: '第十一条' },
-  { subject: 'application', from: 'prefectureNotice', to: 'prefectureRecommendation', whenZh: '公示期满，且所有投诉举报经查不属实、查无实据或得到有效解决', article: '第十条、第十一条' },
-  { subject: 'application', from: 'prefectureNotice', to: 'stopped', whenZh: '投诉举报经查属实（解释：与第十六条同样处理）', article: '第十条、第十六条' },
-  { subject: 'application', from: 'expertReview', to: 'reviewConclusion', whenZh: '所有指派的专家都已提交评审意见', article: '第十三条、第十四条' },
-  { subject: 'application', from: 'provinceNotice', to: 'naming', whenZh: '公示期满，且未收到投诉举报，或所有投诉举报经查不属实、查无实据或经认定得到有效解决', article: '第十六条' },
-  { subject: 'application', from: 'provinceNotice', to: 'stopped', whenZh: '投诉举报经查属实', article: '第十六条' },
-  { subject: 'base', from: '（命名）', to: 'named', whenZh: '申报命名后成为基地', article: '第十六条' },
-  { subject: 'base', from: 'named / warned / underRectification / renewed', to: 'expired', whenZh: '有效期届满（三周年前一日24:00）且未续期、未撤销', article: '第十六条' },
+/** What makes a workflow move by itself. */
+export type AutomaticEvent = 'submitted' | 'submittedCrossPrefecture' | 'noticeClear' | 'noticeStopped' | 'allOpinionsIn' | 'named' | 'termEnded';
+
+export interface AutomaticTransition {
+  subject: 'application' | 'base';
+  /** The stages or statuses it moves from (empty: it starts the workflow). */
+  from: readonly string[];
+  to: string;
+  on: AutomaticEvent;
+  whenZh: string;
+  article: string;
+}
+
+export const AUTOMATIC_TRANSITIONS: readonly AutomaticTransition[] = [
+  { subject: 'application', from: [], to: 'prefectureReview', on: 'submitted', whenZh: '材料齐全、在受理期内提交，单一市（州）的建设单元', article: '第七条、第九条、第十一条、第十二条' },
+  { subject: 'application', from: [], to: 'expertAssignment', on: 'submittedCrossPrefecture', whenZh: '跨市（州）的建设单元直接向省申报', article: '第十一条' },
+  { subject: 'application', from: ['prefectureNotice'], to: 'prefectureRecommendation', on: 'noticeClear', whenZh: '公示期满，且所有投诉举报经查不属实、查无实据或得到有效解决', article: '第十条、第十一条' },
+  { subject: 'application', from: ['prefectureNotice'], to: 'stopped', on: 'noticeStopped', whenZh: '投诉举报经查属实（解释：与第十六条同样处理）', article: '第十条、第十六条' },
+  { subject: 'application', from: ['expertReview'], to: 'reviewConclusion', on: 'allOpinionsIn', whenZh: '所有指派的专家都已提交评审意见', article: '第十三条、第十四条' },
+  { subject: 'application', from: ['provinceNotice'], to: 'naming', on: 'noticeClear', whenZh: '公示期满，且未收到投诉举报，或所有投诉举报经查不属实、查无实据或经认定得到有效解决', article: '第十六条' },
+  { subject: 'application', from: ['provinceNotice'], to: 'stopped', on: 'noticeStopped', whenZh: '投诉举报经查属实', article: '第十六条' },
+  { subject: 'base', from: [], to: 'named', on: 'named', whenZh: '申报命名后成为基地', article: '第十六条' },
+  { subject: 'base', from: ['named', 'warned', 'underRectification', 'renewed'], to: 'expired', on: 'termEnded', whenZh: '有效期届满（三周年前一日24:00）且未续期、未撤销', article: '第十六条' },
 ];
+
+/**
+ * Where a workflow moves by itself from `from` on `on`: the table above is the
+ * one source the workflows and docs/RULES.md read. A move the table does not
+ * have is a programming error.
+ */
+export function automaticNext(subject: 'application', from: ApplicationStage, on: AutomaticEvent): ApplicationStage;
+export function automaticNext(subject: 'base', from: BaseStatus, on: AutomaticEvent): BaseStatus;
+export function automaticNext(subject: 'application' | 'base', from: string, on: AutomaticEvent): string {
+  const move = AUTOMATIC_TRANSITIONS.find((t) => t.subject === subject && t.on === on && t.from.includes(from));
+  if (!move) throw new Error(`no automatic move of a ${subject} from ${from} on ${on}`);
+  return move.to;
+}
 
 export type DecisionCheck<S extends string> =
   | { ok: true; action: string; from: S; to: S; article: string }

@@ -24,7 +24,7 @@ import { DEFAULT_STEP_WORKING_DAYS, titleTerm } from '../domain/deadlines';
 import { stageZh } from '../domain/names';
 import { initialApplicationStage, isTerminalStage, type ApplicationStage } from '../domain/stages';
 import { payloadOf, type ApplicationPayloads } from '../domain/decision-payloads';
-import { checkApplicationDecision, STAGE_ASSIGNEE, type ApplicationAction } from '../domain/transitions';
+import { automaticNext, checkApplicationDecision, STAGE_ASSIGNEE, type ApplicationAction } from '../domain/transitions';
 import type { ActRecord, ReadModelChange } from '../activities/record-act';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
@@ -66,12 +66,6 @@ export interface ApplicationOutcome {
 const NOTICE_LEVEL: Partial<Record<ApplicationStage, NoticeLevel>> = {
   prefectureNotice: 'prefecture',
   provinceNotice: 'province',
-};
-
-/** Where a clean notice leads (Art. 11, 16). */
-const AFTER_CLEAR_NOTICE: Record<NoticeLevel, ApplicationStage> = {
-  prefecture: 'prefectureRecommendation',
-  province: 'naming',
 };
 
 const nowIso = () => new Date(Date.now()).toISOString();
@@ -195,7 +189,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     const p = payloadOf<ApplicationPayloads, 'reviewOpinion'>('reviewOpinion', request.payload);
     opinionsFrom.push(request.actor.sub);
     return {
-      next: assignedExperts.every((id) => opinionsFrom.includes(id)) ? 'reviewConclusion' : next,
+      next: assignedExperts.every((id) => opinionsFrom.includes(id)) ? automaticNext('application', 'expertReview', 'allOpinionsIn') : next,
       closes: [taskIdFor({ step: 'expertReview', taskKey: `expertReview.${request.actor.sub}` })],
       changes: [{ kind: 'expertOpinion', applicationId: input.applicationId, expertId: request.actor.sub, criteria: p.criteria, onSite: p.onSite, opinion: p.opinion, submittedAt: at }],
     };
@@ -355,7 +349,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (!result) return;
     const stopped = result.outcome === 'stopped';
     if (stopped) endReason = result.reason ?? '公示期间投诉举报经查属实';
-    await enterStage(stopped ? 'stopped' : AFTER_CLEAR_NOTICE[level]);
+    await enterStage(automaticNext('application', s, stopped ? 'noticeStopped' : 'noticeClear'));
     await acts.notify({
       subjectId: input.applicationId,
       key: `notice.${level}.ended`,

@@ -38,7 +38,7 @@ import { isTerminalStatus, stageZh, type BaseStatus } from '../domain/stages';
 import type { ReadModelChange } from '../activities/record-act';
 import { checkOwnBase, checkReportableYear } from '../domain/base-submissions';
 import { payloadOf, type BasePayloads } from '../domain/decision-payloads';
-import { checkBaseDecision, type BaseAction, type BaseFacts } from '../domain/transitions';
+import { automaticNext, checkBaseDecision, type BaseAction, type BaseFacts } from '../domain/transitions';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
@@ -507,9 +507,9 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
   /** Art. 16: a title neither renewed nor revoked lapses at the end of its term. */
   async function expire(): Promise<void> {
     closeRectification('ended', `expiry.${input.baseId}.${s.termNo}`);
-    s.status = 'expired';
+    s.status = automaticNext('base', s.status, 'termEnded');
     s.endReason = '称号有效期届满，未续期';
-    upsertSearchAttributes([{ key: LsBaseStatus, value: 'expired' }]);
+    upsertSearchAttributes([{ key: LsBaseStatus, value: s.status }]);
     const closes = [...openTasks.keys()];
     openTasks.clear();
     showState();
@@ -519,7 +519,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
       key: `term${s.termNo}.expired`,
       to: [...applicantMail, { role: 'provinceOfficer', prefecture: null }],
       template: 'baseStatusChanged',
-      params: { unitName: input.unit.name, action: 'expire', statusZh: stageZh('expired'), reason: s.endReason },
+      params: { unitName: input.unit.name, action: 'expire', statusZh: stageZh(s.status), reason: s.endReason },
     });
   }
 

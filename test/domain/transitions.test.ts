@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   APPLICATION_STAGES,
+  AUTOMATIC_TRANSITIONS,
+  automaticNext,
   APPLICATION_TRANSITIONS,
   BASE_STATUSES,
   BASE_TRANSITIONS,
@@ -371,5 +373,23 @@ describe('helpers for the API and the UI', () => {
     expect(availableBaseActions(baseFacts('underRectification'), actors.province)).toEqual(['verifyRectification', 'warn', 'revoke']);
     expect(availableBaseActions(baseFacts('named'), actors.zunyiOfficer)).toEqual([]);
     expect(availableBaseActions(baseFacts('revoked'), actors.province)).toEqual([]);
+  });
+});
+
+describe('automatic moves: one table for the workflows and the docs', () => {
+  it('knows where each workflow moves by itself, and nothing else', () => {
+    expect(automaticNext('application', 'prefectureNotice', 'noticeClear')).toBe('prefectureRecommendation');
+    expect(automaticNext('application', 'provinceNotice', 'noticeClear')).toBe('naming');
+    expect(automaticNext('application', 'provinceNotice', 'noticeStopped')).toBe('stopped');
+    expect(automaticNext('application', 'expertReview', 'allOpinionsIn')).toBe('reviewConclusion');
+    for (const status of ['named', 'warned', 'underRectification', 'renewed'] as const) expect(automaticNext('base', status, 'termEnded')).toBe('expired');
+    expect(() => automaticNext('base', 'revoked', 'termEnded')).toThrow();
+    expect(() => automaticNext('application', 'selection', 'noticeClear')).toThrow();
+  });
+
+  it('starts an application where the table says (Art. 11)', () => {
+    const start = (on: string) => AUTOMATIC_TRANSITIONS.find((t) => t.subject === 'application' && t.on === on)?.to;
+    expect(initialApplicationStage(['520300'])).toBe(start('submitted'));
+    expect(initialApplicationStage(['520300', '520500'])).toBe(start('submittedCrossPrefecture'));
   });
 });
