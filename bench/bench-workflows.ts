@@ -3,7 +3,7 @@
 // The raw engine for comparison: a workflow that does nothing but take
 // Updates, each answered at once with no activity. Benchmarks put our own
 // paths beside it on the same server, in the same run.
-import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export const rawUpdate = defineUpdate<number, [number]>('rawUpdate');
@@ -12,6 +12,13 @@ export const rawStop = defineUpdate<void>('rawStop');
 export const rawLocalUpdate = defineUpdate<number, [number]>('rawLocalUpdate');
 
 const { benchNoop: localNoop } = proxyLocalActivities<{ benchNoop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
+const { recordAct: localRecordAct } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
+/**
+ * The raw Update whose handler records one act through the real write path
+ * (activities/record-act.ts: an audit entry, in its own transaction): the
+ * engine plus our database write, without our workflow's own work.
+ */
+export const rawRecordUpdate = defineUpdate<number, [number]>('rawRecordUpdate');
 
 export async function rawUpdateWorkflow(): Promise<number> {
   let count = 0;
@@ -22,6 +29,18 @@ export async function rawUpdateWorkflow(): Promise<number> {
   });
   setHandler(rawLocalUpdate, async (n) => {
     await localNoop();
+    count += 1;
+    return n;
+  });
+  setHandler(rawRecordUpdate, async (n) => {
+    const { workflowId } = workflowInfo();
+    await localRecordAct({
+      audit: {
+        decisionId: `${workflowId}-${count}-${n}`, subjectType: 'route', subjectId: workflowId, action: 'benchRaw',
+        actorSub: 'bench', actorRole: 'ops', payload: { n }, outcome: 'applied', at: new Date(Date.now()).toISOString(),
+      },
+      changes: [],
+    });
     count += 1;
     return n;
   });

@@ -5,7 +5,10 @@
 // the difference: the same decision as a Workflow Update sent straight to
 // the application workflow (its checks and its local-activity writes, no
 // HTTP, no API reads); a fourth, the raw Update whose handler awaits one
-// local activity that does nothing (what a local activity alone adds).
+// local activity that does nothing (what a local activity alone adds); a
+// fifth, the raw Update whose handler records one act through our real write
+// path (activities/record-act.ts): the floor of any decision that answers
+// after its write is committed.
 //
 //   npx tsx bench/decision-latency.ts            # full: 200 decisions per level
 //   npx tsx bench/decision-latency.ts --smoke    # CI: a handful per level
@@ -14,7 +17,7 @@ import { appendAudit } from '../activities/audit';
 import { signDevToken } from '../api/auth';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, type Actor } from '../workflows/messages';
-import { rawLocalUpdate, rawStop, rawUpdate, rawUpdateWorkflow } from './bench-workflows';
+import { rawLocalUpdate, rawRecordUpdate, rawStop, rawUpdate, rawUpdateWorkflow } from './bench-workflows';
 import { BENCH_SECRET, cpuByRole, cpuDelta, percentiles, settled, startStack, timedPool, type Stack } from './stack';
 
 const smoke = process.argv.includes('--smoke');
@@ -95,15 +98,19 @@ async function direct(stack: Stack, ids: string[], concurrency: number, sent: Se
   });
 }
 
-/** The raw Update on a trivial workflow; with `local`, its handler first awaits one no-op local activity. */
-async function raw(stack: Stack, count: number, concurrency: number, local = false, sent: Sent[] = []): Promise<number[]> {
+/**
+ * The raw Update on a trivial workflow; with `local: true`, its handler first
+ * awaits one no-op local activity; with `local: 'record'`, one local activity
+ * that records an act through the real write path.
+ */
+async function raw(stack: Stack, count: number, concurrency: number, local: boolean | 'record' = false, sent: Sent[] = []): Promise<number[]> {
   const handles = await Promise.all(
     Array.from({ length: count }, () => stack.env.client.workflow.start(rawUpdateWorkflow, { taskQueue: stack.rawTaskQueue, workflowId: `raw-${randomUUID()}` })),
   );
   const durations = await timedPool(count, concurrency, async (i) => {
     const updateId = `raw-${randomUUID()}`;
     sent.push({ workflowId: handles[i]!.workflowId, updateId });
-    await handles[i]!.executeUpdate(local ? rawLocalUpdate : rawUpdate, { updateId, args: [i] });
+    await handles[i]!.executeUpdate(local === 'record' ? rawRecordUpdate : local ? rawLocalUpdate : rawUpdate, { updateId, args: [i] });
   });
   await Promise.all(handles.map((h) => h.executeUpdate(rawStop)));
   return durations;
@@ -132,6 +139,7 @@ try {
   await direct(stack, await startApplications(stack, 5), 5);
   await raw(stack, 5, 5);
   await raw(stack, 5, 5, true);
+  await raw(stack, 5, 5, 'record');
   const rows = [];
   for (const c of LEVELS) {
     const n = perLevel(c);
@@ -153,20 +161,23 @@ try {
     const directStats = percentiles(await direct(stack, directIds, c));
     await settled(stack);
     const localStats = percentiles(await raw(stack, n, c, true));
+    await settled(stack);
+    const recordStats = percentiles(await raw(stack, n, c, 'record'));
     const ratio = (a: number, b: number) => +(a / b).toFixed(2);
     rows.push({
-      concurrency: c, n, ours: ourStats, direct: directStats, raw: rawStats, rawLocal: localStats,
+      concurrency: c, n, ours: ourStats, direct: directStats, raw: rawStats, rawLocal: localStats, rawRecord: recordStats,
       ratioP50: ratio(ourStats.p50, rawStats.p50), ratioP95: ratio(ourStats.p95, rawStats.p95), ratioP99: ratio(ourStats.p99, rawStats.p99),
       directRatioP50: ratio(directStats.p50, rawStats.p50),
       rawLocalRatioP50: ratio(localStats.p50, rawStats.p50),
+      rawRecordRatioP50: ratio(recordStats.p50, rawStats.p50),
       oursPerSecond, oursCpuMs, rawCpuMs,
     });
   }
-  console.log('| clients | n | ours (HTTP API) p50 / p95 / p99 (ms) | raw Update p50 / p95 / p99 (ms) | ratio p50 / p95 / p99 | Update on the application workflow, no HTTP: p50 / p95 / p99 (ms) | its ratio p50 | raw Update + 1 no-op local activity p50 / p95 / p99 (ms) | its ratio p50 |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| clients | n | ours (HTTP API) p50 / p95 / p99 (ms) | raw Update p50 / p95 / p99 (ms) | ratio p50 / p95 / p99 | Update on the application workflow, no HTTP: p50 / p95 / p99 (ms) | its ratio p50 | raw Update + 1 no-op local activity p50 / p95 / p99 (ms) | its ratio p50 | raw Update + our one write (recordAct) p50 / p95 / p99 (ms) | its ratio p50 |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.concurrency} | ${r.n} | ${r.ours.p50} / ${r.ours.p95} / ${r.ours.p99} | ${r.raw.p50} / ${r.raw.p95} / ${r.raw.p99} | ${r.ratioP50}× / ${r.ratioP95}× / ${r.ratioP99}× | ${r.direct.p50} / ${r.direct.p95} / ${r.direct.p99} | ${r.directRatioP50}× | ${r.rawLocal.p50} / ${r.rawLocal.p95} / ${r.rawLocal.p99} | ${r.rawLocalRatioP50}× |`,
+      `| ${r.concurrency} | ${r.n} | ${r.ours.p50} / ${r.ours.p95} / ${r.ours.p99} | ${r.raw.p50} / ${r.raw.p95} / ${r.raw.p99} | ${r.ratioP50}× / ${r.ratioP95}× / ${r.ratioP99}× | ${r.direct.p50} / ${r.direct.p95} / ${r.direct.p99} | ${r.directRatioP50}× | ${r.rawLocal.p50} / ${r.rawLocal.p95} / ${r.rawLocal.p99} | ${r.rawLocalRatioP50}× | ${r.rawRecord.p50} / ${r.rawRecord.p95} / ${r.rawRecord.p99} | ${r.rawRecordRatioP50}× |`,
     );
   }
   const audit = [];
@@ -183,12 +194,16 @@ try {
   const sentDirect: Sent[] = [];
   const sentRaw: Sent[] = [];
   const sentLocal: Sent[] = [];
+  const sentRecord: Sent[] = [];
   const aloneIds = await startApplications(stack, n1);
   await settled(stack);
   const directAlone = percentiles(await direct(stack, aloneIds, 1, sentDirect));
   const rawAlone = percentiles(await raw(stack, n1, 1, false, sentRaw));
   const localAlone = percentiles(await raw(stack, n1, 1, true, sentLocal));
-  const held = { direct: await workerHeld(stack, sentDirect), raw: await workerHeld(stack, sentRaw), rawLocal: await workerHeld(stack, sentLocal) };
+  const recordAlone = percentiles(await raw(stack, n1, 1, 'record', sentRecord));
+  const held = {
+    direct: await workerHeld(stack, sentDirect), raw: await workerHeld(stack, sentRaw), rawLocal: await workerHeld(stack, sentLocal), rawRecord: await workerHeld(stack, sentRecord),
+  };
   console.log('');
   console.log('| one client, p50 (ms) | round trip | worker holds the workflow task (from the history) | rest: client, server, network |');
   console.log('|---|---|---|---|');
@@ -196,7 +211,8 @@ try {
   split('decision Update on the application workflow', directAlone, held.direct);
   split('raw Update', rawAlone, held.raw);
   split('raw Update + 1 no-op local activity', localAlone, held.rawLocal);
-  console.log(JSON.stringify({ bench: 'decision-latency', smoke, rows, audit, oneClient: { direct: directAlone, raw: rawAlone, rawLocal: localAlone, workerHeld: held } }));
+  split('raw Update + our one write (recordAct)', recordAlone, held.rawRecord);
+  console.log(JSON.stringify({ bench: 'decision-latency', smoke, rows, audit, oneClient: { direct: directAlone, raw: rawAlone, rawLocal: localAlone, rawRecord: recordAlone, workerHeld: held } }));
 } finally {
   await stack.stop();
 }
