@@ -15,37 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../activities/audit';
 import { signDevToken } from '../api/auth';
-import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, type Actor } from '../workflows/messages';
 import { rawLocalUpdate, rawRecordUpdate, rawStop, rawUpdate, rawUpdateWorkflow } from './bench-workflows';
-import { BENCH_SECRET, cpuByRole, cpuDelta, percentiles, settled, startStack, timedPool, type Stack } from './stack';
+import { BENCH_SECRET, cpuByRole, cpuDelta, percentiles, settled, startApplications, startStack, timedPool, type Stack } from './stack';
 
 const smoke = process.argv.includes('--smoke');
 const LEVELS = [1, 10, 50];
 const perLevel = (c: number) => (smoke ? Math.max(2, c) : Math.max(200, c * 4));
-
-async function startApplications(stack: Stack, count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await Promise.all(
-    ids.map((applicationId, n) => {
-      const input: ApplicationInput = {
-        applicationId,
-        year: 2027,
-        unit: { name: `基准县${n}`, type: 'county', prefectures: ['520300'], terrain: 'mountain' },
-        applicant: { name: `基准县${n}人民政府`, contactEmail: `bench-${n}@unit.example`, sub: `bench-applicant-${n}` },
-        materials: [],
-        submittedAt: new Date().toISOString(),
-      };
-      return stack.env.client.workflow.start(applicationWorkflow, { taskQueue: stack.taskQueue, workflowId: `application-${applicationId}`, args: [input] });
-    }),
-  );
-  // The API decides only on recorded applications whose pre-review task is open.
-  for (;;) {
-    const open = await stack.db.task.count({ where: { applicationId: { in: ids }, step: 'prefectureReview', status: 'open' } });
-    if (open === ids.length) return ids;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function ours(stack: Stack, ids: string[], concurrency: number): Promise<number[]> {
   const token = await signDevToken(BENCH_SECRET, { sub: 'bench-officer', role: 'prefectureOfficer', prefecture: '520300' });

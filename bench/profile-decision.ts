@@ -12,9 +12,8 @@
 // The summary gives self time by package and the top functions, per thread
 // (the workflows run in the SDK's workflow thread, activities on the main one).
 import { randomUUID } from 'node:crypto';
-import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { decideUpdate, type Actor } from '../workflows/messages';
-import { percentiles, startStack } from './stack';
+import { percentiles, startApplications, startStack } from './stack';
 
 const count = Number(process.argv[2] ?? 150);
 /** `--setup-only`: start and record the applications, decide nothing (a baseline profile to subtract). */
@@ -24,25 +23,7 @@ const apartAt = process.argv.indexOf('--apart');
 const apartMs = apartAt > 0 ? Number(process.argv[apartAt + 1]) : 0;
 const stack = await startStack();
 const officer: Actor = { sub: 'bench-officer', role: 'prefectureOfficer', prefecture: '520300' };
-const ids = Array.from({ length: count }, () => randomUUID());
-await Promise.all(
-  ids.map((applicationId, n) => {
-    const input: ApplicationInput = {
-      applicationId,
-      year: 2027,
-      unit: { name: `基准县${n}`, type: 'county', prefectures: ['520300'], terrain: 'mountain' },
-      applicant: { name: `基准县${n}人民政府`, contactEmail: `bench-${n}@unit.example`, sub: `bench-applicant-${n}` },
-      materials: [],
-      submittedAt: new Date().toISOString(),
-    };
-    return stack.env.client.workflow.start(applicationWorkflow, { taskQueue: stack.taskQueue, workflowId: `application-${applicationId}`, args: [input] });
-  }),
-);
-for (;;) {
-  const open = await stack.db.task.count({ where: { applicationId: { in: ids }, step: 'prefectureReview', status: 'open' } });
-  if (open === ids.length) break;
-  await new Promise((r) => setTimeout(r, 200));
-}
+const ids = await startApplications(stack, count);
 const ms: number[] = [];
 for (const id of setupOnly ? [] : ids) {
   const decisionId = `profile-${randomUUID()}`;

@@ -28,6 +28,7 @@ import { WORKFLOWS_PATH } from '../infra/temporal';
 import { devServerExecutable } from '../infra/temporal-binaries';
 import { timeSkippingEnv } from '../infra/temporal-test-server';
 import { seed } from '../prisma/seed';
+import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 
 export const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -233,4 +234,28 @@ export async function timedPool(total: number, concurrency: number, task: (i: nu
     }),
   );
   return durations;
+}
+
+/** `count` applications of one prefecture, started and waiting for their pre-review task (the decision benchmarks decide on them). */
+export async function startApplications(stack: Stack, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await Promise.all(
+    ids.map((applicationId, n) => {
+      const input: ApplicationInput = {
+        applicationId,
+        year: 2027,
+        unit: { name: `基准县${n}`, type: 'county', prefectures: ['520300'], terrain: 'mountain' },
+        applicant: { name: `基准县${n}人民政府`, contactEmail: `bench-${n}@unit.example`, sub: `bench-applicant-${n}` },
+        materials: [],
+        submittedAt: new Date().toISOString(),
+      };
+      return stack.env.client.workflow.start(applicationWorkflow, { taskQueue: stack.taskQueue, workflowId: `application-${applicationId}`, args: [input] });
+    }),
+  );
+  // The API decides only on recorded applications whose pre-review task is open.
+  for (;;) {
+    const open = await stack.db.task.count({ where: { applicationId: { in: ids }, step: 'prefectureReview', status: 'open' } });
+    if (open === ids.length) return ids;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

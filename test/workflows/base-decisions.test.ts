@@ -22,6 +22,7 @@ import { decideUpdate, type Actor, type DecisionRequest } from '../../workflows/
 import { rectificationWorkflowId } from '../../workflows/rectification-messages';
 import type { TestDatabase } from '../support/database';
 import { startHarness, type Harness } from '../support/harness';
+import { eventually } from '../support/eventually';
 
 let harness: Harness;
 let env: TestWorkflowEnvironment;
@@ -89,15 +90,6 @@ function request(action: string, payload: Record<string, unknown> = {}, reason?:
   return { decisionId: `d-${randomUUID()}`, action, actor: province, payload, ...(reason ? { reason } : {}) };
 }
 const decide = (handle: Handle, r: DecisionRequest) => handle.executeUpdate(decideUpdate, { updateId: r.decisionId, args: [r] });
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let n = 0; n < 200; n++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('not reached');
-}
 
 describe('base decisions in the read model', () => {
   it('two quick decisions leave the later status, whichever write commits first', async () => {

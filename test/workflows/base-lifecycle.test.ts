@@ -19,6 +19,7 @@ import { rectificationWorkflowId } from '../../workflows/rectification-messages'
 import type { TestDatabase } from '../support/database';
 import { exportHistory } from '../support/histories';
 import { startHarness, type Harness } from '../support/harness';
+import { eventually } from '../support/eventually';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -61,16 +62,6 @@ async function until(atMs: number): Promise<void> {
 }
 
 const state = (handle: Handle) => handle.query(baseStateQuery);
-
-/** Reads until `ok` (the read model follows the workflows within moments). */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let n = 0; n < 100; n++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('not reached');
-}
 
 async function submitSummary(handle: Handle, input: BaseInput, year: number) {
   return handle.executeUpdate(submitSummaryUpdate, {

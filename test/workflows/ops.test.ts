@@ -13,6 +13,7 @@ import { historyArchiveWorkflow } from '../../workflows/history-archive';
 import { decideUpdate } from '../../workflows/messages';
 import { signDevToken } from '../../api/auth';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
+import { eventually } from '../support/eventually';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -28,15 +29,6 @@ async function startApplication(name: string, prefecture: string) {
     args: [{ applicationId, year: 2027, unit: { name, type: 'county', prefectures: [prefecture] }, applicant: { name: `${name}人民政府`, contactEmail: `gov-${applicationId.slice(0, 6)}@unit.example`, sub: `a-${applicationId}` }, materials: [], submittedAt: new Date().toISOString() }],
   });
   return { applicationId, handle };
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let n = 0; n < 100; n++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('not reached');
 }
 
 describe('ops', () => {
