@@ -76,7 +76,8 @@ const ERROR_TEXT: Record<number, string> = {
 export const routeKey = (method: string, fullPath: string) => `${method.toUpperCase()} ${fullPath}`;
 
 function statusesOf(spec: RouteSpec): number[] {
-  const set = new Set<number>([...Object.keys(spec.responses).map(Number), 400, 404, ...(spec.errors ?? [])]);
+  // 503 with Retry-After: any route may find PostgreSQL or Temporal down or silent past its deadline (api/errors.ts).
+  const set = new Set<number>([...Object.keys(spec.responses).map(Number), 400, 404, 503, ...(spec.errors ?? [])]);
   if (spec.auth === 'bearer') {
     set.add(401);
     set.add(403);
