@@ -5,7 +5,7 @@
 // document's decisions bodies give too) and checked before sending
 // (domain/payloads.ts validateFields).
 // A refusal shows the API's reason; what was typed stays in the form.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { fieldChoices, fieldValueZh, validateFields, type FieldSpec } from '../../domain/payloads';
 import { PREFECTURES } from '../../domain/prefectures';
 import { problem, type Problem } from '../../domain/problems';
@@ -225,6 +225,10 @@ export function DecisionForm<S extends string, F>({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setProblems([]), [values, reason]);
+  // One id per content of the form: sending it again (a retry after a lost
+  // answer, a second click) is applied once; any change makes it a new decision.
+  const valuesKey = JSON.stringify(values);
+  const decisionId = useMemo(() => newDecisionId(rule.action), [rule.action, valuesKey, reason]);
 
   const payload = payloadOf(rule.payload, values);
   const negative = rule.negative?.(payload) ?? false;
@@ -240,7 +244,7 @@ export function DecisionForm<S extends string, F>({
     setBusy(true);
     try {
       const result = await api<{ action: string; stage: string }>('POST', endpoint, {
-        body: { decisionId: newDecisionId(rule.action), action: rule.action, ...(reason.trim() ? { reason: reason.trim() } : {}), ...payload },
+        body: { decisionId, action: rule.action, ...(reason.trim() ? { reason: reason.trim() } : {}), ...payload },
       });
       onDone(result);
     } catch (err) {
