@@ -6,6 +6,10 @@
 // date (workflows/await-decision.ts); every decision is an Update checked by
 // the regulation's transition table (domain/transitions.ts) before anything
 // is recorded; notices run as child workflows (workflows/notice.ts).
+//
+// applicationWorkflow reads as the run's steps; ApplicationRun holds its
+// state, its Update and Query handlers and each stage's work, and EFFECTS
+// (at the end) what each decision does to that state.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -29,7 +33,7 @@ import type { ActRecord, ReadModelChange } from '../activities/record-act';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
-import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
+import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue';
 import { baseSummary, noticeSummary, showWaiting } from './metadata';
 import {
   applicationStateQuery,
@@ -74,41 +78,155 @@ function refuse(kind: keyof typeof RefusalType, message: string, details?: unkno
   throw ApplicationFailure.create({ type: RefusalType[kind], message, nonRetryable: true, ...(details ? { details: [details] } : {}) });
 }
 
+/**
+ * The workflow, step by step; the state and the steps are ApplicationRun's.
+ * mailReceipt and nextStage are not async: they return the very promise the
+ * main line awaits, so it resumes on the same microtask turn as the activity
+ * or stage itself. An extra turn could put its next command after, instead of
+ * before, a decision handler's in the same activation, and the recorded
+ * histories (test/histories/) hold that order.
+ */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationOutcome> {
-  const { workflowId } = workflowInfo();
-  const stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
-  const homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
+  const app = new ApplicationRun(input);
+  app.registerHandlers();
+  await app.record();
+  await app.mailReceipt();
+  while (!app.ended) await app.nextStage();
+  return app.finish();
+}
 
-  let stage: ApplicationStage = initialApplicationStage(input.unit.prefectures);
-  let endReason: string | null = null;
-  let namedOn: string | null = null;
-  let titleEndsOn: string | null = null;
+/** What a decision changed in the workflow's state: the stage it leads to, the tasks it settles, its writes beyond the audit entry. */
+interface Effect {
+  next: ApplicationStage;
+  closes: string[];
+  changes: ReadModelChange[];
+}
+type EffectOf = (run: ApplicationRun, request: DecisionRequest, from: ApplicationStage, next: ApplicationStage, at: string) => Effect;
+
+/** One application's run: its state, read by the handlers and the main line, and its steps. */
+class ApplicationRun {
+  readonly workflowId = workflowInfo().workflowId;
+  readonly stepWorkingDays: number;
+  private readonly homePrefecture: string | null;
+
+  stage: ApplicationStage;
+  endReason: string | null = null;
+  namedOn: string | null = null;
+  titleEndsOn: string | null = null;
   /** The notice the current notice stage's officer asked for (openNotice). */
-  let noticeRequest: { workingDays: number; publishedAt: string } | null = null;
-  const assignedExperts: string[] = [];
-  const opinionsFrom: string[] = [];
-  const openTasks = new Map<string, OpenTask>();
-  const decisions: DecisionResult[] = [];
+  noticeRequest: { workingDays: number; publishedAt: string } | null = null;
+  readonly assignedExperts: string[] = [];
+  readonly opinionsFrom: string[] = [];
+  readonly openTasks = new Map<string, OpenTask>();
+  private readonly decisions: DecisionResult[] = [];
   /** The read-model row exists; decisions reference it (foreign key). */
-  let recorded = false;
+  private recorded = false;
   /** Task rows being written (awaitDecision): a decision closing one waits for it. */
-  const writingTasks = new Set<string>();
+  private readonly writingTasks = new Set<string>();
   /** Mails started by a handler and not awaited there. */
-  const mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+  private readonly mails: MailQueue;
+  /**
+   * The workflow's count of stage changes, written with the stage: the row
+   * keeps the latest stage whichever write commits first
+   * (activities/record-act.ts).
+   */
+  private revision = 0;
 
-  const facts = () => ({
-    stage,
-    prefectures: input.unit.prefectures,
-    applicantSub: input.applicant.sub,
-    assignedExpertIds: assignedExperts,
-    noticeOpened: noticeRequest !== null,
-    opinionsFrom,
-  });
+  constructor(readonly input: ApplicationInput) {
+    this.stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
+    this.homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
+    this.stage = initialApplicationStage(input.unit.prefectures);
+    this.mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+  }
+
+  get ended(): boolean {
+    return isTerminalStage(this.stage);
+  }
+
+  // ---- The main line, in the order the workflow takes it.
+
+  /** Handlers are arrows over the run: setHandler calls them without `this`. */
+  registerHandlers(): void {
+    setHandler(applicationStateQuery, () => this.state());
+    setHandler(decideUpdate, (request) => this.decide(request), { validator: (request) => void this.check(request) });
+  }
+
+  /** The search attributes and the application's row; decisions wait for the row. */
+  async record(): Promise<void> {
+    const { input } = this;
+    upsertSearchAttributes([
+      { key: LsStage, value: this.stage },
+      { key: LsPrefecture, value: input.unit.prefectures },
+      { key: LsYear, value: input.year },
+      { key: LsUnitType, value: input.unit.type },
+    ]);
+    this.showState();
+    await acts.recordApplication({
+      id: input.applicationId,
+      workflowId: this.workflowId,
+      year: input.year,
+      unit: input.unit,
+      applicant: input.applicant,
+      materials: input.materials,
+      stage: this.stage,
+      submittedAt: input.submittedAt,
+    });
+    this.recorded = true;
+  }
+
+  /** The applicant's receipt. Not async: the main line awaits the activity itself. */
+  mailReceipt(): Promise<unknown> {
+    const { input } = this;
+    return acts.notify({
+      subjectId: input.applicationId,
+      key: 'application.received',
+      to: [{ email: input.applicant.contactEmail }],
+      template: 'applicationReceived',
+      params: { unitName: input.unit.name, applicationId: input.applicationId, year: input.year },
+    });
+  }
+
+  /** The current stage's work, until it is decided. Not async: the main line awaits the step itself. */
+  nextStage(): Promise<void> {
+    const level = NOTICE_LEVEL[this.stage];
+    if (level) return this.runNotice(this.stage, level);
+    if (this.stage === 'expertReview') return this.expertReviews();
+    return this.decideStage(this.stage);
+  }
+
+  async finish(): Promise<ApplicationOutcome> {
+    // Let the last decision's handler finish its activities, and the mails
+    // they started, before the run ends.
+    await condition(allHandlersFinished);
+    await this.mails.drained();
+    if (this.stage === 'named' && this.namedOn) await this.startBase(this.namedOn);
+    return { stage: this.stage, endReason: this.endReason, namedOn: this.namedOn, titleEndsOn: this.titleEndsOn };
+  }
+
+  // ---- The handlers.
+
+  private state(): ApplicationState {
+    const first = [...this.openTasks.values()][0] ?? null;
+    return {
+      applicationId: this.input.applicationId,
+      stage: this.stage,
+      endReason: this.endReason,
+      openTask: first && { ...first },
+      decisions: this.decisions,
+    };
+  }
 
   /** Checks a decision against the regulation's table; throws the refusal. */
-  function check(request: DecisionRequest): ApplicationStage {
+  private check(request: DecisionRequest): ApplicationStage {
     const result = checkApplicationDecision(
-      facts(),
+      {
+        stage: this.stage,
+        prefectures: this.input.unit.prefectures,
+        applicantSub: this.input.applicant.sub,
+        assignedExpertIds: this.assignedExperts,
+        noticeOpened: this.noticeRequest !== null,
+        opinionsFrom: this.opinionsFrom,
+      },
       { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
       { at: Date.now() },
     );
@@ -116,216 +234,110 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return result.to;
   }
 
-  /**
-   * The workflow's count of stage changes, written with the stage: the row
-   * keeps the latest stage whichever write commits first
-   * (activities/record-act.ts).
-   */
-  let revision = 0;
-  /** The stage as the read model shows it, at this revision. Taken before any await. */
-  const stageChange = (): ReadModelChange => ({ kind: 'applicationStage', applicationId: input.applicationId, revision, stage, endReason });
-  /** The Temporal UI's current details: the open tasks, or the stage (workflows/metadata.ts). */
-  const showState = () => showWaiting(openTasks.values(), isTerminalStage(stage) ? `已结束：${stageZh(stage)}` : `当前阶段：${stageZh(stage)}`);
-  const moveTo = (next: ApplicationStage) => {
-    stage = next;
-    noticeRequest = null;
-    revision += 1;
-    upsertSearchAttributes([{ key: LsStage, value: next }]);
-    showState();
-  };
-
-  /** A move the workflow makes by itself (a notice's outcome: AUTOMATIC_TRANSITIONS). */
-  const enterStage = async (next: ApplicationStage) => {
-    if (next === stage) return;
-    moveTo(next);
-    await recordActLater({ changes: [stageChange()] });
-  };
-
-  setHandler(applicationStateQuery, (): ApplicationState => {
-    const first = [...openTasks.values()][0] ?? null;
-    return {
-      applicationId: input.applicationId,
-      stage,
-      endReason,
-      openTask: first && { ...first },
-      decisions,
-    };
-  });
-
-  /** What a decision changed in the workflow's state: the stage it leads to, the tasks it settles, its writes beyond the audit entry. */
-  interface Effect {
-    next: ApplicationStage;
-    closes: string[];
-    changes: ReadModelChange[];
+  /** A person's decision (the `decide` Update): applied, recorded, answered, then mailed. */
+  private async decide(request: DecisionRequest): Promise<DecisionResult> {
+    const { result, act, stageChanged } = this.apply(request);
+    // An Update may arrive in the very first activation, before the
+    // application row is written; its audit row references that row.
+    await condition(() => this.recorded);
+    await recordActNow(act, this.writingTasks);
+    // The applicant's mail is not part of the decision's answer: it is
+    // sent after, and the run does not end before it is (see finish).
+    if (stageChanged) this.mailDecision(request);
+    return result;
   }
-  type EffectOf = (request: DecisionRequest, from: ApplicationStage, next: ApplicationStage, at: string) => Effect;
 
-  /** Most decisions settle the stage they were taken in: its task closes. */
-  const settleStage: EffectOf = (_request, from, next) => ({ next, closes: [taskIdFor({ step: from })], changes: [] });
-
-  /** A withdrawal ends every open task (Art. 5). */
-  const withdraw: EffectOf = (_request, _from, next) => ({ next, closes: [...openTasks.keys()], changes: [] });
-
-  /** The officer asks for the notice; runNotice starts its child. */
-  const openNotice: EffectOf = (request, from, next, at) => {
-    const p = payloadOf<ApplicationPayloads, 'openNotice'>('openNotice', request.payload);
-    noticeRequest = { workingDays: p.workingDays, publishedAt: p.publishedAt ? new Date(p.publishedAt).toISOString() : at };
-    return { next, closes: [taskIdFor({ step: `${from}.open` })], changes: [] };
-  };
-
-  const assignExperts: EffectOf = (request, from, next, at) => {
-    const p = payloadOf<ApplicationPayloads, 'assignExperts'>('assignExperts', request.payload);
-    const added = p.expertIds.filter((id) => !assignedExperts.includes(id));
-    assignedExperts.push(...added);
-    return {
-      next,
-      closes: [taskIdFor({ step: from })],
-      changes: added.length ? [{ kind: 'expertAssignments', applicationId: input.applicationId, expertIds: added, assignedAt: at }] : [],
+  /**
+   * Everything that decides happens here, before the handler's first await,
+   * so a concurrent second decision is checked against the new state.
+   */
+  private apply(request: DecisionRequest): { result: DecisionResult; act: ActRecord; stageChanged: boolean } {
+    const from = this.stage;
+    const checked = this.check(request);
+    const at = nowIso();
+    // check() accepted the action: it is one of the table's.
+    const effect = EFFECTS[request.action as ApplicationAction](this, request, from, checked, at);
+    const { next, closes } = effect;
+    if (isTerminalStage(next)) this.endReason = request.reason ?? (request.action === 'withdraw' ? '建设主体撤回申报' : null);
+    for (const id of closes) this.openTasks.delete(id);
+    const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
+    this.decisions.push(result);
+    const stageChanged = next !== from;
+    if (stageChanged) this.moveTo(next);
+    else this.showState();
+    const { applicationId } = this.input;
+    const act: ActRecord = {
+      audit: appliedEntry(request, { subjectType: 'application', subjectId: applicationId, applicationId, workflowId: this.workflowId }, next, at),
+      changes: [...effect.changes, ...(stageChanged ? [this.stageChange()] : []), closeTasksChange(closes, request.decisionId, at)],
     };
-  };
+    return { result, act, stageChanged };
+  }
 
-  /** The last opinion moves the review on by itself (AUTOMATIC_TRANSITIONS). */
-  const reviewOpinion: EffectOf = (request, _from, next, at) => {
-    const p = payloadOf<ApplicationPayloads, 'reviewOpinion'>('reviewOpinion', request.payload);
-    opinionsFrom.push(request.actor.sub);
-    return {
-      next: assignedExperts.every((id) => opinionsFrom.includes(id)) ? automaticNext('application', 'expertReview', 'allOpinionsIn') : next,
-      closes: [taskIdFor({ step: 'expertReview', taskKey: `expertReview.${request.actor.sub}` })],
-      changes: [{ kind: 'expertOpinion', applicationId: input.applicationId, expertId: request.actor.sub, criteria: p.criteria, onSite: p.onSite, opinion: p.opinion, submittedAt: at }],
-    };
-  };
+  private mailDecision(request: DecisionRequest): void {
+    const { input } = this;
+    this.mails.enqueue(() =>
+      acts.notify({
+        subjectId: input.applicationId,
+        key: `decision.${request.decisionId}`,
+        to: [{ email: input.applicant.contactEmail }],
+        template: 'decisionMade',
+        params: { unitName: input.unit.name, action: request.action, reason: request.reason },
+      }),
+    );
+  }
 
-  const name: EffectOf = (request, from, next) => {
-    const p = payloadOf<ApplicationPayloads, 'name'>('name', request.payload);
-    namedOn = p.namedOn ?? cstDateOf(Date.now());
-    titleEndsOn = titleTerm(namedOn).endsOn;
-    return { next, closes: [taskIdFor({ step: from })], changes: [{ kind: 'naming', applicationId: input.applicationId, namedOn, titleEndsOn }] };
-  };
-
-  /** One effect per action of the table: the compiler refuses an action without one. */
-  const EFFECTS: Record<ApplicationAction, EffectOf> = {
-    withdraw,
-    prefectureAccept: settleStage,
-    prefectureReject: settleStage,
-    openNotice,
-    recommend: settleStage,
-    assignExperts,
-    reviewOpinion,
-    concludeReview: settleStage,
-    select: settleStage,
-    provinceReject: settleStage,
-    name,
-  };
-
-  setHandler(
-    decideUpdate,
-    async (request): Promise<DecisionResult> => {
-      // Everything that decides happens before the first await, so a
-      // concurrent second decision is checked against the new state.
-      const from = stage;
-      const checked = check(request);
-      const at = nowIso();
-      // check() accepted the action: it is one of the table's.
-      const effect = EFFECTS[request.action as ApplicationAction](request, from, checked, at);
-      const { next, closes } = effect;
-      if (isTerminalStage(next)) endReason = request.reason ?? (request.action === 'withdraw' ? '建设主体撤回申报' : null);
-      for (const id of closes) openTasks.delete(id);
-      const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
-      decisions.push(result);
-      const stageChanges = next !== from;
-      if (stageChanges) moveTo(next);
-      else showState();
-      const act: ActRecord = {
-        audit: appliedEntry(request, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId }, next, at),
-        changes: [...effect.changes, ...(stageChanges ? [stageChange()] : []), closeTasksChange(closes, request.decisionId, at)],
-      };
-
-      // An Update may arrive in the very first activation, before the
-      // application row is written; its audit row references that row.
-      await condition(() => recorded);
-      await recordActNow(act, writingTasks);
-      if (stageChanges) {
-        // The applicant's mail is not part of the decision's answer: it is
-        // sent after, and the run does not end before it is (see the end).
-        mails.enqueue(() =>
-          acts.notify({
-            subjectId: input.applicationId,
-            key: `decision.${request.decisionId}`,
-            to: [{ email: input.applicant.contactEmail }],
-            template: 'decisionMade',
-            params: { unitName: input.unit.name, action: request.action, reason: request.reason },
-          }),
-        );
-      }
-      return result;
-    },
-    { validator: (request) => void check(request) },
-  );
-
-  const step = (s: string, role: Role, extra: Partial<HumanStep> = {}): HumanStep => ({
-    subjectType: 'application',
-    subjectId: input.applicationId,
-    unitName: input.unit.name,
-    step: s,
-    role,
-    prefecture: role === 'prefectureOfficer' ? homePrefecture : null,
-    workingDays: stepWorkingDays,
-    ...extra,
-  });
-  const track = (task: OpenTask) => {
-    openTasks.set(task.taskId, task);
-    showState();
-  };
+  // ---- The stages.
 
   /** Waits for the decision that settles a stage (its assignee's task). */
-  async function decideStage(s: ApplicationStage): Promise<void> {
+  private async decideStage(s: ApplicationStage): Promise<void> {
     const role = STAGE_ASSIGNEE[s];
     if (!role || role === 'public') return;
-    await awaitDecision(step(s, role), () => stage !== s, track, writingTasks);
+    await awaitDecision(this.step(s, role), () => this.stage !== s, this.track, this.writingTasks);
   }
 
   /** Each assigned expert has a task until their opinion is in (Art. 13). */
-  async function expertReviews(): Promise<void> {
+  private async expertReviews(): Promise<void> {
     const waiting = new Map<string, Promise<void>>();
-    while (stage === 'expertReview') {
-      for (const expertId of assignedExperts) {
-        if (waiting.has(expertId) || opinionsFrom.includes(expertId)) continue;
+    while (this.stage === 'expertReview') {
+      for (const expertId of this.assignedExperts) {
+        if (waiting.has(expertId) || this.opinionsFrom.includes(expertId)) continue;
         const [expert] = await acts.loadExperts([expertId]);
         waiting.set(
           expertId,
           awaitDecision(
-            step('expertReview', 'expert', {
+            this.step('expertReview', 'expert', {
               taskKey: `expertReview.${expertId}`,
               assigneeSub: expertId,
               recipients: expert ? [{ email: expert.email }] : [{ role: 'provinceOfficer', prefecture: null }],
             }),
-            () => stage !== 'expertReview' || opinionsFrom.includes(expertId),
-            track,
-            writingTasks,
+            () => this.stage !== 'expertReview' || this.opinionsFrom.includes(expertId),
+            this.track,
+            this.writingTasks,
           ),
         );
       }
-      const known = assignedExperts.length;
-      await condition(() => stage !== 'expertReview' || assignedExperts.length !== known);
+      const known = this.assignedExperts.length;
+      await condition(() => this.stage !== 'expertReview' || this.assignedExperts.length !== known);
     }
     await Promise.all(waiting.values());
   }
 
   /** A notice stage: the officer publishes it, the child runs it, its outcome decides. */
-  async function runNotice(s: ApplicationStage, level: NoticeLevel): Promise<void> {
+  private async runNotice(s: ApplicationStage, level: NoticeLevel): Promise<void> {
+    const { input } = this;
     const role: Role = level === 'prefecture' ? 'prefectureOfficer' : 'provinceOfficer';
-    await awaitDecision(step(`${s}.open`, role), () => stage !== s || noticeRequest !== null, track, writingTasks);
-    if (stage !== s || !noticeRequest) return;
+    await awaitDecision(this.step(`${s}.open`, role), () => this.stage !== s || this.noticeRequest !== null, this.track, this.writingTasks);
+    if (this.stage !== s || !this.noticeRequest) return;
     const noticeInput: NoticeInput = {
-      noticeId: `${workflowId}:notice:${level}`,
+      noticeId: `${this.workflowId}:notice:${level}`,
       applicationId: input.applicationId,
       level,
       prefectures: input.unit.prefectures,
       unit: { name: input.unit.name, type: input.unit.type },
       year: input.year,
-      workingDays: noticeRequest.workingDays,
-      publishedAt: noticeRequest.publishedAt,
-      stepWorkingDays,
+      workingDays: this.noticeRequest.workingDays,
+      publishedAt: this.noticeRequest.publishedAt,
+      stepWorkingDays: this.stepWorkingDays,
     };
     // A withdrawal while the notice runs cancels it.
     let result: NoticeResult | undefined;
@@ -338,8 +350,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       });
       result = await child.result();
     });
-    await Promise.race([running, condition(() => stage !== s)]);
-    if (stage !== s) {
+    await Promise.race([running, condition(() => this.stage !== s)]);
+    if (this.stage !== s) {
       scope.cancel();
       await running.catch((error) => {
         if (!isCancellation(error)) throw error;
@@ -348,14 +360,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     if (!result) return;
     const stopped = result.outcome === 'stopped';
-    if (stopped) endReason = result.reason ?? '公示期间投诉举报经查属实';
-    await enterStage(automaticNext('application', s, stopped ? 'noticeStopped' : 'noticeClear'));
+    if (stopped) this.endReason = result.reason ?? '公示期间投诉举报经查属实';
+    await this.enterStage(automaticNext('application', s, stopped ? 'noticeStopped' : 'noticeClear'));
     await acts.notify({
       subjectId: input.applicationId,
       key: `notice.${level}.ended`,
       to: [{ email: input.applicant.contactEmail }],
       template: 'noticeEnded',
-      params: { unitName: input.unit.name, level, stopped, reason: stopped ? endReason : null },
+      params: { unitName: input.unit.name, level, stopped, reason: stopped ? this.endReason : null },
     });
   }
 
@@ -363,13 +375,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
    * The named base lives on in its own workflow for years (workflows/base.ts):
    * abandoned, not cancelled, when this run ends right after.
    */
-  async function startBase(on: string): Promise<void> {
+  private async startBase(on: string): Promise<void> {
+    const { input } = this;
     const baseInput: BaseInput = {
       baseId: input.applicationId,
       unit: { name: input.unit.name, type: input.unit.type, prefectures: input.unit.prefectures },
       applicant: input.applicant,
       namedOn: on,
-      stepWorkingDays,
+      stepWorkingDays: this.stepWorkingDays,
     };
     await startChild<typeof baseWorkflow>('baseWorkflow', {
       workflowId: `base-${input.applicationId}`,
@@ -379,43 +392,111 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     });
   }
 
-  upsertSearchAttributes([
-    { key: LsStage, value: stage },
-    { key: LsPrefecture, value: input.unit.prefectures },
-    { key: LsYear, value: input.year },
-    { key: LsUnitType, value: input.unit.type },
-  ]);
-  showState();
-  await acts.recordApplication({
-    id: input.applicationId,
-    workflowId,
-    year: input.year,
-    unit: input.unit,
-    applicant: input.applicant,
-    materials: input.materials,
-    stage,
-    submittedAt: input.submittedAt,
-  });
-  recorded = true;
-  await acts.notify({
-    subjectId: input.applicationId,
-    key: 'application.received',
-    to: [{ email: input.applicant.contactEmail }],
-    template: 'applicationReceived',
-    params: { unitName: input.unit.name, applicationId: input.applicationId, year: input.year },
-  });
+  // ---- Stage changes, tasks and what the Temporal UI shows.
 
-  while (!isTerminalStage(stage)) {
-    const level = NOTICE_LEVEL[stage];
-    if (level) await runNotice(stage, level);
-    else if (stage === 'expertReview') await expertReviews();
-    else await decideStage(stage);
+  /** A decision's move: the stage, its search attribute and the UI's details. */
+  private moveTo(next: ApplicationStage): void {
+    this.stage = next;
+    this.noticeRequest = null;
+    this.revision += 1;
+    upsertSearchAttributes([{ key: LsStage, value: next }]);
+    this.showState();
   }
 
-  // Let the last decision's handler finish its activities, and the mails
-  // they started, before the run ends.
-  await condition(allHandlersFinished);
-  await mails.drained();
-  if (stage === 'named' && namedOn) await startBase(namedOn);
-  return { stage, endReason, namedOn, titleEndsOn };
+  /** A move the workflow makes by itself (a notice's outcome: AUTOMATIC_TRANSITIONS). */
+  private async enterStage(next: ApplicationStage): Promise<void> {
+    if (next === this.stage) return;
+    this.moveTo(next);
+    await recordActLater({ changes: [this.stageChange()] });
+  }
+
+  /** The stage as the read model shows it, at this revision. Taken before any await. */
+  private stageChange(): ReadModelChange {
+    return { kind: 'applicationStage', applicationId: this.input.applicationId, revision: this.revision, stage: this.stage, endReason: this.endReason };
+  }
+
+  /** The Temporal UI's current details: the open tasks, or the stage (workflows/metadata.ts). */
+  private showState(): void {
+    showWaiting(this.openTasks.values(), isTerminalStage(this.stage) ? `已结束：${stageZh(this.stage)}` : `当前阶段：${stageZh(this.stage)}`);
+  }
+
+  private step(s: string, role: Role, extra: Partial<HumanStep> = {}): HumanStep {
+    return {
+      subjectType: 'application',
+      subjectId: this.input.applicationId,
+      unitName: this.input.unit.name,
+      step: s,
+      role,
+      prefecture: role === 'prefectureOfficer' ? this.homePrefecture : null,
+      workingDays: this.stepWorkingDays,
+      ...extra,
+    };
+  }
+
+  /** awaitDecision's onTask: an arrow, as it is passed without `this`. */
+  private readonly track = (task: OpenTask): void => {
+    this.openTasks.set(task.taskId, task);
+    this.showState();
+  };
 }
+
+// ---- What each decision does to the run (EFFECTS).
+
+/** Most decisions settle the stage they were taken in: its task closes. */
+const settleStage: EffectOf = (_run, _request, from, next) => ({ next, closes: [taskIdFor({ step: from })], changes: [] });
+
+/** A withdrawal ends every open task (Art. 5). */
+const withdraw: EffectOf = (run, _request, _from, next) => ({ next, closes: [...run.openTasks.keys()], changes: [] });
+
+/** The officer asks for the notice; runNotice starts its child. */
+const openNotice: EffectOf = (run, request, from, next, at) => {
+  const p = payloadOf<ApplicationPayloads, 'openNotice'>('openNotice', request.payload);
+  run.noticeRequest = { workingDays: p.workingDays, publishedAt: p.publishedAt ? new Date(p.publishedAt).toISOString() : at };
+  return { next, closes: [taskIdFor({ step: `${from}.open` })], changes: [] };
+};
+
+const assignExperts: EffectOf = (run, request, from, next, at) => {
+  const p = payloadOf<ApplicationPayloads, 'assignExperts'>('assignExperts', request.payload);
+  const added = p.expertIds.filter((id) => !run.assignedExperts.includes(id));
+  run.assignedExperts.push(...added);
+  return {
+    next,
+    closes: [taskIdFor({ step: from })],
+    changes: added.length ? [{ kind: 'expertAssignments', applicationId: run.input.applicationId, expertIds: added, assignedAt: at }] : [],
+  };
+};
+
+/** The last opinion moves the review on by itself (AUTOMATIC_TRANSITIONS). */
+const reviewOpinion: EffectOf = (run, request, _from, next, at) => {
+  const p = payloadOf<ApplicationPayloads, 'reviewOpinion'>('reviewOpinion', request.payload);
+  run.opinionsFrom.push(request.actor.sub);
+  return {
+    next: run.assignedExperts.every((id) => run.opinionsFrom.includes(id)) ? automaticNext('application', 'expertReview', 'allOpinionsIn') : next,
+    closes: [taskIdFor({ step: 'expertReview', taskKey: `expertReview.${request.actor.sub}` })],
+    changes: [{ kind: 'expertOpinion', applicationId: run.input.applicationId, expertId: request.actor.sub, criteria: p.criteria, onSite: p.onSite, opinion: p.opinion, submittedAt: at }],
+  };
+};
+
+const name: EffectOf = (run, request, from, next) => {
+  const p = payloadOf<ApplicationPayloads, 'name'>('name', request.payload);
+  const namedOn = p.namedOn ?? cstDateOf(Date.now());
+  const titleEndsOn = titleTerm(namedOn).endsOn;
+  run.namedOn = namedOn;
+  run.titleEndsOn = titleEndsOn;
+  return { next, closes: [taskIdFor({ step: from })], changes: [{ kind: 'naming', applicationId: run.input.applicationId, namedOn, titleEndsOn }] };
+};
+
+/** One effect per action of the table: the compiler refuses an action without one. */
+const EFFECTS: Record<ApplicationAction, EffectOf> = {
+  withdraw,
+  prefectureAccept: settleStage,
+  prefectureReject: settleStage,
+  openNotice,
+  recommend: settleStage,
+  assignExperts,
+  reviewOpinion,
+  concludeReview: settleStage,
+  select: settleStage,
+  provinceReject: settleStage,
+  name,
+};

@@ -57,7 +57,7 @@ const UNPATCHED = `  await acts.dueAfterWorkingDays({ from: nowIso(), workingDay
 const PATCHED = `  if (patched('base-extra-activity')) await acts.dueAfterWorkingDays({ from: nowIso(), workingDays: 1 });\n${ANCHOR}`;
 
 /** The same kind of change to an application: one more activity before its stages, after it was recorded and its receipt mailed. */
-const APPLICATION_ANCHOR = '  while (!isTerminalStage(stage)) {';
+const APPLICATION_ANCHOR = '  while (!app.ended) await app.nextStage();';
 const APPLICATION_UNPATCHED = `  await acts.loadExperts([]);\n${APPLICATION_ANCHOR}`;
 const APPLICATION_PATCHED = `  if (patched('application-extra-activity')) await acts.loadExperts([]);\n${APPLICATION_ANCHOR}`;
 
