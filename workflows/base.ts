@@ -11,6 +11,11 @@
 // (workflows/rectification.ts) that keeps its deadline. People's decisions are `decide`
 // Updates checked by domain/transitions.ts (checkBaseDecision) before
 // anything is recorded, exactly as for applications.
+//
+// baseWorkflow reads as the run's steps; BaseRun holds its state (the carry),
+// its Update and Query handlers, its watchers and the signals to its
+// rectification children, and EFFECTS (at the end) what each decision does to
+// that state.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -42,7 +47,7 @@ import { automaticNext, checkBaseDecision, type BaseAction, type BaseFacts } fro
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
-import { MAILS_IN_DECISION_ORDER, mailQueue } from './mail-queue';
+import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue';
 import { rectificationSummary, showWaiting } from './metadata';
 import {
   baseStateQuery,
@@ -52,6 +57,9 @@ import {
   type BaseCarry,
   type BaseInput,
   type BaseState,
+  type IndicatorDataSubmission,
+  type RectificationReport,
+  type SummarySubmission,
 } from './base-messages';
 import { decideUpdate, RefusalType, type DecisionRequest, type DecisionResult } from './messages';
 import type { rectificationWorkflow } from './rectification';
@@ -101,472 +109,101 @@ function firstCarry(input: BaseInput): BaseCarry {
   };
 }
 
+/**
+ * The workflow, step by step; the state and the steps are BaseRun's.
+ * record, runEnds, mailsSent, signalsSent and continueAsNew are not async:
+ * they return the very promise the main line awaits, so it resumes on the
+ * same microtask turn as before. An extra turn could put its next command
+ * after, instead of before, a handler's in the same activation, and the
+ * recorded histories (test/histories/) hold that order.
+ */
 export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
-  const { workflowId } = workflowInfo();
-  const s: BaseCarry = input.carry ?? firstCarry(input);
-  const stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
-  const homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
-  const runYear = cstYearNow();
+  const base = new BaseRun(input);
+  base.registerHandlers();
+  base.showSearchAttributes();
+  if (base.firstRun) await base.record();
+  const watchers = Promise.all([base.lastYearsSummary(), base.termClock(), base.rectificationStarter()]);
+  // The year's end, a revocation or expiry, or Temporal's hint ends the run.
+  await base.runEnds();
+  base.stopWatching();
+  await watchers;
+  await condition(allHandlersFinished);
+  await base.mailsSent();
+  await base.signalsSent();
+  if (base.ended) return base.outcome();
+  return base.continueAsNew();
+}
+
+/** What a decision changes in the base's state beyond its status; answers the tasks it settles. */
+type EffectOf = (run: BaseRun, request: DecisionRequest, from: BaseStatus, next: BaseStatus) => string[];
+
+/** One base's run of the year: its state, read by the handlers, the watchers and the main line, and its steps. */
+class BaseRun {
+  readonly workflowId = workflowInfo().workflowId;
+  /** The state this run hands on (continue-as-new). */
+  readonly carry: BaseCarry;
+  private readonly stepWorkingDays: number;
+  private readonly homePrefecture: string | null;
+  private readonly runYear = cstYearNow();
   /** This run ends at 24:00 CST on 31 December. */
-  const runEndsAt = endOfCstDayMs(`${runYear}-12-31`);
-  let over = false;
-  const ended = () => isTerminalStatus(s.status);
-  const openTasks = new Map<string, OpenTask>();
-  const writingTasks = new Set<string>();
-  const decisions: DecisionResult[] = [];
-  const mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+  private readonly runEndsAt = endOfCstDayMs(`${this.runYear}-12-31`);
+  /** The run is ending: the watchers stop. */
+  private over = false;
+  readonly openTasks = new Map<string, OpenTask>();
+  /** Task rows being written (awaitDecision): a decision closing one waits for it. */
+  private readonly writingTasks = new Set<string>();
+  /** Mails started by a handler and not awaited there. */
+  private readonly mails: MailQueue;
   /** Rectification children started in this run, by workflow id: a signal waits for its start. */
-  const childStarts = new Map<string, Promise<unknown>>();
+  private readonly childStarts = new Map<string, Promise<unknown>>();
   /** Signals to rectification children not awaited by the handler that sent them. */
-  const signalling = new Set<Promise<void>>();
-  const tellRectification = (workflowId: string, send: () => Promise<void>) => {
-    const work = (async () => {
-      await childStarts.get(workflowId);
-      try {
-        await send();
-      } catch {
-        // The child has already ended (a report after its verification): nothing to tell.
-      }
-    })();
-    signalling.add(work);
-    void work.finally(() => signalling.delete(work));
-  };
-  /**
-   * The open rectification's child learns how it ended; the base's state
-   * records that it was told. Called where the decision is taken, before any await.
-   */
-  const closeRectification = (outcome: RectificationOutcome, decisionId: string, current = s.rectification) => {
-    if (!current?.workflowId || current.closed) return;
-    if (s.rectification === current) s.rectification = { ...current, closed: true };
-    const child = getExternalWorkflowHandle(current.workflowId);
-    tellRectification(current.workflowId, () => child.signal(rectificationClosedSignal, { outcome, decisionId }));
-  };
-  const applicantMail = [{ email: input.applicant.contactEmail }];
+  private readonly signalling = new Set<Promise<void>>();
+  private readonly applicantMail: Array<{ email: string }>;
+  /** Base decisions are found by subject; the application's own log stays its own. */
+  private readonly subject: { readonly subjectType: 'base'; readonly subjectId: string; readonly applicationId: null; readonly workflowId: string };
 
-  /** The Temporal UI's current details: the open tasks, or the status and term (workflows/metadata.ts). */
-  const showState = () =>
-    showWaiting(openTasks.values(), ended() ? `已结束：${baseStatusZh(s.status)}` : `${baseStatusZh(s.status)}，称号有效期至 ${formatCstDateZh(s.term.endsOn)}`);
-
-  const postEvaluationOpen = () => Date.now() >= Date.parse(postEvaluationSchedule(s.term).opensAt);
-  const facts = (): BaseFacts => ({
-    status: s.status,
-    prefectures: input.unit.prefectures,
-    applicantSub: input.applicant.sub,
-    statusBeforeRectification: s.statusBeforeRectification,
-    postEvaluationOpen: postEvaluationOpen(),
-    lastEvaluationOutcome: s.lastEvaluationOutcome,
-    postEvaluationHeld: s.postEvaluationHeld,
-    rectificationFailed: s.rectificationFailed,
-  });
-  const appliedResult = (decisionId: string) => s.applied.find((d) => d.decisionId === decisionId);
-
-  function check(request: DecisionRequest): BaseStatus {
-    const result = checkBaseDecision(
-      facts(),
-      { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
-      { at: Date.now() },
-    );
-    if (!result.ok) refuse(result.refusal.kind, result.refusal.zh, result.refusal);
-    return result.to;
+  constructor(readonly input: BaseInput) {
+    this.carry = input.carry ?? firstCarry(input);
+    this.stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
+    this.homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
+    this.mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+    this.applicantMail = [{ email: input.applicant.contactEmail }];
+    this.subject = { subjectType: 'base', subjectId: input.baseId, applicationId: null, workflowId: this.workflowId };
   }
 
-  /**
-   * The Base row as this state shows it, as the next revision: the row keeps
-   * the latest whichever write commits first (activities/record-act.ts).
-   * Called once per change, before any await.
-   */
-  const statusChange = (): ReadModelChange => {
-    s.revision = (s.revision ?? 0) + 1;
-    return {
-      kind: 'baseStatus',
-      revision: s.revision,
-      change: {
-        baseId: input.baseId,
-        status: s.status,
-        termStartsOn: s.term.namedOn,
-        termEndsOn: s.term.endsOn,
-        termNo: s.termNo,
-        endReason: s.endReason,
-        nationalRecommended: s.nationalRecommended,
-      },
-    };
-  };
-  const baseSubject = { subjectType: 'base', subjectId: input.baseId, applicationId: null, workflowId } as const;
-
-  setHandler(baseStateQuery, (): BaseState => {
-    const { applied: _applied, ...rest } = s;
-    return {
-      ...(JSON.parse(JSON.stringify(rest)) as typeof rest),
-      baseId: input.baseId,
-      postEvaluationOpen: postEvaluationOpen(),
-      openTasks: [...openTasks.values()].map((t) => ({ ...t })),
-      decisions: [...s.applied],
-    };
-  });
-
-  /** A rectification with these terms starts (Art. 23); one already open is replaced by it (its child ends as superseded). */
-  const startRectification = (from: BaseStatus, terms: { requirements: string | string[]; deadline: string }) => {
-    if (from !== 'underRectification') s.statusBeforeRectification = from;
-    s.rectification = { requirements: terms.requirements, deadline: terms.deadline, reportedAt: null };
-  };
-
-  /** What a decision changes in the base's state beyond its status; answers the tasks it settles. */
-  type EffectOf = (request: DecisionRequest, from: BaseStatus, next: BaseStatus) => string[];
-
-  const requireRectification: EffectOf = (request, from) => {
-    startRectification(from, payloadOf<BasePayloads, 'requireRectification'>('requireRectification', request.payload));
-    return [];
-  };
-
-  /** A warning may carry rectification terms (Art. 24 with Art. 23): they apply, also over a rectification already open. */
-  const warn: EffectOf = (request, from, next) => {
-    const p = payloadOf<BasePayloads, 'warn'>('warn', request.payload);
-    if (next === 'underRectification' && p.requirements !== undefined && p.deadline !== undefined) startRectification(from, { requirements: p.requirements, deadline: p.deadline });
-    return [];
-  };
-
-  const verifyRectification: EffectOf = (request) => {
-    if (payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed) s.statusBeforeRectification = null;
-    else s.rectificationFailed = true;
-    return [];
-  };
-
-  const concludeEvaluation: EffectOf = (request) => {
-    s.lastEvaluationOutcome = payloadOf<BasePayloads, 'concludeEvaluation'>('concludeEvaluation', request.payload).outcome;
-    s.evaluatedTermNo = s.termNo;
-    s.postEvaluationHeld = true;
-    return [taskIdFor({ step: 'postEvaluation' })];
-  };
-
-  const renew: EffectOf = () => {
-    s.term = renewedTerm(s.term);
-    s.termNo += 1;
-    s.lastEvaluationOutcome = null;
-    return [];
-  };
-
-  const revoke: EffectOf = (request) => {
-    s.endReason = request.reason ?? '撤销称号';
-    return [...openTasks.keys()];
-  };
-
-  const recommendNational: EffectOf = () => {
-    s.nationalRecommended = true;
-    return [];
-  };
-
-  /** One effect per action of the table: the compiler refuses an action without one. */
-  const EFFECTS: Record<BaseAction, EffectOf> = { requireRectification, verifyRectification, concludeEvaluation, renew, warn, revoke, recommendNational };
-
-  setHandler(
-    decideUpdate,
-    async (request): Promise<DecisionResult> => {
-      const again = appliedResult(request.decisionId);
-      if (again) return again;
-      // Everything that decides happens before the first await.
-      const from = s.status;
-      const next = check(request);
-      const at = nowIso();
-      const openRectification = s.rectification;
-      // check() accepted the action: it is one of the table's.
-      const closes = EFFECTS[request.action as BaseAction](request, from, next);
-      if (next !== 'underRectification') s.rectification = null;
-      s.status = next;
-      // The rectification's child ends with this decision when it verified it,
-      // replaced it with a new one, or ended the title.
-      if (request.action === 'verifyRectification') closeRectification(payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed ? 'completed' : 'notCompleted', request.decisionId, openRectification);
-      else if (s.rectification !== openRectification) closeRectification(ended() ? 'ended' : 'superseded', request.decisionId, openRectification);
-      for (const id of closes) openTasks.delete(id);
-      showState();
-      const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
-      s.applied = [...s.applied, result].slice(-APPLIED_KEPT);
-      decisions.push(result);
-      if (next !== from) upsertSearchAttributes([{ key: LsBaseStatus, value: next }]);
-      // Base decisions are found by subject; the application's own log stays its own.
-      await recordActNow({ audit: appliedEntry(request, baseSubject, next, at), changes: [statusChange(), closeTasksChange(closes, request.decisionId, at)] }, writingTasks);
-      mails.enqueue(() =>
-        acts.notify({
-          subjectId: input.baseId,
-          key: `decision.${request.decisionId}`,
-          to: applicantMail,
-          template: 'baseStatusChanged',
-          params: { unitName: input.unit.name, action: request.action, statusZh: stageZh(next), reason: request.reason ?? null },
-        }),
-      );
-      return result;
-    },
-    {
-      validator: (request) => {
-        if (!appliedResult(request.decisionId)) check(request);
-      },
-    },
-  );
-
-  /** The base's own submissions: only its applicant, only while it holds the title (domain/base-submissions.ts). */
-  function checkSubmission(actor: DecisionRequest['actor'], whatZh: string): void {
-    const notOwn = checkOwnBase(actor, input.applicant.sub, whatZh);
-    if (notOwn) refuse(notOwn.kind, notOwn.zh, notOwn);
-    if (ended()) refuse('conflict', '该基地已不再持有称号', { kind: 'conflict', code: 'titleEnded' });
-  }
-  function checkYear(year: unknown, article: string): void {
-    const wrong = checkReportableYear(year, input.namedOn, Date.now(), article);
-    if (wrong) refuse(wrong.kind, wrong.zh, wrong);
+  get ended(): boolean {
+    return isTerminalStatus(this.carry.status);
   }
 
-  /** Art. 18: the base submits each year's summary; the prefecture and the province read it. */
-  setHandler(
-    submitSummaryUpdate,
-    async (sub) => {
-      const late = Date.now() > Date.parse(annualSummaryDue(sub.year).dueAt);
-      if (s.summaries.includes(sub.year)) return { year: sub.year, late };
-      s.summaries = [...s.summaries, sub.year].sort();
-      const at = nowIso();
-      const taskId = taskIdFor({ step: `annualSummary.${sub.year}` });
-      openTasks.delete(taskId);
-      showState();
-      const submissionId = `summary.${input.baseId}.${sub.year}`;
-      await recordActNow(
-        {
-          audit: appliedEntry(
-            { decisionId: submissionId, action: 'submitSummary', actor: sub.actor, payload: { year: sub.year, fileId: sub.fileId, late } },
-            baseSubject,
-            s.status,
-            at,
-          ),
-          changes: [
-            { kind: 'summary', summary: { baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at } },
-            closeTasksChange([taskId], submissionId, at),
-          ],
-        },
-        writingTasks,
-      );
-      return { year: sub.year, late };
-    },
-    {
-      validator: (sub) => {
-        if (s.summaries.includes(sub.year)) return;
-        checkSubmission(sub.actor, '年度工作总结');
-        checkYear(sub.year, '第十八条 / Art. 18');
-      },
-    },
-  );
-
-  /** Art. 22: a year of indicator data for the post-evaluation, checked by the API against the 两山指数 before it comes. */
-  setHandler(
-    submitIndicatorDataUpdate,
-    async (data) => {
-      const at = nowIso();
-      const values = { values: data.values, ...(data.provincialAverages ? { provincialAverages: data.provincialAverages } : {}) };
-      await recordActNow(
-        {
-          audit: appliedEntry({ decisionId: data.submissionId, action: 'submitIndicatorData', actor: data.actor, payload: { year: data.year, ...values } }, baseSubject, s.status, at),
-          changes: [{ kind: 'indicatorData', baseId: input.baseId, year: data.year, values, evaluation: data.evaluation, submittedBy: data.actor.sub, submittedAt: at }],
-        },
-        writingTasks,
-      );
-      return { year: data.year };
-    },
-    {
-      validator: (data) => {
-        checkSubmission(data.actor, '“两山指数”指标数据');
-        checkYear(data.year, '第二十二条 / Art. 22');
-      },
-    },
-  );
-
-  /** Art. 23: the base reports its rectification; the province then verifies. */
-  setHandler(
-    reportRectificationUpdate,
-    async (report) => {
-      const reportedAt = nowIso();
-      const current = s.rectification;
-      if (current) s.rectification = { ...current, reportedAt, report: report.report, reportFileId: report.fileId ?? null };
-      // The rectification's child opens the province's verification task.
-      const child = current?.workflowId && !current.closed ? current.workflowId : null;
-      if (child) tellRectification(child, () => getExternalWorkflowHandle(child).signal(rectificationReportedSignal));
-      // The report is a submission, recorded in the audit log like a decision, under the id its sender chose.
-      await recordActNow(
-        {
-          audit: appliedEntry(
-            { decisionId: report.reportId, action: 'reportRectification', actor: report.actor, payload: { report: report.report, fileId: report.fileId ?? null } },
-            baseSubject,
-            s.status,
-            reportedAt,
-          ),
-          changes: [],
-        },
-        writingTasks,
-      );
-      if (!child) {
-        // Reported after the province found it not done: no task any more, so tell the province directly.
-        mails.enqueue(() =>
-          acts.notify({
-            subjectId: input.baseId,
-            key: `rectification.${reportedAt}.reportedLate`,
-            to: [{ role: 'provinceOfficer', prefecture: null }],
-            template: 'taskAssigned',
-            params: { unitName: input.unit.name, step: 'rectification.verify', dueAt: reportedAt },
-          }),
-        );
-      }
-      return { reportedAt };
-    },
-    {
-      validator: (report) => {
-        checkSubmission(report.actor, '整改报告');
-        if (s.status !== 'underRectification' || !s.rectification) refuse('conflict', '该基地没有进行中的整改', { kind: 'conflict', code: 'noRectification' });
-      },
-    },
-  );
-
-  const step = (name: string, role: HumanStep['role'], extra: Partial<HumanStep> = {}): HumanStep => ({
-    subjectType: 'base',
-    subjectId: input.baseId,
-    unitName: input.unit.name,
-    step: name,
-    role,
-    prefecture: role === 'prefectureOfficer' ? homePrefecture : null,
-    workingDays: stepWorkingDays,
-    // Once the province has been told (level 1), the task stays open without further mail.
-    maxEscalationLevel: 1,
-    ...extra,
-  });
-  const track = (task: OpenTask) => {
-    openTasks.set(task.taskId, task);
-    showState();
-  };
-  const remind = (key: string, what: string, dueAt: string, at: string) =>
-    acts.notify({
-      subjectId: input.baseId,
-      key,
-      to: applicantMail,
-      template: 'baseDue',
-      params: { unitName: input.unit.name, what, dueAt, daysLeft: daysBetween(cstDateOf(at), cstDateOf(Date.parse(dueAt) - 1)) },
-    });
-
-  /**
-   * Art. 18: last year's summary, due 31 January. Reminders 30 and 7 days
-   * before; once overdue, a task for the prefecture officer (the province
-   * for a cross-prefecture base) with the usual escalation, until it is in.
-   */
-  async function lastYearsSummary(): Promise<void> {
-    const year = runYear - 1;
-    if (year < Number(input.namedOn.slice(0, 4))) return;
-    const stop = () => ended() || over || s.summaries.includes(year);
-    const due = annualSummaryDue(year);
-    for (const r of due.reminders) {
-      if (Date.parse(r.at) <= Date.now()) continue;
-      if (!(await sleepUntil(Date.parse(r.at), stop, `${year}年度工作总结提醒`))) return;
-      await remind(`summary.${year}.${r.kind}`, `${year}年度工作总结（第十八条）`, due.dueAt, r.at);
-    }
-    if (!(await sleepUntil(Date.parse(due.dueAt), stop, `${year}年度工作总结截止`))) return;
-    await awaitDecision(
-      step(`annualSummary.${year}`, homePrefecture ? 'prefectureOfficer' : 'provinceOfficer'),
-      stop,
-      track,
-      writingTasks,
-    );
+  /** The first run records the base; the next ones carry it. */
+  get firstRun(): boolean {
+    return !this.input.carry;
   }
 
-  /**
-   * The term's clock: the reminder to submit indicator data, the opening of
-   * the post-evaluation (a task for the province until it concludes), and
-   * expiry at the end of the term unless renewed. A renewal restarts it.
-   */
-  async function termClock(): Promise<void> {
-    while (!ended() && !over) {
-      const termNo = s.termNo;
-      const stop = () => ended() || over || s.termNo !== termNo;
-      const schedule = postEvaluationSchedule(s.term);
-      const reminderAt = Date.parse(schedule.dataReminder.at);
-      if (reminderAt > Date.now() && reminderAt < runEndsAt) {
-        if (await sleepUntil(reminderAt, stop, '提醒提交“两山指数”指标数据')) {
-          await remind(`term${termNo}.${schedule.dataReminder.kind}`, '后评估“两山指数”指标数据的提交（第二十二条）', schedule.opensAt, schedule.dataReminder.at);
-        }
-        continue;
-      }
-      const opensAt = Date.parse(schedule.opensAt);
-      if (opensAt > Date.now() && opensAt < runEndsAt) {
-        await sleepUntil(opensAt, stop, '后评估开始');
-        continue;
-      }
-      const expiresAt = Date.parse(s.term.expiresAt);
-      const evaluation =
-        opensAt <= Date.now() && s.evaluatedTermNo !== termNo
-          ? awaitDecision(step('postEvaluation', 'provinceOfficer'), () => stop() || s.evaluatedTermNo === termNo, track, writingTasks)
-          : Promise.resolve();
-      if (expiresAt < runEndsAt && (await sleepUntil(expiresAt, stop, '称号有效期届满'))) {
-        await expire();
-      } else if (expiresAt >= runEndsAt) {
-        await condition(stop);
-      }
-      await evaluation;
-    }
+  // ---- The main line, in the order the workflow takes it.
+
+  /** Handlers are arrows over the run: setHandler calls them without `this`. */
+  registerHandlers(): void {
+    setHandler(baseStateQuery, () => this.state());
+    setHandler(decideUpdate, (request) => this.decide(request), { validator: (request) => this.checkDecision(request) });
+    setHandler(submitSummaryUpdate, (sub) => this.submitSummary(sub), { validator: (sub) => this.checkSummary(sub) });
+    setHandler(submitIndicatorDataUpdate, (data) => this.submitIndicatorData(data), { validator: (data) => this.checkIndicatorData(data) });
+    setHandler(reportRectificationUpdate, (report) => this.reportRectification(report), { validator: (report) => this.checkReport(report) });
   }
 
-  /** Art. 16: a title neither renewed nor revoked lapses at the end of its term. */
-  async function expire(): Promise<void> {
-    closeRectification('ended', `expiry.${input.baseId}.${s.termNo}`);
-    s.status = automaticNext('base', s.status, 'termEnded');
-    s.endReason = '称号有效期届满，未续期';
-    upsertSearchAttributes([{ key: LsBaseStatus, value: s.status }]);
-    const closes = [...openTasks.keys()];
-    openTasks.clear();
-    showState();
-    await recordActLater({ changes: [statusChange(), closeTasksChange(closes, `expiry.${input.baseId}`, nowIso())] }, writingTasks);
-    await acts.notify({
-      subjectId: input.baseId,
-      key: `term${s.termNo}.expired`,
-      to: [...applicantMail, { role: 'provinceOfficer', prefecture: null }],
-      template: 'baseStatusChanged',
-      params: { unitName: input.unit.name, action: 'expire', statusZh: stageZh(s.status), reason: s.endReason },
-    });
+  showSearchAttributes(): void {
+    upsertSearchAttributes([
+      { key: LsBaseStatus, value: this.carry.status },
+      { key: LsPrefecture, value: this.input.unit.prefectures },
+    ]);
   }
 
-  /**
-   * Art. 23: each rectification runs as a child workflow
-   * (workflows/rectification.ts) with its reminders and the province's
-   * verification task; this starts one for every rectification the
-   * province requires. The child outlives this run (ABANDON); the next run
-   * finds it by the id kept in the state.
-   */
-  async function rectificationStarter(): Promise<void> {
-    for (;;) {
-      await condition(() => ended() || over || (s.rectification !== null && !s.rectification.workflowId));
-      if (ended() || over) return;
-      const number = (s.rectificationsStarted ?? 0) + 1;
-      const childId = rectificationWorkflowId(input.baseId, number);
-      const current = s.rectification!;
-      s.rectificationsStarted = number;
-      s.rectification = { ...current, workflowId: childId, closed: false };
-      const args: RectificationInput = {
-        baseId: input.baseId,
-        number,
-        unit: { name: input.unit.name, prefectures: input.unit.prefectures },
-        applicant: { contactEmail: input.applicant.contactEmail },
-        requirements: current.requirements,
-        deadline: current.deadline,
-        stepWorkingDays,
-      };
-      const started = startChild<typeof rectificationWorkflow>('rectificationWorkflow', {
-        workflowId: childId,
-        args: [args],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: rectificationSummary(input.unit, number, current.deadline),
-      });
-      childStarts.set(childId, started.catch(() => undefined));
-      await started;
-    }
-  }
-
-  upsertSearchAttributes([
-    { key: LsBaseStatus, value: s.status },
-    { key: LsPrefecture, value: input.unit.prefectures },
-  ]);
-  if (!input.carry) {
-    await acts.recordBase({
+  /** The base's row. Not async: the main line awaits the activity itself. */
+  record(): Promise<unknown> {
+    const { input, carry: s } = this;
+    return acts.recordBase({
       id: input.baseId,
-      workflowId,
+      workflowId: this.workflowId,
       unitName: input.unit.name,
       unitType: input.unit.type,
       prefectures: input.unit.prefectures,
@@ -580,14 +217,496 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
     });
   }
 
-  const watchers = Promise.all([lastYearsSummary(), termClock(), rectificationStarter()]);
-  // The year's end, a revocation or expiry, or Temporal's hint ends the run.
-  await condition(() => ended() || workflowInfo().continueAsNewSuggested, Math.max(runEndsAt - Date.now(), 1));
-  over = true;
-  await watchers;
-  await condition(allHandlersFinished);
-  await mails.drained();
-  await Promise.all(signalling);
-  if (ended()) return { status: s.status, endReason: s.endReason, termNo: s.termNo, termEndsOn: s.term.endsOn };
-  return continueAsNew<typeof baseWorkflow>({ ...input, carry: { ...s, run: s.run + 1 } });
+  /** Resolves at the year's end, a revocation or expiry, or Temporal's hint (one timer). Not async. */
+  runEnds(): Promise<boolean> {
+    return condition(() => this.ended || workflowInfo().continueAsNewSuggested, Math.max(this.runEndsAt - Date.now(), 1));
+  }
+
+  stopWatching(): void {
+    this.over = true;
+  }
+
+  /** Not async: the main line awaits the queue itself. */
+  mailsSent(): Promise<void> {
+    return this.mails.drained();
+  }
+
+  /** Not async: the main line awaits the signals themselves. */
+  signalsSent(): Promise<void[]> {
+    return Promise.all(this.signalling);
+  }
+
+  outcome(): BaseOutcome {
+    const s = this.carry;
+    return { status: s.status, endReason: s.endReason, termNo: s.termNo, termEndsOn: s.term.endsOn };
+  }
+
+  /** The next year's run, with this one's state. Not async. */
+  continueAsNew(): Promise<never> {
+    const s = this.carry;
+    return continueAsNew<typeof baseWorkflow>({ ...this.input, carry: { ...s, run: s.run + 1 } });
+  }
+
+  // ---- The handlers.
+
+  private state(): BaseState {
+    const { applied: _applied, ...rest } = this.carry;
+    return {
+      ...(JSON.parse(JSON.stringify(rest)) as typeof rest),
+      baseId: this.input.baseId,
+      postEvaluationOpen: this.postEvaluationOpen(),
+      openTasks: [...this.openTasks.values()].map((t) => ({ ...t })),
+      decisions: [...this.carry.applied],
+    };
+  }
+
+  private postEvaluationOpen(): boolean {
+    return Date.now() >= Date.parse(postEvaluationSchedule(this.carry.term).opensAt);
+  }
+
+  private facts(): BaseFacts {
+    const s = this.carry;
+    return {
+      status: s.status,
+      prefectures: this.input.unit.prefectures,
+      applicantSub: this.input.applicant.sub,
+      statusBeforeRectification: s.statusBeforeRectification,
+      postEvaluationOpen: this.postEvaluationOpen(),
+      lastEvaluationOutcome: s.lastEvaluationOutcome,
+      postEvaluationHeld: s.postEvaluationHeld,
+      rectificationFailed: s.rectificationFailed,
+    };
+  }
+
+  private appliedResult(decisionId: string): DecisionResult | undefined {
+    return this.carry.applied.find((d) => d.decisionId === decisionId);
+  }
+
+  /** Checks a decision against the regulation's table; throws the refusal. */
+  private check(request: DecisionRequest): BaseStatus {
+    const result = checkBaseDecision(
+      this.facts(),
+      { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
+      { at: Date.now() },
+    );
+    if (!result.ok) refuse(result.refusal.kind, result.refusal.zh, result.refusal);
+    return result.to;
+  }
+
+  /** The `decide` validator: a retry of an applied decision is answered, not checked again. */
+  private checkDecision(request: DecisionRequest): void {
+    if (!this.appliedResult(request.decisionId)) this.check(request);
+  }
+
+  /** A person's decision (the `decide` Update): applied, recorded, answered, then mailed. */
+  private async decide(request: DecisionRequest): Promise<DecisionResult> {
+    const again = this.appliedResult(request.decisionId);
+    if (again) return again;
+    const { result, next, closes, at } = this.apply(request);
+    await recordActNow({ audit: appliedEntry(request, this.subject, next, at), changes: [this.statusChange(), closeTasksChange(closes, request.decisionId, at)] }, this.writingTasks);
+    this.mails.enqueue(() =>
+      acts.notify({
+        subjectId: this.input.baseId,
+        key: `decision.${request.decisionId}`,
+        to: this.applicantMail,
+        template: 'baseStatusChanged',
+        params: { unitName: this.input.unit.name, action: request.action, statusZh: stageZh(next), reason: request.reason ?? null },
+      }),
+    );
+    return result;
+  }
+
+  /** Everything that decides happens here, before the handler's first await. */
+  private apply(request: DecisionRequest): { result: DecisionResult; next: BaseStatus; closes: string[]; at: string } {
+    const s = this.carry;
+    const from = s.status;
+    const next = this.check(request);
+    const at = nowIso();
+    const openRectification = s.rectification;
+    // check() accepted the action: it is one of the table's.
+    const closes = EFFECTS[request.action as BaseAction](this, request, from, next);
+    if (next !== 'underRectification') s.rectification = null;
+    s.status = next;
+    // The rectification's child ends with this decision when it verified it,
+    // replaced it with a new one, or ended the title.
+    if (request.action === 'verifyRectification') this.closeRectification(payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed ? 'completed' : 'notCompleted', request.decisionId, openRectification);
+    else if (s.rectification !== openRectification) this.closeRectification(this.ended ? 'ended' : 'superseded', request.decisionId, openRectification);
+    for (const id of closes) this.openTasks.delete(id);
+    this.showState();
+    const result: DecisionResult = { decisionId: request.decisionId, action: request.action, stage: next };
+    s.applied = [...s.applied, result].slice(-APPLIED_KEPT);
+    if (next !== from) upsertSearchAttributes([{ key: LsBaseStatus, value: next }]);
+    return { result, next, closes, at };
+  }
+
+  /** The base's own submissions: only its applicant, only while it holds the title (domain/base-submissions.ts). */
+  private checkSubmission(actor: DecisionRequest['actor'], whatZh: string): void {
+    const notOwn = checkOwnBase(actor, this.input.applicant.sub, whatZh);
+    if (notOwn) refuse(notOwn.kind, notOwn.zh, notOwn);
+    if (this.ended) refuse('conflict', '该基地已不再持有称号', { kind: 'conflict', code: 'titleEnded' });
+  }
+
+  private checkYear(year: unknown, article: string): void {
+    const wrong = checkReportableYear(year, this.input.namedOn, Date.now(), article);
+    if (wrong) refuse(wrong.kind, wrong.zh, wrong);
+  }
+
+  private checkSummary(sub: SummarySubmission): void {
+    if (this.carry.summaries.includes(sub.year)) return;
+    this.checkSubmission(sub.actor, '年度工作总结');
+    this.checkYear(sub.year, '第十八条 / Art. 18');
+  }
+
+  /** Art. 18: the base submits each year's summary; the prefecture and the province read it. */
+  private async submitSummary(sub: SummarySubmission): Promise<{ year: number; late: boolean }> {
+    const { input, carry: s } = this;
+    const late = Date.now() > Date.parse(annualSummaryDue(sub.year).dueAt);
+    if (s.summaries.includes(sub.year)) return { year: sub.year, late };
+    s.summaries = [...s.summaries, sub.year].sort();
+    const at = nowIso();
+    const taskId = taskIdFor({ step: `annualSummary.${sub.year}` });
+    this.openTasks.delete(taskId);
+    this.showState();
+    const submissionId = `summary.${input.baseId}.${sub.year}`;
+    await recordActNow(
+      {
+        audit: appliedEntry(
+          { decisionId: submissionId, action: 'submitSummary', actor: sub.actor, payload: { year: sub.year, fileId: sub.fileId, late } },
+          this.subject,
+          s.status,
+          at,
+        ),
+        changes: [
+          { kind: 'summary', summary: { baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at } },
+          closeTasksChange([taskId], submissionId, at),
+        ],
+      },
+      this.writingTasks,
+    );
+    return { year: sub.year, late };
+  }
+
+  private checkIndicatorData(data: IndicatorDataSubmission): void {
+    this.checkSubmission(data.actor, '“两山指数”指标数据');
+    this.checkYear(data.year, '第二十二条 / Art. 22');
+  }
+
+  /** Art. 22: a year of indicator data for the post-evaluation, checked by the API against the 两山指数 before it comes. */
+  private async submitIndicatorData(data: IndicatorDataSubmission): Promise<{ year: number }> {
+    const at = nowIso();
+    const values = { values: data.values, ...(data.provincialAverages ? { provincialAverages: data.provincialAverages } : {}) };
+    await recordActNow(
+      {
+        audit: appliedEntry({ decisionId: data.submissionId, action: 'submitIndicatorData', actor: data.actor, payload: { year: data.year, ...values } }, this.subject, this.carry.status, at),
+        changes: [{ kind: 'indicatorData', baseId: this.input.baseId, year: data.year, values, evaluation: data.evaluation, submittedBy: data.actor.sub, submittedAt: at }],
+      },
+      this.writingTasks,
+    );
+    return { year: data.year };
+  }
+
+  private checkReport(report: RectificationReport): void {
+    this.checkSubmission(report.actor, '整改报告');
+    if (this.carry.status !== 'underRectification' || !this.carry.rectification) refuse('conflict', '该基地没有进行中的整改', { kind: 'conflict', code: 'noRectification' });
+  }
+
+  /** Art. 23: the base reports its rectification; the province then verifies. */
+  private async reportRectification(report: RectificationReport): Promise<{ reportedAt: string }> {
+    const { input, carry: s } = this;
+    const reportedAt = nowIso();
+    const current = s.rectification;
+    if (current) s.rectification = { ...current, reportedAt, report: report.report, reportFileId: report.fileId ?? null };
+    // The rectification's child opens the province's verification task.
+    const child = current?.workflowId && !current.closed ? current.workflowId : null;
+    if (child) this.tellRectification(child, () => getExternalWorkflowHandle(child).signal(rectificationReportedSignal));
+    // The report is a submission, recorded in the audit log like a decision, under the id its sender chose.
+    await recordActNow(
+      {
+        audit: appliedEntry(
+          { decisionId: report.reportId, action: 'reportRectification', actor: report.actor, payload: { report: report.report, fileId: report.fileId ?? null } },
+          this.subject,
+          s.status,
+          reportedAt,
+        ),
+        changes: [],
+      },
+      this.writingTasks,
+    );
+    if (!child) {
+      // Reported after the province found it not done: no task any more, so tell the province directly.
+      this.mails.enqueue(() =>
+        acts.notify({
+          subjectId: input.baseId,
+          key: `rectification.${reportedAt}.reportedLate`,
+          to: [{ role: 'provinceOfficer', prefecture: null }],
+          template: 'taskAssigned',
+          params: { unitName: input.unit.name, step: 'rectification.verify', dueAt: reportedAt },
+        }),
+      );
+    }
+    return { reportedAt };
+  }
+
+  // ---- The watchers, side by side until the run is over.
+
+  /**
+   * Art. 18: last year's summary, due 31 January. Reminders 30 and 7 days
+   * before; once overdue, a task for the prefecture officer (the province
+   * for a cross-prefecture base) with the usual escalation, until it is in.
+   */
+  async lastYearsSummary(): Promise<void> {
+    const year = this.runYear - 1;
+    if (year < Number(this.input.namedOn.slice(0, 4))) return;
+    const stop = () => this.ended || this.over || this.carry.summaries.includes(year);
+    const due = annualSummaryDue(year);
+    for (const r of due.reminders) {
+      if (Date.parse(r.at) <= Date.now()) continue;
+      if (!(await sleepUntil(Date.parse(r.at), stop, `${year}年度工作总结提醒`))) return;
+      await this.remind(`summary.${year}.${r.kind}`, `${year}年度工作总结（第十八条）`, due.dueAt, r.at);
+    }
+    if (!(await sleepUntil(Date.parse(due.dueAt), stop, `${year}年度工作总结截止`))) return;
+    await awaitDecision(
+      this.step(`annualSummary.${year}`, this.homePrefecture ? 'prefectureOfficer' : 'provinceOfficer'),
+      stop,
+      this.track,
+      this.writingTasks,
+    );
+  }
+
+  /**
+   * The term's clock: the reminder to submit indicator data, the opening of
+   * the post-evaluation (a task for the province until it concludes), and
+   * expiry at the end of the term unless renewed. A renewal restarts it.
+   */
+  async termClock(): Promise<void> {
+    const s = this.carry;
+    while (!this.ended && !this.over) {
+      const termNo = s.termNo;
+      const stop = () => this.ended || this.over || s.termNo !== termNo;
+      const schedule = postEvaluationSchedule(s.term);
+      const reminderAt = Date.parse(schedule.dataReminder.at);
+      if (reminderAt > Date.now() && reminderAt < this.runEndsAt) {
+        if (await sleepUntil(reminderAt, stop, '提醒提交“两山指数”指标数据')) {
+          await this.remind(`term${termNo}.${schedule.dataReminder.kind}`, '后评估“两山指数”指标数据的提交（第二十二条）', schedule.opensAt, schedule.dataReminder.at);
+        }
+        continue;
+      }
+      const opensAt = Date.parse(schedule.opensAt);
+      if (opensAt > Date.now() && opensAt < this.runEndsAt) {
+        await sleepUntil(opensAt, stop, '后评估开始');
+        continue;
+      }
+      const expiresAt = Date.parse(s.term.expiresAt);
+      const evaluation =
+        opensAt <= Date.now() && s.evaluatedTermNo !== termNo
+          ? awaitDecision(this.step('postEvaluation', 'provinceOfficer'), () => stop() || s.evaluatedTermNo === termNo, this.track, this.writingTasks)
+          : Promise.resolve();
+      if (expiresAt < this.runEndsAt && (await sleepUntil(expiresAt, stop, '称号有效期届满'))) {
+        await this.expire();
+      } else if (expiresAt >= this.runEndsAt) {
+        await condition(stop);
+      }
+      await evaluation;
+    }
+  }
+
+  /** Art. 16: a title neither renewed nor revoked lapses at the end of its term. */
+  private async expire(): Promise<void> {
+    const { input, carry: s } = this;
+    this.closeRectification('ended', `expiry.${input.baseId}.${s.termNo}`);
+    s.status = automaticNext('base', s.status, 'termEnded');
+    s.endReason = '称号有效期届满，未续期';
+    upsertSearchAttributes([{ key: LsBaseStatus, value: s.status }]);
+    const closes = [...this.openTasks.keys()];
+    this.openTasks.clear();
+    this.showState();
+    await recordActLater({ changes: [this.statusChange(), closeTasksChange(closes, `expiry.${input.baseId}`, nowIso())] }, this.writingTasks);
+    await acts.notify({
+      subjectId: input.baseId,
+      key: `term${s.termNo}.expired`,
+      to: [...this.applicantMail, { role: 'provinceOfficer', prefecture: null }],
+      template: 'baseStatusChanged',
+      params: { unitName: input.unit.name, action: 'expire', statusZh: stageZh(s.status), reason: s.endReason },
+    });
+  }
+
+  /**
+   * Art. 23: each rectification runs as a child workflow
+   * (workflows/rectification.ts) with its reminders and the province's
+   * verification task; this starts one for every rectification the
+   * province requires. The child outlives this run (ABANDON); the next run
+   * finds it by the id kept in the state.
+   */
+  async rectificationStarter(): Promise<void> {
+    const { input, carry: s } = this;
+    for (;;) {
+      await condition(() => this.ended || this.over || (s.rectification !== null && !s.rectification.workflowId));
+      if (this.ended || this.over) return;
+      const number = (s.rectificationsStarted ?? 0) + 1;
+      const childId = rectificationWorkflowId(input.baseId, number);
+      const current = s.rectification!;
+      s.rectificationsStarted = number;
+      s.rectification = { ...current, workflowId: childId, closed: false };
+      const args: RectificationInput = {
+        baseId: input.baseId,
+        number,
+        unit: { name: input.unit.name, prefectures: input.unit.prefectures },
+        applicant: { contactEmail: input.applicant.contactEmail },
+        requirements: current.requirements,
+        deadline: current.deadline,
+        stepWorkingDays: this.stepWorkingDays,
+      };
+      const started = startChild<typeof rectificationWorkflow>('rectificationWorkflow', {
+        workflowId: childId,
+        args: [args],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: rectificationSummary(input.unit, number, current.deadline),
+      });
+      this.childStarts.set(childId, started.catch(() => undefined));
+      await started;
+    }
+  }
+
+  // ---- Signals to the rectification's child.
+
+  /** Sends to a rectification child once it has started; not awaited by the handler that sends it (signalsSent). */
+  private tellRectification(workflowId: string, send: () => Promise<void>): void {
+    const work = (async () => {
+      await this.childStarts.get(workflowId);
+      try {
+        await send();
+      } catch {
+        // The child has already ended (a report after its verification): nothing to tell.
+      }
+    })();
+    this.signalling.add(work);
+    void work.finally(() => this.signalling.delete(work));
+  }
+
+  /**
+   * The open rectification's child learns how it ended; the base's state
+   * records that it was told. Called where the decision is taken, before any await.
+   */
+  private closeRectification(outcome: RectificationOutcome, decisionId: string, current = this.carry.rectification): void {
+    if (!current?.workflowId || current.closed) return;
+    if (this.carry.rectification === current) this.carry.rectification = { ...current, closed: true };
+    const child = getExternalWorkflowHandle(current.workflowId);
+    this.tellRectification(current.workflowId, () => child.signal(rectificationClosedSignal, { outcome, decisionId }));
+  }
+
+  // ---- Status changes, tasks, reminders and what the Temporal UI shows.
+
+  /** The Temporal UI's current details: the open tasks, or the status and term (workflows/metadata.ts). */
+  private showState(): void {
+    const s = this.carry;
+    showWaiting(this.openTasks.values(), this.ended ? `已结束：${baseStatusZh(s.status)}` : `${baseStatusZh(s.status)}，称号有效期至 ${formatCstDateZh(s.term.endsOn)}`);
+  }
+
+  /**
+   * The Base row as this state shows it, as the next revision: the row keeps
+   * the latest whichever write commits first (activities/record-act.ts).
+   * Called once per change, before any await.
+   */
+  private statusChange(): ReadModelChange {
+    const s = this.carry;
+    s.revision = (s.revision ?? 0) + 1;
+    return {
+      kind: 'baseStatus',
+      revision: s.revision,
+      change: {
+        baseId: this.input.baseId,
+        status: s.status,
+        termStartsOn: s.term.namedOn,
+        termEndsOn: s.term.endsOn,
+        termNo: s.termNo,
+        endReason: s.endReason,
+        nationalRecommended: s.nationalRecommended,
+      },
+    };
+  }
+
+  private step(name: string, role: HumanStep['role'], extra: Partial<HumanStep> = {}): HumanStep {
+    return {
+      subjectType: 'base',
+      subjectId: this.input.baseId,
+      unitName: this.input.unit.name,
+      step: name,
+      role,
+      prefecture: role === 'prefectureOfficer' ? this.homePrefecture : null,
+      workingDays: this.stepWorkingDays,
+      // Once the province has been told (level 1), the task stays open without further mail.
+      maxEscalationLevel: 1,
+      ...extra,
+    };
+  }
+
+  /** awaitDecision's onTask: an arrow, as it is passed without `this`. */
+  private readonly track = (task: OpenTask): void => {
+    this.openTasks.set(task.taskId, task);
+    this.showState();
+  };
+
+  /** A reminder to the base. Not async: the watcher awaits the mail itself. */
+  private remind(key: string, what: string, dueAt: string, at: string): Promise<unknown> {
+    return acts.notify({
+      subjectId: this.input.baseId,
+      key,
+      to: this.applicantMail,
+      template: 'baseDue',
+      params: { unitName: this.input.unit.name, what, dueAt, daysLeft: daysBetween(cstDateOf(at), cstDateOf(Date.parse(dueAt) - 1)) },
+    });
+  }
 }
+
+// ---- What each decision does to the run (EFFECTS).
+
+/** A rectification with these terms starts (Art. 23); one already open is replaced by it (its child ends as superseded). */
+function startRectification(s: BaseCarry, from: BaseStatus, terms: { requirements: string | string[]; deadline: string }): void {
+  if (from !== 'underRectification') s.statusBeforeRectification = from;
+  s.rectification = { requirements: terms.requirements, deadline: terms.deadline, reportedAt: null };
+}
+
+const requireRectification: EffectOf = (run, request, from) => {
+  startRectification(run.carry, from, payloadOf<BasePayloads, 'requireRectification'>('requireRectification', request.payload));
+  return [];
+};
+
+/** A warning may carry rectification terms (Art. 24 with Art. 23): they apply, also over a rectification already open. */
+const warn: EffectOf = (run, request, from, next) => {
+  const p = payloadOf<BasePayloads, 'warn'>('warn', request.payload);
+  if (next === 'underRectification' && p.requirements !== undefined && p.deadline !== undefined) startRectification(run.carry, from, { requirements: p.requirements, deadline: p.deadline });
+  return [];
+};
+
+const verifyRectification: EffectOf = ({ carry: s }, request) => {
+  if (payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed) s.statusBeforeRectification = null;
+  else s.rectificationFailed = true;
+  return [];
+};
+
+const concludeEvaluation: EffectOf = ({ carry: s }, request) => {
+  s.lastEvaluationOutcome = payloadOf<BasePayloads, 'concludeEvaluation'>('concludeEvaluation', request.payload).outcome;
+  s.evaluatedTermNo = s.termNo;
+  s.postEvaluationHeld = true;
+  return [taskIdFor({ step: 'postEvaluation' })];
+};
+
+const renew: EffectOf = ({ carry: s }) => {
+  s.term = renewedTerm(s.term);
+  s.termNo += 1;
+  s.lastEvaluationOutcome = null;
+  return [];
+};
+
+const revoke: EffectOf = (run, request) => {
+  run.carry.endReason = request.reason ?? '撤销称号';
+  return [...run.openTasks.keys()];
+};
+
+const recommendNational: EffectOf = ({ carry: s }) => {
+  s.nationalRecommended = true;
+  return [];
+};
+
+/** One effect per action of the table: the compiler refuses an action without one. */
+const EFFECTS: Record<BaseAction, EffectOf> = { requireRectification, verifyRectification, concludeEvaluation, renew, warn, revoke, recommendNational };
