@@ -7,6 +7,11 @@
 // and ends "clear" once it has closed and every complaint was found untrue,
 // without evidence or resolved, or "stopped" at the first substantiated
 // complaint (Art. 16). The contract is workflows/notice-messages.ts.
+//
+// noticeWorkflow reads as the run's steps; NoticeRun holds its state (the
+// window, its status, the complaints), its Update, Query and Signal
+// handlers and each complaint's investigation, and EFFECTS (at the end) what
+// a decision on a complaint does to that state.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -63,84 +68,273 @@ function refuse(r: Refusal, suffix = ''): never {
   throw ApplicationFailure.create({ type: RefusalType[r.kind], message: r.zh + suffix, nonRetryable: true, details: [r] });
 }
 
+/** The notice's window in working days (the activity). Not async: the main line awaits the activity itself. */
+function computeWindow(input: NoticeInput): Promise<NoticeWindowView> {
+  return acts.computeNoticeWindow({ publishedAt: input.publishedAt, workingDays: input.workingDays });
+}
+
+const viewOf = (c: ComplaintState): ComplaintView => ({
+  complaintId: c.complaintId,
+  receivedAt: c.receivedAt,
+  status: c.outcome ? 'closed' : 'open',
+  outcome: c.outcome,
+  delegatedTo: c.delegatedTo,
+});
+
+/**
+ * The workflow, step by step; the state and the steps are NoticeRun's.
+ * write is async as before; close, nextInstant, complaintsSettled,
+ * decideOutcome, investigationsEnded and closeOnCancellation are not: they
+ * return the very promise the main line awaits, so it resumes on the same
+ * microtask turn as before. An extra turn could put its next command after,
+ * instead of before, a handler's in the same activation, and the recorded
+ * histories (test/histories/) hold that order. For the same reason the
+ * window's loop, whose turns await one after another, stays here.
+ */
 export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> {
-  const { workflowId } = workflowInfo();
-  const stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
-  // A prefecture notice is run, and its complaints investigated, by the unit's prefecture (Art. 10).
-  const runningPrefecture = input.level === 'prefecture' ? (input.prefectures[0] ?? null) : null;
+  const notice = new NoticeRun(input, await computeWindow(input));
+  notice.registerHandlers();
+  try {
+    await notice.write();
+    // Scheduled, then open: each wait ends at the next instant of the window,
+    // recomputed after a calendar change, so a moved closing time moves the timer.
+    while (notice.beforeClose()) {
+      if (notice.statusMoved()) {
+        if (notice.status === 'closed') break;
+        await notice.write();
+        continue;
+      }
+      await notice.nextInstant();
+      if (notice.windowMayMove()) {
+        notice.window = await computeWindow(input);
+        await notice.write();
+      }
+    }
+    notice.throwIfInvestigationFailed();
+    await notice.close();
+    // Closed: every complaint must be settled before the notice has an outcome (Art. 16).
+    await notice.complaintsSettled();
+    notice.throwIfInvestigationFailed();
+    await notice.decideOutcome();
+    // Let the last Update finish its activities, then the investigations
+    // (tasks of complaints left undecided by a stop close as their waits end).
+    await condition(allHandlersFinished);
+    await notice.investigationsEnded();
+    notice.throwIfInvestigationFailed();
+    return notice.result();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    // The parent cancels the notice when the application ends (withdrawal):
+    // the board must stop showing it and no office keeps a task for it.
+    await notice.closeOnCancellation();
+    throw error;
+  }
+}
 
-  let window: NoticeWindowView = await acts.computeNoticeWindow({ publishedAt: input.publishedAt, workingDays: input.workingDays });
-  let status: NoticeStatus = noticeStatus(window, Date.now());
-  let outcome: NoticeResult['outcome'] | null = null;
-  let closedAt: string | null = null;
+/** One notice's run: its state, read by the handlers, the investigations and the main line, and its steps. */
+class NoticeRun {
+  readonly workflowId = workflowInfo().workflowId;
+  private readonly stepWorkingDays: number;
+  /** A prefecture notice is run, and its complaints investigated, by the unit's prefecture (Art. 10). */
+  private readonly runningPrefecture: string | null;
+
+  status: NoticeStatus;
+  private outcome: NoticeResult['outcome'] | null = null;
+  private closedAt: string | null = null;
   /** Set by the first substantiated complaint: the notice stops there (Art. 16). */
-  let stopReason: string | null = null;
-  let calendarChanged = false;
-  const complaints = new Map<string, ComplaintState>();
+  stopReason: string | null = null;
+  private calendarChanged = false;
+  private readonly complaints = new Map<string, ComplaintState>();
   /** The investigation task now open per complaint, for the Temporal UI's details. */
-  const investigationTasks = new Map<string, OpenTask>();
+  private readonly investigationTasks = new Map<string, OpenTask>();
+  private readonly investigations: Promise<void>[] = [];
+  private investigationFailure: unknown;
+
+  constructor(
+    readonly input: NoticeInput,
+    public window: NoticeWindowView,
+  ) {
+    this.stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
+    this.runningPrefecture = input.level === 'prefecture' ? (input.prefectures[0] ?? null) : null;
+    this.status = noticeStatus(window, Date.now());
+  }
+
+  // ---- The main line, in the order the workflow takes it.
+
+  /** Handlers are arrows over the run: setHandler calls them without `this`. */
+  registerHandlers(): void {
+    setHandler(noticeStateQuery, () => this.state());
+    setHandler(calendarChangedSignal, () => {
+      this.calendarChanged = true;
+    });
+    setHandler(fileComplaintUpdate, (request) => this.fileComplaint(request), { validator: (request) => this.checkFiling(request) });
+    setHandler(investigateUpdate, (request) => this.decide(request), { validator: (request) => void this.checkDecision(request) });
+  }
+
   /** The board's row and the Temporal UI's details, after each change of the notice's status. */
-  const writeNotice = async () => {
-    showState();
-    await acts.recordNotice(record());
-  };
-  const showState = () => {
-    for (const [id, c] of complaints) if (c.outcome !== null || stopReason !== null) investigationTasks.delete(id);
-    const state = status === 'closed' ? '公示已结束' : status === 'open' ? `公示中，${formatCstInstantZh(window.closesAt)}截止` : `${formatCstInstantZh(window.opensAt)}开始公示`;
-    showWaiting(investigationTasks.values(), state);
-  };
-  const investigations: Promise<void>[] = [];
-  let investigationFailure: unknown;
+  async write(): Promise<void> {
+    this.showState();
+    await acts.recordNotice(this.record());
+  }
 
-  const record = (): NoticeRecord => ({
-    id: input.noticeId,
-    workflowId,
-    applicationId: input.applicationId,
-    level: input.level,
-    prefecture: runningPrefecture,
-    workingDays: input.workingDays,
-    opensAt: window.opensAt,
-    closesAt: window.closesAt,
-    provisional: window.provisional,
-    status,
-    outcome,
-    closedAt,
-    summary: { unitName: input.unit.name, unitType: input.unit.type, year: input.year, prefectures: input.prefectures },
-  });
+  /** A complaint stopped the notice, or an investigation failed: the main line stops waiting. */
+  private settled(): boolean {
+    return this.stopReason !== null || this.investigationFailure !== undefined;
+  }
 
-  const viewOf = (c: ComplaintState): ComplaintView => ({
-    complaintId: c.complaintId,
-    receivedAt: c.receivedAt,
-    status: c.outcome ? 'closed' : 'open',
-    outcome: c.outcome,
-    delegatedTo: c.delegatedTo,
-  });
+  /** Scheduled or open, and not settled. */
+  beforeClose(): boolean {
+    return this.status !== 'closed' && !this.settled();
+  }
 
-  const windowText = () => `（公示期：${formatCstInstantZh(window.opensAt)} 至 ${formatCstInstantZh(window.closesAt)}，北京时间）`;
+  /** The window's status now differs from the notice's (scheduled to open, open to closed): the notice takes it. */
+  statusMoved(): boolean {
+    const next = noticeStatus(this.window, Date.now());
+    if (next === this.status) return false;
+    this.status = next;
+    return true;
+  }
 
-  function checkFiling(request: ComplaintRequest): void {
-    if (stopReason !== null) {
+  /** Until the window's next instant, a calendar change or a stop. Not async: the main line awaits the timer itself. */
+  nextInstant(): Promise<boolean> {
+    const until = (this.status === 'scheduled' ? Date.parse(this.window.opensAt) : Date.parse(this.window.closesAt)) - Date.now();
+    return condition(() => this.calendarChanged || this.settled(), until);
+  }
+
+  /** Takes a calendar change, if one was signalled: may the window move? */
+  windowMayMove(): boolean {
+    if (!this.calendarChanged) return false;
+    this.calendarChanged = false;
+    // Only a provisional window can change: a published schedule is final.
+    return this.window.provisional;
+  }
+
+  throwIfInvestigationFailed(): void {
+    if (this.investigationFailure !== undefined) throw this.investigationFailure;
+  }
+
+  /** Not async: the main line awaits the write itself. */
+  close(): Promise<void> {
+    this.status = 'closed';
+    // A notice closes at its closing instant, or earlier when a complaint stopped it.
+    this.closedAt = Date.now() >= Date.parse(this.window.closesAt) ? this.window.closesAt : nowIso();
+    return this.write();
+  }
+
+  /** Not async: the main line awaits the condition itself. */
+  complaintsSettled(): Promise<void> {
+    return condition(() => this.settled() || [...this.complaints.values()].every((c) => c.outcome !== null));
+  }
+
+  /** Not async: the main line awaits the write itself. */
+  decideOutcome(): Promise<void> {
+    const result = noticeOutcome(true, [...this.complaints.values()]);
+    this.outcome = result === 'stopped' ? 'stopped' : 'clear';
+    return this.write();
+  }
+
+  /** Not async: the main line awaits the investigations themselves. */
+  investigationsEnded(): Promise<void[]> {
+    return Promise.all(this.investigations);
+  }
+
+  /** After decideOutcome. */
+  result(): NoticeResult {
+    const outcome = this.outcome ?? 'clear';
+    return {
+      outcome,
+      reason: outcome === 'stopped' ? this.stopReason : null,
+      opensAt: this.window.opensAt,
+      closesAt: this.window.closesAt,
+      complaints: this.complaints.size,
+    };
+  }
+
+  /** Closed, and every open task closed, whatever cancels the run meanwhile. Not async: the main line awaits the scope itself. */
+  closeOnCancellation(): Promise<void> {
+    return CancellationScope.nonCancellable(async () => {
+      this.status = 'closed';
+      this.closedAt ??= nowIso();
+      await this.write();
+      const open = [...this.complaints.values()].flatMap((c) => (c.taskId ? [c.taskId] : []));
+      if (open.length) await recordActLater({ changes: [closeTasksChange(open, 'noticeCancelled', this.closedAt ?? nowIso())] });
+    });
+  }
+
+  // ---- The handlers.
+
+  private state(): NoticeState {
+    return {
+      noticeId: this.input.noticeId,
+      status: this.status,
+      opensAt: this.window.opensAt,
+      closesAt: this.window.closesAt,
+      provisional: this.window.provisional,
+      complaints: [...this.complaints.values()].map(viewOf),
+      outcome: this.outcome,
+    };
+  }
+
+  private windowText(): string {
+    return `（公示期：${formatCstInstantZh(this.window.opensAt)} 至 ${formatCstInstantZh(this.window.closesAt)}，北京时间）`;
+  }
+
+  private checkFiling(request: ComplaintRequest): void {
+    if (this.stopReason !== null) {
       refuse({ kind: 'conflict', code: 'noticeStopped', zh: '公示期间已有投诉举报经查属实，本次公示已终止，不再受理投诉举报', en: 'The notice stopped after a substantiated complaint' });
     }
-    const refusal = checkComplaint(window, request, Date.now());
-    if (refusal) refuse(refusal, refusal.kind === 'conflict' ? windowText() : '');
+    const refusal = checkComplaint(this.window, request, Date.now());
+    if (refusal) refuse(refusal, refusal.kind === 'conflict' ? this.windowText() : '');
     if (typeof request.complaintId !== 'string' || !request.complaintId) {
       refuse({ kind: 'invalid', code: 'invalidPayload', zh: '缺少投诉举报编号', en: 'complaintId is required' });
     }
-    if (complaints.has(request.complaintId)) {
+    if (this.complaints.has(request.complaintId)) {
       refuse({ kind: 'conflict', code: 'duplicateComplaint', zh: '该投诉举报编号已使用', en: `Complaint ${request.complaintId} was already filed` });
     }
   }
 
-  function checkDecision(request: InvestigationRequest): { complaint: ComplaintState; check: Extract<InvestigationCheck, { ok: true }> } {
-    const complaint = complaints.get(request.complaintId);
+  /** A complaint (the `fileComplaint` Update): recorded, answered, and its investigation started. */
+  private async fileComplaint(request: ComplaintRequest): Promise<{ complaintId: string; receivedAt: string }> {
+    this.checkFiling(request);
+    // State first: a concurrent filing with the same id is refused by the validator.
+    const complaint: ComplaintState = {
+      complaintId: request.complaintId,
+      receivedAt: nowIso(),
+      outcome: null,
+      findings: null,
+      delegatedTo: null,
+      taskId: null,
+      decisionId: null,
+      recorded: false,
+    };
+    this.complaints.set(complaint.complaintId, complaint);
+    await acts.recordComplaint({
+      id: complaint.complaintId,
+      noticeId: this.input.noticeId,
+      complainant: { name: request.complainant.name.trim(), contact: request.complainant.contact.trim() },
+      content: request.content,
+      receivedAt: complaint.receivedAt,
+    });
+    complaint.recorded = true;
+    // The investigation waits for a person and outlives this Update: it
+    // runs beside the main line, which waits for it before returning.
+    this.investigations.push(
+      this.investigate(complaint).catch((error: unknown) => {
+        this.investigationFailure ??= error;
+      }),
+    );
+    return { complaintId: complaint.complaintId, receivedAt: complaint.receivedAt };
+  }
+
+  private checkDecision(request: InvestigationRequest): { complaint: ComplaintState; check: Extract<InvestigationCheck, { ok: true }> } {
+    const complaint = this.complaints.get(request.complaintId);
     if (!complaint) refuse({ kind: 'invalid', code: 'unknownComplaint', zh: '本次公示没有这个投诉举报', en: `No complaint ${request.complaintId} on this notice` });
     if (!complaint.recorded) refuse({ kind: 'conflict', code: 'complaintBeingFiled', zh: '该投诉举报正在登记，请稍后再试', en: 'The complaint is still being filed' });
-    if (stopReason !== null && !complaint.outcome) {
+    if (this.stopReason !== null && !complaint.outcome) {
       refuse({ kind: 'conflict', code: 'noticeStopped', zh: '公示期间已有投诉举报经查属实，本次公示已终止', en: 'The notice stopped after a substantiated complaint' });
     }
     const check = checkInvestigation(
-      { level: input.level, prefectures: input.prefectures, delegatedTo: complaint.delegatedTo, investigated: complaint.outcome !== null },
+      { level: this.input.level, prefectures: this.input.prefectures, delegatedTo: complaint.delegatedTo, investigated: complaint.outcome !== null },
       request.actor,
       {
         ...(request.outcome !== undefined ? { outcome: request.outcome } : {}),
@@ -152,12 +346,58 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
     return { complaint, check };
   }
 
+  /** A decision on a complaint (the `investigate` Update): a delegation or the outcome, applied, recorded, answered. */
+  private async decide(request: InvestigationRequest): Promise<ComplaintView> {
+    const { complaint, check } = this.checkDecision(request);
+    // Everything that decides happens before the first await, so a second
+    // decision on the same complaint is checked against the new state.
+    const at = nowIso();
+    const taskId = complaint.taskId;
+    const delegation = check.kind === 'delegation';
+    complaint.decisionId = request.decisionId;
+    if (check.kind === 'delegation') delegateComplaint(complaint, check.delegateTo);
+    else concludeComplaint(this, complaint, check.outcome, request.findings);
+    const view = viewOf(complaint);
+    this.showState();
+    const { input } = this;
+    const decision = {
+      decisionId: request.decisionId,
+      // One id for a delegation wherever it is named (the API's refusals, the console).
+      action: delegation ? 'delegateComplaint' : 'investigate',
+      actor: request.actor,
+      reason: delegation ? null : (request.findings ?? null),
+      payload: {
+        noticeId: input.noticeId,
+        complaintId: complaint.complaintId,
+        ...(delegation ? { delegateTo: complaint.delegatedTo } : { outcome: complaint.outcome }),
+      },
+    };
+    const investigation: InvestigationRecord = {
+      complaintId: complaint.complaintId,
+      decisionId: request.decisionId,
+      investigatedBy: request.actor.sub,
+      at,
+      ...(delegation ? { delegatedTo: complaint.delegatedTo ?? '' } : { outcome: complaint.outcome ?? '', findings: complaint.findings ?? '' }),
+    };
+    await recordActNow(
+      {
+        audit: appliedEntry(decision, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId: this.workflowId }, null, at),
+        changes: [{ kind: 'investigation', investigation }, ...(taskId ? [closeTasksChange([taskId], request.decisionId, at)] : [])],
+      },
+      new Set(),
+    );
+    return view;
+  }
+
+  // ---- The investigations.
+
   /** One task per complaint: the notice's office, then the delegated prefecture if the province hands it on (Art. 15). */
-  async function investigate(c: ComplaintState): Promise<void> {
+  private async investigate(c: ComplaintState): Promise<void> {
+    const { input } = this;
     const track = (task: OpenTask) => {
       c.taskId = task.taskId;
-      investigationTasks.set(c.complaintId, task);
-      showState();
+      this.investigationTasks.set(c.complaintId, task);
+      this.showState();
     };
     const first: HumanStep = {
       subjectType: 'application',
@@ -166,182 +406,60 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
       step: `${input.level}Notice.investigation`,
       taskKey: `investigation.${c.complaintId}`,
       role: input.level === 'prefecture' ? 'prefectureOfficer' : 'provinceOfficer',
-      prefecture: runningPrefecture,
-      workingDays: stepWorkingDays,
+      prefecture: this.runningPrefecture,
+      workingDays: this.stepWorkingDays,
     };
-    await awaitDecision(first, () => stopReason !== null || c.outcome !== null || c.delegatedTo !== null, track);
+    await awaitDecision(first, () => this.stopReason !== null || c.outcome !== null || c.delegatedTo !== null, track);
     // The decision may have arrived while the task was being opened: close it
     // now that it exists (closing is idempotent).
     await recordActLater({ changes: [closeTasksChange([taskIdFor(first)], c.decisionId ?? 'noticeStopped', nowIso())] });
-    if (c.outcome !== null || stopReason !== null || !c.delegatedTo) return;
+    if (c.outcome !== null || this.stopReason !== null || !c.delegatedTo) return;
     const delegated: HumanStep = { ...first, taskKey: `investigation.${c.complaintId}.delegated`, role: 'prefectureOfficer', prefecture: c.delegatedTo };
-    await awaitDecision(delegated, () => stopReason !== null || c.outcome !== null, track);
+    await awaitDecision(delegated, () => this.stopReason !== null || c.outcome !== null, track);
     await recordActLater({ changes: [closeTasksChange([taskIdFor(delegated)], c.outcome ? (c.decisionId ?? 'noticeStopped') : 'noticeStopped', nowIso())] });
   }
 
-  setHandler(noticeStateQuery, (): NoticeState => ({
-    noticeId: input.noticeId,
-    status,
-    opensAt: window.opensAt,
-    closesAt: window.closesAt,
-    provisional: window.provisional,
-    complaints: [...complaints.values()].map(viewOf),
-    outcome,
-  }));
+  // ---- The board's row and what the Temporal UI shows.
 
-  setHandler(calendarChangedSignal, () => {
-    calendarChanged = true;
-  });
+  /** The Temporal UI's current details: the open investigation tasks, or the window (workflows/metadata.ts). */
+  private showState(): void {
+    for (const [id, c] of this.complaints) if (c.outcome !== null || this.stopReason !== null) this.investigationTasks.delete(id);
+    const { status, window } = this;
+    const state = status === 'closed' ? '公示已结束' : status === 'open' ? `公示中，${formatCstInstantZh(window.closesAt)}截止` : `${formatCstInstantZh(window.opensAt)}开始公示`;
+    showWaiting(this.investigationTasks.values(), state);
+  }
 
-  setHandler(
-    fileComplaintUpdate,
-    async (request) => {
-      checkFiling(request);
-      // State first: a concurrent filing with the same id is refused by the validator.
-      const complaint: ComplaintState = {
-        complaintId: request.complaintId,
-        receivedAt: nowIso(),
-        outcome: null,
-        findings: null,
-        delegatedTo: null,
-        taskId: null,
-        decisionId: null,
-        recorded: false,
-      };
-      complaints.set(complaint.complaintId, complaint);
-      await acts.recordComplaint({
-        id: complaint.complaintId,
-        noticeId: input.noticeId,
-        complainant: { name: request.complainant.name.trim(), contact: request.complainant.contact.trim() },
-        content: request.content,
-        receivedAt: complaint.receivedAt,
-      });
-      complaint.recorded = true;
-      // The investigation waits for a person and outlives this Update: it
-      // runs beside the main line, which waits for it before returning.
-      investigations.push(
-        investigate(complaint).catch((error: unknown) => {
-          investigationFailure ??= error;
-        }),
-      );
-      return { complaintId: complaint.complaintId, receivedAt: complaint.receivedAt };
-    },
-    { validator: checkFiling },
-  );
-
-  setHandler(
-    investigateUpdate,
-    async (request): Promise<ComplaintView> => {
-      const { complaint, check } = checkDecision(request);
-      // Everything that decides happens before the first await, so a second
-      // decision on the same complaint is checked against the new state.
-      const at = nowIso();
-      const taskId = complaint.taskId;
-      const delegation = check.kind === 'delegation';
-      complaint.decisionId = request.decisionId;
-      if (check.kind === 'delegation') {
-        complaint.delegatedTo = check.delegateTo;
-        complaint.taskId = null;
-      } else {
-        complaint.outcome = check.outcome;
-        complaint.findings = request.findings ?? null;
-        if (check.outcome === 'substantiated' && stopReason === null) stopReason = request.findings ?? '公示期间投诉举报经查属实';
-      }
-      const view = viewOf(complaint);
-      showState();
-      const decision = {
-        decisionId: request.decisionId,
-        // One id for a delegation wherever it is named (the API's refusals, the console).
-        action: delegation ? 'delegateComplaint' : 'investigate',
-        actor: request.actor,
-        reason: delegation ? null : (request.findings ?? null),
-        payload: {
-          noticeId: input.noticeId,
-          complaintId: complaint.complaintId,
-          ...(delegation ? { delegateTo: complaint.delegatedTo } : { outcome: complaint.outcome }),
-        },
-      };
-      const investigation: InvestigationRecord = {
-        complaintId: complaint.complaintId,
-        decisionId: request.decisionId,
-        investigatedBy: request.actor.sub,
-        at,
-        ...(delegation ? { delegatedTo: complaint.delegatedTo ?? '' } : { outcome: complaint.outcome ?? '', findings: complaint.findings ?? '' }),
-      };
-      await recordActNow(
-        {
-          audit: appliedEntry(decision, { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId }, null, at),
-          changes: [{ kind: 'investigation', investigation }, ...(taskId ? [closeTasksChange([taskId], request.decisionId, at)] : [])],
-        },
-        new Set(),
-      );
-      return view;
-    },
-    { validator: (request) => void checkDecision(request) },
-  );
-
-  const settled = () => stopReason !== null || investigationFailure !== undefined;
-
-  try {
-    await writeNotice();
-
-    // Scheduled, then open: each wait ends at the next instant of the window,
-    // recomputed after a calendar change, so a moved closing time moves the timer.
-    while (status !== 'closed' && !settled()) {
-      const now = Date.now();
-      const next = noticeStatus(window, now);
-      if (next !== status) {
-        status = next;
-        if (status === 'closed') break;
-        await writeNotice();
-        continue;
-      }
-      const until = (status === 'scheduled' ? Date.parse(window.opensAt) : Date.parse(window.closesAt)) - now;
-      await condition(() => calendarChanged || settled(), until);
-      if (calendarChanged) {
-        calendarChanged = false;
-        // Only a provisional window can change: a published schedule is final.
-        if (window.provisional) {
-          window = await acts.computeNoticeWindow({ publishedAt: input.publishedAt, workingDays: input.workingDays });
-          await writeNotice();
-        }
-      }
-    }
-    if (investigationFailure !== undefined) throw investigationFailure;
-    status = 'closed';
-    // A notice closes at its closing instant, or earlier when a complaint stopped it.
-    closedAt = Date.now() >= Date.parse(window.closesAt) ? window.closesAt : nowIso();
-    await writeNotice();
-
-    // Closed: every complaint must be settled before the notice has an outcome (Art. 16).
-    await condition(() => settled() || [...complaints.values()].every((c) => c.outcome !== null));
-    if (investigationFailure !== undefined) throw investigationFailure;
-    const result = noticeOutcome(true, [...complaints.values()]);
-    outcome = result === 'stopped' ? 'stopped' : 'clear';
-    await writeNotice();
-    // Let the last Update finish its activities, then the investigations
-    // (tasks of complaints left undecided by a stop close as their waits end).
-    await condition(allHandlersFinished);
-    await Promise.all(investigations);
-    if (investigationFailure !== undefined) throw investigationFailure;
+  private record(): NoticeRecord {
+    const { input, window } = this;
     return {
-      outcome,
-      reason: outcome === 'stopped' ? stopReason : null,
+      id: input.noticeId,
+      workflowId: this.workflowId,
+      applicationId: input.applicationId,
+      level: input.level,
+      prefecture: this.runningPrefecture,
+      workingDays: input.workingDays,
       opensAt: window.opensAt,
       closesAt: window.closesAt,
-      complaints: complaints.size,
+      provisional: window.provisional,
+      status: this.status,
+      outcome: this.outcome,
+      closedAt: this.closedAt,
+      summary: { unitName: input.unit.name, unitType: input.unit.type, year: input.year, prefectures: input.prefectures },
     };
-  } catch (error) {
-    if (!isCancellation(error)) throw error;
-    // The parent cancels the notice when the application ends (withdrawal):
-    // the board must stop showing it and no office keeps a task for it.
-    await CancellationScope.nonCancellable(async () => {
-      status = 'closed';
-      closedAt ??= nowIso();
-      await writeNotice();
-      const open = [...complaints.values()].flatMap((c) => (c.taskId ? [c.taskId] : []));
-      if (open.length) await recordActLater({ changes: [closeTasksChange(open, 'noticeCancelled', closedAt ?? nowIso())] });
-    });
-    throw error;
   }
+}
+
+// ---- What a decision does to its complaint (EFFECTS).
+
+/** The province hands the investigation to a unit's prefecture (Art. 15): its own task closes, investigate opens the prefecture's. */
+function delegateComplaint(c: ComplaintState, to: string): void {
+  c.delegatedTo = to;
+  c.taskId = null;
+}
+
+/** The investigation's outcome; the first substantiated complaint stops the notice (Art. 16). */
+function concludeComplaint(run: NoticeRun, c: ComplaintState, outcome: InvestigationOutcome, findings: string | undefined): void {
+  c.outcome = outcome;
+  c.findings = findings ?? null;
+  if (outcome === 'substantiated' && run.stopReason === null) run.stopReason = findings ?? '公示期间投诉举报经查属实';
 }

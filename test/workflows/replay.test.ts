@@ -62,7 +62,7 @@ const APPLICATION_UNPATCHED = `  await acts.loadExperts([]);\n${APPLICATION_ANCH
 const APPLICATION_PATCHED = `  if (patched('application-extra-activity')) await acts.loadExperts([]);\n${APPLICATION_ANCHOR}`;
 
 /** And to a notice: one more activity before it records itself. */
-const NOTICE_ANCHOR = '  const settled = () => stopReason !== null || investigationFailure !== undefined;';
+const NOTICE_ANCHOR = '  notice.registerHandlers();';
 const NOTICE_UNPATCHED = `${NOTICE_ANCHOR}\n  await acts.loadExperts([]);`;
 const NOTICE_PATCHED = `${NOTICE_ANCHOR}\n  if (patched('notice-extra-activity')) await acts.loadExperts([]);`;
 
