@@ -140,6 +140,9 @@ const CHAIN_LOCK = 72_019_002;
 
 type Tx = Prisma.TransactionClient;
 
+/** Interactive transactions wait this long for a pooled connection and may run this long (Prisma's defaults, 2 s and 5 s, fail under 50 concurrent decisions). */
+export const AUDIT_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
 /**
  * Appends `entry` inside the caller's transaction, once per (decisionId,
  * outcome): a retry returns the existing row. The chain's lock is held from
@@ -157,7 +160,7 @@ export async function appendAuditInTransaction(tx: Tx, entry: AuditEntry): Promi
            d."seq", d."hash"
     FROM (SELECT 1) AS one
     LEFT JOIN "Decision" d ON d."decisionId" = ${entry.decisionId} AND d."outcome" = ${entry.outcome}`;
-  if (head?.seq !== null && head?.seq !== undefined && head.hash) return { seq: head.seq, hash: head.hash };
+  if (head && head.seq !== null && head.hash !== null) return { seq: head.seq, hash: head.hash };
   const prevHash = head?.last ?? GENESIS_HASH;
   const hash = auditHash(prevHash, entry);
   const [row] = await tx.$queryRaw<Array<{ seq: bigint; hash: string }>>`
@@ -172,5 +175,5 @@ export async function appendAuditInTransaction(tx: Tx, entry: AuditEntry): Promi
 
 /** Appends once per (decisionId, outcome) in a transaction of its own (refused attempts, which change nothing else). */
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<{ seq: bigint; hash: string }> {
-  return db.$transaction((tx) => appendAuditInTransaction(tx, entry), { maxWait: 10_000, timeout: 15_000 });
+  return db.$transaction((tx) => appendAuditInTransaction(tx, entry), AUDIT_TRANSACTION_OPTIONS);
 }

@@ -1,18 +1,11 @@
 // Side effects of the notice workflow (workflows/notice.ts): its window over
 // the working-day calendar as the database has it, the Notice row the public
-// board reads, and the Complaint rows with their investigations. Every write
-// is keyed by an id the workflow supplies, so a retried activity is a no-op.
-import type { CalendarOverrides, WorkingDayCalendar } from '../domain/calendar';
-import { buildCalendar } from '../domain/calendar-defaults';
+// board reads, and the Complaint rows (their investigations are acts of
+// record: activities/record-act.ts). Every write is keyed by an id the
+// workflow supplies, so a retried activity is a no-op.
 import { noticeWindow } from '../domain/notice';
 import type { Db } from '../infra/database';
-
-/** The calendar as activities/calendar.ts sees it: the packaged default with ops' years on top. */
-export async function loadDbCalendar(db: Db): Promise<WorkingDayCalendar> {
-  const rows = await db.calendarYear.findMany();
-  const overrides: CalendarOverrides = Object.fromEntries(rows.map((r) => [String(r.year), { holidays: r.holidays, workdays: r.workdays }]));
-  return buildCalendar(overrides);
-}
+import { loadDbCalendar } from './calendar';
 
 export interface NoticeWindowView {
   opensAt: string;

@@ -14,7 +14,7 @@
 // not for their read-model writes.
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../infra/database';
-import { appendAuditInTransaction, type AuditEntry } from './audit';
+import { appendAuditInTransaction, AUDIT_TRANSACTION_OPTIONS, type AuditEntry } from './audit';
 import type { BaseStatusChange, SummaryRecord } from './bases';
 import type { ApplicationRecord } from './index';
 import type { InvestigationRecord } from './notices';
@@ -31,16 +31,17 @@ export type ReadModelChange =
   | { kind: 'indicatorData'; baseId: string; year: number; values: unknown; evaluation: unknown; submittedBy: string; submittedAt: string }
   | { kind: 'investigation'; investigation: InvestigationRecord }
   | { kind: 'applicationSubmitted'; application: ApplicationRecord }
-  | { kind: 'expert'; id: string; data: ExpertData; create: boolean }
+  | { kind: 'expertAdded'; id: string; data: NewExpert }
+  | { kind: 'expertChanged'; id: string; data: Partial<NewExpert> }
   | { kind: 'calendarYear'; year: number; holidays: string[]; workdays: string[]; updatedBy: string };
 
 /** An expert of the pool as the province keeps it (Art. 25). */
-export interface ExpertData {
-  name?: string;
-  email?: string;
-  fields?: string[];
-  prefecture?: string | null;
-  active?: boolean;
+export interface NewExpert {
+  name: string;
+  email: string;
+  fields: string[];
+  prefecture: string | null;
+  active: boolean;
 }
 
 export interface ActRecord {
@@ -50,9 +51,6 @@ export interface ActRecord {
 }
 
 type Tx = Prisma.TransactionClient;
-
-/** Interactive transactions wait this long for a pooled connection and may run this long (Prisma's defaults, 2 s and 5 s, fail under 50 concurrent decisions). */
-export const ACT_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** JSON for a jsonb parameter (`::jsonb`): what Prisma would store for the value. */
 const json = (v: unknown) => JSON.stringify(v ?? {});
@@ -152,9 +150,11 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
       return;
     }
     // The province's and ops' own records, changed rarely: Prisma's modelled queries.
-    case 'expert':
-      if (change.create) await tx.expert.create({ data: { id: change.id, name: change.data.name ?? '', email: change.data.email ?? '', ...change.data } });
-      else await tx.expert.update({ where: { id: change.id }, data: change.data });
+    case 'expertAdded':
+      await tx.expert.create({ data: { id: change.id, ...change.data } });
+      return;
+    case 'expertChanged':
+      await tx.expert.update({ where: { id: change.id }, data: change.data });
       return;
     case 'calendarYear':
       await tx.calendarYear.upsert({
@@ -181,5 +181,5 @@ export async function recordAct(db: Db, act: ActRecord): Promise<void> {
     }
     for (const change of act.changes) await apply(tx, change);
     if (act.audit) await appendAuditInTransaction(tx, act.audit);
-  }, ACT_TRANSACTION_OPTIONS);
+  }, AUDIT_TRANSACTION_OPTIONS);
 }

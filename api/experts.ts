@@ -50,7 +50,7 @@ export function expertsRouter(deps: { db: Db }): Router {
     attempt(req, { subjectType: 'expert', subjectId: 'new', action: 'addExpert' });
     const body = parseBody(expertSchema, req.body);
     const id = randomUUID();
-    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body) }), changes: [{ kind: 'expert', id, data: body, create: true }] });
+    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body) }), changes: [{ kind: 'expertAdded', id, data: body }] });
     res.status(201).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id } })));
   });
 
@@ -65,7 +65,7 @@ export function expertsRouter(deps: { db: Db }): Router {
     // Deactivating is a change like another: the audit entry says which fields became what.
     await recordAct(deps.db, {
       audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: body.active === false ? 'expertDeactivated' : 'expertUpdated', payload: withoutEmail(body) }),
-      changes: [{ kind: 'expert', id, data: body, create: false }],
+      changes: [{ kind: 'expertChanged', id, data: body }],
     });
     res.json(view(await deps.db.expert.findUniqueOrThrow({ where: { id } })));
   });

@@ -94,7 +94,7 @@ async function raw(stack: Stack, count: number, concurrency: number, local: bool
 
 /**
  * The audit chain's append alone (activities/audit.ts appendAudit, which
- * every decision's `recordDecision` local activity runs): a transaction that
+ * every decision's `recordAct` local activity runs, after its read-model writes): a transaction that
  * takes one advisory lock for the whole chain, reads the last hash, inserts.
  */
 async function auditAppends(stack: Stack, count: number, concurrency: number) {

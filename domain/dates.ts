@@ -108,10 +108,8 @@ export function formatCstInstantZh(instant: InstantInput): string {
   const ms = toEpochMs(instant);
   const pad = (n: number) => String(n).padStart(2, '0');
   const t = new Date(ms + CST_OFFSET_MS);
-  const midnight = t.getUTCHours() === 0 && t.getUTCMinutes() === 0;
-  const day = midnight ? new Date(ms + CST_OFFSET_MS - 1) : t;
-  const time = midnight ? '24:00' : `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
-  return `${formatCstDateZh(cstDateOf(day.getTime() - CST_OFFSET_MS))} ${time}`;
+  if (t.getUTCHours() === 0 && t.getUTCMinutes() === 0) return `${formatCstDateZh(cstDateOf(ms - 1))} 24:00`;
+  return `${formatCstDateZh(cstDateOf(ms))} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
 }
 
 /** `2027-03-02` → `2027年3月2日`. */

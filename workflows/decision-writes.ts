@@ -43,9 +43,10 @@ export function closeTasksChange(taskIds: readonly string[], closedBy: string, c
   return { kind: 'closeTasks', taskIds: [...taskIds], closedBy, closedAt };
 }
 
-/** The tasks an act closes, if any: their rows must exist before the act is recorded. */
-function closedTaskIds(act: ActRecord): string[] {
-  return act.changes.flatMap((c) => (c.kind === 'closeTasks' ? c.taskIds : []));
+/** Resolves once every task the act closes has its row (awaitDecision writes it): a close must not land first. */
+function closedTasksWritten(act: ActRecord, writing: ReadonlySet<string>): Promise<void> {
+  const closes = act.changes.flatMap((c) => (c.kind === 'closeTasks' ? c.taskIds : []));
+  return condition(() => closes.every((id) => !writing.has(id)));
 }
 
 /**
@@ -54,14 +55,12 @@ function closedTaskIds(act: ActRecord): string[] {
  * reads its own write.
  */
 export async function recordActNow(act: ActRecord, writing: ReadonlySet<string>): Promise<void> {
-  const closes = closedTaskIds(act);
-  await condition(() => closes.every((id) => !writing.has(id)));
+  await closedTasksWritten(act, writing);
   await localActs.recordAct(act);
 }
 
 /** Records a move the workflow made by itself (a timer, a child's outcome): a normal activity on its main line. */
 export async function recordActLater(act: ActRecord, writing: ReadonlySet<string> = new Set()): Promise<void> {
-  const closes = closedTaskIds(act);
-  await condition(() => closes.every((id) => !writing.has(id)));
+  await closedTasksWritten(act, writing);
   await acts.recordAct(act);
 }
