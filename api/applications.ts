@@ -9,6 +9,7 @@ import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { initialApplicationStage } from '../domain/stages';
 import { availableApplicationActions, checkApplicationDecision } from '../domain/transitions';
+import { applicationDecision } from '../domain/decision-payloads';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { applicationSummary } from '../workflows/metadata';
@@ -340,7 +341,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     try {
       const result = await deps.temporal.workflow.getHandle(app.workflowId).executeUpdate(decideUpdate, {
         updateId: decisionId,
-        args: [{ decisionId, action, actor: decider, ...(reason !== undefined ? { reason } : {}), payload }],
+        args: [{ decisionId, actor: decider, ...(reason !== undefined ? { reason } : {}), ...applicationDecision(action, payload) }],
       });
       res.json(result);
     } catch (error) {

@@ -16,7 +16,8 @@ import { isBaseStatus, isTerminalStatus, type BaseStatus } from '../domain/stage
 import { availableBaseActions } from '../domain/transitions';
 import type { Db } from '../infra/database';
 import { reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate } from '../workflows/base-messages';
-import { decideUpdate, type Actor } from '../workflows/messages';
+import { decideBaseUpdate, type Actor } from '../workflows/messages';
+import { baseDecision } from '../domain/decision-payloads';
 import { attempt } from './audit-refusals';
 import { decisionResultSchema } from './applications';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
@@ -199,9 +200,9 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     // taken on (Art. 22): the audit log then shows what the province saw.
     if (action === 'concludeEvaluation') (payload as Record<string, unknown>).evaluationBasis = await evaluationBasis(base);
     const result = await send(base, () =>
-      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(decideUpdate, {
+      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(decideBaseUpdate, {
         updateId: decisionId,
-        args: [{ decisionId, action, actor, ...(reason !== undefined ? { reason } : {}), payload }],
+        args: [{ decisionId, actor, ...(reason !== undefined ? { reason } : {}), ...baseDecision(action, payload) }],
       }),
     );
     res.json(result);

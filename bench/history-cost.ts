@@ -16,7 +16,8 @@ import { annualSummaryDue, postEvaluationSchedule, type TitleTerm } from '../dom
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { baseWorkflow } from '../workflows/base';
 import { baseStateQuery, reportRectificationUpdate, submitSummaryUpdate, type BaseInput } from '../workflows/base-messages';
-import { decideUpdate, type Actor } from '../workflows/messages';
+import { decideBaseUpdate, decideUpdate, type Actor } from '../workflows/messages';
+import { applicationDecision, baseDecision } from '../domain/decision-payloads';
 import { fileComplaintUpdate, investigateUpdate } from '../workflows/notice-messages';
 import { rectificationWorkflowId } from '../workflows/rectification-messages';
 import { advanceClock, startStack, type Stack } from './stack';
@@ -32,7 +33,7 @@ type HistoryEvent = NonNullable<Awaited<ReturnType<Handle['fetchHistory']>>['eve
 
 async function decide(h: Handle, action: string, actor: Actor, payload: Record<string, unknown> = {}) {
   const decisionId = `h-${randomUUID()}`;
-  return h.executeUpdate(decideUpdate, { updateId: decisionId, args: [{ decisionId, action, actor, payload }] });
+  return h.executeUpdate(decideUpdate, { updateId: decisionId, args: [{ decisionId, actor, ...applicationDecision(action, payload) }] });
 }
 
 async function untilStage(stack: Stack, id: string, stage: string): Promise<void> {
@@ -130,7 +131,7 @@ async function tenYearBase(stack: Stack) {
   const state = () => handle.query(baseStateQuery);
   const decideBase = (action: string, payload: Record<string, unknown> = {}, reason?: string) => {
     const decisionId = `b-${randomUUID()}`;
-    return handle.executeUpdate(decideUpdate, { updateId: decisionId, args: [{ decisionId, action, actor: province, payload, ...(reason ? { reason } : {}) }] });
+    return handle.executeUpdate(decideBaseUpdate, { updateId: decisionId, args: [{ decisionId, actor: province, ...baseDecision(action, payload), ...(reason ? { reason } : {}) }] });
   };
   const submit = (year: number) =>
     handle.executeUpdate(submitSummaryUpdate, {

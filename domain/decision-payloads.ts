@@ -37,7 +37,52 @@ const baseKeys: Exactly<keyof BasePayloads, BaseAction> = true;
 void applicationKeys;
 void baseKeys;
 
-/** A checked decision's payload, typed by its action. Only for requests that passed the table's checks. */
-export function payloadOf<P, A extends keyof P>(_action: A, payload: Record<string, unknown> | undefined): P[A] {
-  return (payload ?? {}) as P[A];
+/**
+ * One action with its payload: `{ action: 'warn', payload: { ground, ... } }`.
+ * A payload whose fields are all optional may be left out. The unions of all
+ * of them are what the workflows' `decide` Updates take (workflows/messages.ts),
+ * so `switch (decision.action)` narrows the payload with no cast.
+ */
+export type DecisionOf<P, A extends keyof P = keyof P> = {
+  // `{} extends X`: are all of X's fields optional? Then the payload may be left out.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  [K in A]: { action: K } & ({} extends P[K] ? { payload?: P[K] } : { payload: P[K] });
+}[A];
+
+export type ApplicationDecision<A extends ApplicationAction = ApplicationAction> = DecisionOf<ApplicationPayloads, A>;
+export type BaseDecision<A extends BaseAction = BaseAction> = DecisionOf<BasePayloads, A>;
+
+const APPLICATION_ACTIONS: Readonly<Record<ApplicationAction, true>> = {
+  withdraw: true, prefectureAccept: true, prefectureReject: true, openNotice: true, recommend: true, assignExperts: true,
+  reviewOpinion: true, concludeReview: true, select: true, provinceReject: true, name: true,
+};
+const BASE_ACTIONS: Readonly<Record<BaseAction, true>> = {
+  requireRectification: true, verifyRectification: true, concludeEvaluation: true, renew: true, warn: true, revoke: true, recommendNational: true,
+};
+
+export function isApplicationAction(action: string): action is ApplicationAction {
+  return Object.hasOwn(APPLICATION_ACTIONS, action);
+}
+
+export function isBaseAction(action: string): action is BaseAction {
+  return Object.hasOwn(BASE_ACTIONS, action);
+}
+
+/**
+ * A request body's action and payload as the decision the Update carries.
+ * Only the action's name is checked here (the API's body schema already
+ * refused an unknown one with 422, so a miss is a programming error); the
+ * payload's fields are checked by the workflow's validator against the table
+ * (checkApplicationDecision), after the role and the stage, so that a caller
+ * outside the scope learns nothing of the payload rules. The workflow treats
+ * its argument as unchecked input either way.
+ */
+export function applicationDecision(action: string, payload: Record<string, unknown>): ApplicationDecision {
+  if (!isApplicationAction(action)) throw new TypeError(`not an application decision: ${action}`);
+  return { action, payload } as ApplicationDecision;
+}
+
+export function baseDecision(action: string, payload: Record<string, unknown>): BaseDecision {
+  if (!isBaseAction(action)) throw new TypeError(`not a base decision: ${action}`);
+  return { action, payload } as BaseDecision;
 }

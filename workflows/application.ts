@@ -27,7 +27,6 @@ import { cstDateOf } from '../domain/dates';
 import { DEFAULT_STEP_WORKING_DAYS, titleTerm } from '../domain/deadlines';
 import { stageZh } from '../domain/names';
 import { initialApplicationStage, isTerminalStage, type ApplicationStage } from '../domain/stages';
-import { payloadOf, type ApplicationPayloads } from '../domain/decision-payloads';
 import { automaticNext, checkApplicationDecision, STAGE_ASSIGNEE, type ApplicationAction } from '../domain/transitions';
 import type { ActRecord, ReadModelChange } from '../activities/record-act';
 import { acts } from './activity-proxies';
@@ -40,7 +39,7 @@ import {
   decideUpdate,
   RefusalType,
   type ApplicationState,
-  type DecisionRequest,
+  type ApplicationDecisionRequest,
   type DecisionResult,
   type Role,
 } from './messages';
@@ -101,7 +100,12 @@ interface Effect {
   closes: string[];
   changes: ReadModelChange[];
 }
-type EffectOf = (run: ApplicationRun, request: DecisionRequest, from: ApplicationStage, next: ApplicationStage, at: string) => Effect;
+type EffectOf<A extends ApplicationAction = ApplicationAction> = (run: ApplicationRun, request: ApplicationDecisionRequest<A>, from: ApplicationStage, next: ApplicationStage, at: string) => Effect;
+
+/** The effect of a checked decision's own action (each entry of EFFECTS takes its action's request). */
+function effectOf<A extends ApplicationAction>(request: ApplicationDecisionRequest<A>): EffectOf<A> {
+  return EFFECTS[request.action as A];
+}
 
 /** One application's run: its state, read by the handlers and the main line, and its steps. */
 class ApplicationRun {
@@ -217,7 +221,7 @@ class ApplicationRun {
   }
 
   /** Checks a decision against the regulation's table; throws the refusal. */
-  private check(request: DecisionRequest): ApplicationStage {
+  private check(request: ApplicationDecisionRequest): ApplicationStage {
     const result = checkApplicationDecision(
       {
         stage: this.stage,
@@ -235,7 +239,7 @@ class ApplicationRun {
   }
 
   /** A person's decision (the `decide` Update): applied, recorded, answered, then mailed. */
-  private async decide(request: DecisionRequest): Promise<DecisionResult> {
+  private async decide(request: ApplicationDecisionRequest): Promise<DecisionResult> {
     const { result, act, stageChanged } = this.apply(request);
     // An Update may arrive in the very first activation, before the
     // application row is written; its audit row references that row.
@@ -251,12 +255,11 @@ class ApplicationRun {
    * Everything that decides happens here, before the handler's first await,
    * so a concurrent second decision is checked against the new state.
    */
-  private apply(request: DecisionRequest): { result: DecisionResult; act: ActRecord; stageChanged: boolean } {
+  private apply(request: ApplicationDecisionRequest): { result: DecisionResult; act: ActRecord; stageChanged: boolean } {
     const from = this.stage;
     const checked = this.check(request);
     const at = nowIso();
-    // check() accepted the action: it is one of the table's.
-    const effect = EFFECTS[request.action as ApplicationAction](this, request, from, checked, at);
+    const effect = effectOf(request)(this, request, from, checked, at);
     const { next, closes } = effect;
     if (isTerminalStage(next)) this.endReason = request.reason ?? (request.action === 'withdraw' ? '建设主体撤回申报' : null);
     for (const id of closes) this.openTasks.delete(id);
@@ -273,7 +276,7 @@ class ApplicationRun {
     return { result, act, stageChanged };
   }
 
-  private mailDecision(request: DecisionRequest): void {
+  private mailDecision(request: ApplicationDecisionRequest): void {
     const { input } = this;
     this.mails.enqueue(() =>
       acts.notify({
@@ -443,20 +446,20 @@ class ApplicationRun {
 // ---- What each decision does to the run (EFFECTS).
 
 /** Most decisions settle the stage they were taken in: its task closes. */
-const settleStage: EffectOf = (_run, _request, from, next) => ({ next, closes: [taskIdFor({ step: from })], changes: [] });
+function settleStage(_run: ApplicationRun, _request: unknown, from: ApplicationStage, next: ApplicationStage): Effect {
+  return { next, closes: [taskIdFor({ step: from })], changes: [] };
+}
 
 /** A withdrawal ends every open task (Art. 5). */
-const withdraw: EffectOf = (run, _request, _from, next) => ({ next, closes: [...run.openTasks.keys()], changes: [] });
+const withdraw: EffectOf<'withdraw'> = (run, _request, _from, next) => ({ next, closes: [...run.openTasks.keys()], changes: [] });
 
 /** The officer asks for the notice; runNotice starts its child. */
-const openNotice: EffectOf = (run, request, from, next, at) => {
-  const p = payloadOf<ApplicationPayloads, 'openNotice'>('openNotice', request.payload);
+const openNotice: EffectOf<'openNotice'> = (run, { payload: p }, from, next, at) => {
   run.noticeRequest = { workingDays: p.workingDays, publishedAt: p.publishedAt ? new Date(p.publishedAt).toISOString() : at };
   return { next, closes: [taskIdFor({ step: `${from}.open` })], changes: [] };
 };
 
-const assignExperts: EffectOf = (run, request, from, next, at) => {
-  const p = payloadOf<ApplicationPayloads, 'assignExperts'>('assignExperts', request.payload);
+const assignExperts: EffectOf<'assignExperts'> = (run, { payload: p }, from, next, at) => {
   const added = p.expertIds.filter((id) => !run.assignedExperts.includes(id));
   run.assignedExperts.push(...added);
   return {
@@ -467,8 +470,8 @@ const assignExperts: EffectOf = (run, request, from, next, at) => {
 };
 
 /** The last opinion moves the review on by itself (AUTOMATIC_TRANSITIONS). */
-const reviewOpinion: EffectOf = (run, request, _from, next, at) => {
-  const p = payloadOf<ApplicationPayloads, 'reviewOpinion'>('reviewOpinion', request.payload);
+const reviewOpinion: EffectOf<'reviewOpinion'> = (run, request, _from, next, at) => {
+  const p = request.payload;
   run.opinionsFrom.push(request.actor.sub);
   return {
     next: run.assignedExperts.every((id) => run.opinionsFrom.includes(id)) ? automaticNext('application', 'expertReview', 'allOpinionsIn') : next,
@@ -477,9 +480,8 @@ const reviewOpinion: EffectOf = (run, request, _from, next, at) => {
   };
 };
 
-const name: EffectOf = (run, request, from, next) => {
-  const p = payloadOf<ApplicationPayloads, 'name'>('name', request.payload);
-  const namedOn = p.namedOn ?? cstDateOf(Date.now());
+const name: EffectOf<'name'> = (run, { payload }, from, next) => {
+  const namedOn = payload?.namedOn ?? cstDateOf(Date.now());
   const titleEndsOn = titleTerm(namedOn).endsOn;
   run.namedOn = namedOn;
   run.titleEndsOn = titleEndsOn;
@@ -487,7 +489,7 @@ const name: EffectOf = (run, request, from, next) => {
 };
 
 /** One effect per action of the table: the compiler refuses an action without one. */
-const EFFECTS: Record<ApplicationAction, EffectOf> = {
+const EFFECTS: { [A in ApplicationAction]: EffectOf<A> } = {
   withdraw,
   prefectureAccept: settleStage,
   prefectureReject: settleStage,

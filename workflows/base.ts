@@ -42,7 +42,6 @@ import { baseStatusZh } from '../domain/names';
 import { isTerminalStatus, stageZh, type BaseStatus } from '../domain/stages';
 import type { ReadModelChange } from '../activities/record-act';
 import { checkOwnBase, checkReportableYear } from '../domain/base-submissions';
-import { payloadOf, type BasePayloads } from '../domain/decision-payloads';
 import { automaticNext, checkBaseDecision, type BaseAction, type BaseFacts } from '../domain/transitions';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
@@ -61,7 +60,7 @@ import {
   type RectificationReport,
   type SummarySubmission,
 } from './base-messages';
-import { decideUpdate, RefusalType, type DecisionRequest, type DecisionResult } from './messages';
+import { decideBaseUpdate, RefusalType, type BaseDecisionRequest, type DecisionResult } from './messages';
 import type { rectificationWorkflow } from './rectification';
 import {
   rectificationClosedSignal,
@@ -135,7 +134,12 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
 }
 
 /** What a decision changes in the base's state beyond its status; answers the tasks it settles. */
-type EffectOf = (run: BaseRun, request: DecisionRequest, from: BaseStatus, next: BaseStatus) => string[];
+type EffectOf<A extends BaseAction = BaseAction> = (run: BaseRun, request: BaseDecisionRequest<A>, from: BaseStatus, next: BaseStatus) => string[];
+
+/** The effect of a checked decision's own action (each entry of EFFECTS takes its action's request). */
+function effectOf<A extends BaseAction>(request: BaseDecisionRequest<A>): EffectOf<A> {
+  return EFFECTS[request.action as A];
+}
 
 /** One base's run of the year: its state, read by the handlers, the watchers and the main line, and its steps. */
 class BaseRun {
@@ -185,7 +189,7 @@ class BaseRun {
   /** Handlers are arrows over the run: setHandler calls them without `this`. */
   registerHandlers(): void {
     setHandler(baseStateQuery, () => this.state());
-    setHandler(decideUpdate, (request) => this.decide(request), { validator: (request) => this.checkDecision(request) });
+    setHandler(decideBaseUpdate, (request) => this.decide(request), { validator: (request) => this.checkDecision(request) });
     setHandler(submitSummaryUpdate, (sub) => this.submitSummary(sub), { validator: (sub) => this.checkSummary(sub) });
     setHandler(submitIndicatorDataUpdate, (data) => this.submitIndicatorData(data), { validator: (data) => this.checkIndicatorData(data) });
     setHandler(reportRectificationUpdate, (report) => this.reportRectification(report), { validator: (report) => this.checkReport(report) });
@@ -283,7 +287,7 @@ class BaseRun {
   }
 
   /** Checks a decision against the regulation's table; throws the refusal. */
-  private check(request: DecisionRequest): BaseStatus {
+  private check(request: BaseDecisionRequest): BaseStatus {
     const result = checkBaseDecision(
       this.facts(),
       { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
@@ -294,12 +298,12 @@ class BaseRun {
   }
 
   /** The `decide` validator: a retry of an applied decision is answered, not checked again. */
-  private checkDecision(request: DecisionRequest): void {
+  private checkDecision(request: BaseDecisionRequest): void {
     if (!this.appliedResult(request.decisionId)) this.check(request);
   }
 
   /** A person's decision (the `decide` Update): applied, recorded, answered, then mailed. */
-  private async decide(request: DecisionRequest): Promise<DecisionResult> {
+  private async decide(request: BaseDecisionRequest): Promise<DecisionResult> {
     const again = this.appliedResult(request.decisionId);
     if (again) return again;
     const { result, next, closes, at } = this.apply(request);
@@ -317,19 +321,18 @@ class BaseRun {
   }
 
   /** Everything that decides happens here, before the handler's first await. */
-  private apply(request: DecisionRequest): { result: DecisionResult; next: BaseStatus; closes: string[]; at: string } {
+  private apply(request: BaseDecisionRequest): { result: DecisionResult; next: BaseStatus; closes: string[]; at: string } {
     const s = this.carry;
     const from = s.status;
     const next = this.check(request);
     const at = nowIso();
     const openRectification = s.rectification;
-    // check() accepted the action: it is one of the table's.
-    const closes = EFFECTS[request.action as BaseAction](this, request, from, next);
+    const closes = effectOf(request)(this, request, from, next);
     if (next !== 'underRectification') s.rectification = null;
     s.status = next;
     // The rectification's child ends with this decision when it verified it,
     // replaced it with a new one, or ended the title.
-    if (request.action === 'verifyRectification') this.closeRectification(payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed ? 'completed' : 'notCompleted', request.decisionId, openRectification);
+    if (request.action === 'verifyRectification') this.closeRectification(request.payload.completed ? 'completed' : 'notCompleted', request.decisionId, openRectification);
     else if (s.rectification !== openRectification) this.closeRectification(this.ended ? 'ended' : 'superseded', request.decisionId, openRectification);
     for (const id of closes) this.openTasks.delete(id);
     this.showState();
@@ -340,7 +343,7 @@ class BaseRun {
   }
 
   /** The base's own submissions: only its applicant, only while it holds the title (domain/base-submissions.ts). */
-  private checkSubmission(actor: DecisionRequest['actor'], whatZh: string): void {
+  private checkSubmission(actor: BaseDecisionRequest['actor'], whatZh: string): void {
     const notOwn = checkOwnBase(actor, this.input.applicant.sub, whatZh);
     if (notOwn) refuse(notOwn.kind, notOwn.zh, notOwn);
     if (this.ended) refuse('conflict', '该基地已不再持有称号', { kind: 'conflict', code: 'titleEnded' });
@@ -666,47 +669,46 @@ function startRectification(s: BaseCarry, from: BaseStatus, terms: { requirement
   s.rectification = { requirements: terms.requirements, deadline: terms.deadline, reportedAt: null };
 }
 
-const requireRectification: EffectOf = (run, request, from) => {
-  startRectification(run.carry, from, payloadOf<BasePayloads, 'requireRectification'>('requireRectification', request.payload));
+const requireRectification: EffectOf<'requireRectification'> = (run, { payload }, from) => {
+  startRectification(run.carry, from, payload);
   return [];
 };
 
 /** A warning may carry rectification terms (Art. 24 with Art. 23): they apply, also over a rectification already open. */
-const warn: EffectOf = (run, request, from, next) => {
-  const p = payloadOf<BasePayloads, 'warn'>('warn', request.payload);
+const warn: EffectOf<'warn'> = (run, { payload: p }, from, next) => {
   if (next === 'underRectification' && p.requirements !== undefined && p.deadline !== undefined) startRectification(run.carry, from, { requirements: p.requirements, deadline: p.deadline });
   return [];
 };
 
-const verifyRectification: EffectOf = ({ carry: s }, request) => {
-  if (payloadOf<BasePayloads, 'verifyRectification'>('verifyRectification', request.payload).completed) s.statusBeforeRectification = null;
+const verifyRectification: EffectOf<'verifyRectification'> = ({ carry: s }, { payload }) => {
+  if (payload.completed) s.statusBeforeRectification = null;
   else s.rectificationFailed = true;
   return [];
 };
 
-const concludeEvaluation: EffectOf = ({ carry: s }, request) => {
-  s.lastEvaluationOutcome = payloadOf<BasePayloads, 'concludeEvaluation'>('concludeEvaluation', request.payload).outcome;
+const concludeEvaluation: EffectOf<'concludeEvaluation'> = ({ carry: s }, { payload }) => {
+  s.lastEvaluationOutcome = payload.outcome;
   s.evaluatedTermNo = s.termNo;
   s.postEvaluationHeld = true;
   return [taskIdFor({ step: 'postEvaluation' })];
 };
 
-const renew: EffectOf = ({ carry: s }) => {
+const renew: EffectOf<'renew'> = ({ carry: s }) => {
   s.term = renewedTerm(s.term);
   s.termNo += 1;
   s.lastEvaluationOutcome = null;
   return [];
 };
 
-const revoke: EffectOf = (run, request) => {
+const revoke: EffectOf<'revoke'> = (run, request) => {
   run.carry.endReason = request.reason ?? '撤销称号';
   return [...run.openTasks.keys()];
 };
 
-const recommendNational: EffectOf = ({ carry: s }) => {
+const recommendNational: EffectOf<'recommendNational'> = ({ carry: s }) => {
   s.nationalRecommended = true;
   return [];
 };
 
 /** One effect per action of the table: the compiler refuses an action without one. */
-const EFFECTS: Record<BaseAction, EffectOf> = { requireRectification, verifyRectification, concludeEvaluation, renew, warn, revoke, recommendNational };
+const EFFECTS: { [A in BaseAction]: EffectOf<A> } = { requireRectification, verifyRectification, concludeEvaluation, renew, warn, revoke, recommendNational };

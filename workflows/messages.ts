@@ -4,6 +4,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor as DomainActor, Role as DomainRole } from '../domain/roles';
 import type { RefusalKind } from '../domain/problems';
+import type { ApplicationDecision, BaseDecision } from '../domain/decision-payloads';
+import type { ApplicationAction, BaseAction } from '../domain/transitions';
 
 /** Roles that sign in (the public has no token). */
 export type Role = Exclude<DomainRole, 'public'>;
@@ -17,14 +19,22 @@ export interface Actor extends DomainActor {
   email?: string;
 }
 
-export interface DecisionRequest {
+/** Who decides, and the id that makes a retry apply once. */
+interface DecisionEnvelope {
   /** Client-supplied, used as the Update id: a retried request is applied once. */
   decisionId: string;
-  action: string;
   actor: Actor;
   reason?: string;
-  payload?: Record<string, unknown>;
 }
+
+/**
+ * A person's decision: the envelope and one action of the regulation's table
+ * with its typed payload (domain/decision-payloads.ts), a discriminated union
+ * on `action`.
+ */
+export type DecisionRequest<D extends { action: string } = ApplicationDecision | BaseDecision> = DecisionEnvelope & D;
+export type ApplicationDecisionRequest<A extends ApplicationAction = ApplicationAction> = DecisionRequest<ApplicationDecision<A>>;
+export type BaseDecisionRequest<A extends BaseAction = BaseAction> = DecisionRequest<BaseDecision<A>>;
 
 export interface DecisionResult {
   decisionId: string;
@@ -49,7 +59,9 @@ export interface ApplicationState {
   decisions: DecisionResult[];
 }
 
-export const decideUpdate = defineUpdate<DecisionResult, [DecisionRequest]>('decide');
+/** Both workflows take decisions by the same Update name, each with its own actions. */
+export const decideUpdate = defineUpdate<DecisionResult, [ApplicationDecisionRequest]>('decide');
+export const decideBaseUpdate = defineUpdate<DecisionResult, [BaseDecisionRequest]>('decide');
 export const applicationStateQuery = defineQuery<ApplicationState>('applicationState');
 
 /**

@@ -8,7 +8,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpSink } from '../../infra/smtp-sink';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
-import { applicationStateQuery, decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
+import { applicationStateQuery, decideUpdate, type Actor, type ApplicationDecisionRequest } from '../../workflows/messages';
+import { uncheckedApplicationDecision } from '../support/decisions';
 import { fileComplaintUpdate, investigateUpdate } from '../../workflows/notice-messages';
 import type { TestDatabase } from '../support/database';
 import { exportHistory } from '../support/histories';
@@ -51,7 +52,7 @@ function input(name: string, prefectures = ['520300']): ApplicationInput {
 let counter = 0;
 type Handle = WorkflowHandle<typeof applicationWorkflow>;
 async function decide(handle: Handle, action: string, actor: Actor, payload: Record<string, unknown> = {}, reason?: string) {
-  const request: DecisionRequest = { decisionId: `d-${++counter}-${randomUUID()}`, action, actor, payload, ...(reason ? { reason } : {}) };
+  const request = uncheckedApplicationDecision({ decisionId: `d-${++counter}-${randomUUID()}`, action, actor, payload, ...(reason ? { reason } : {}) });
   return handle.executeUpdate(decideUpdate, { updateId: request.decisionId, args: [request] });
 }
 
@@ -218,7 +219,7 @@ describe('application lifecycle', () => {
     const i = input('正安县');
     const handle = await start(i);
     await expect(decide(handle, 'prefectureAccept', bijie)).rejects.toThrow();
-    const request: DecisionRequest = { decisionId: 'retry-1', action: 'prefectureAccept', actor: zunyi };
+    const request: ApplicationDecisionRequest = { decisionId: 'retry-1', action: 'prefectureAccept', actor: zunyi };
     const first = await handle.executeUpdate(decideUpdate, { updateId: 'retry-1', args: [request] });
     const second = await handle.executeUpdate(decideUpdate, { updateId: 'retry-1', args: [request] });
     expect(second).toEqual(first);

@@ -9,7 +9,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpSink } from '../../infra/smtp-sink';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
-import { applicationStateQuery, decideUpdate, RefusalType, type Actor, type DecisionRequest } from '../../workflows/messages';
+import { applicationStateQuery, decideUpdate, RefusalType, type Actor, type ApplicationDecisionRequest } from '../../workflows/messages';
+import { uncheckedApplicationDecision } from '../support/decisions';
 import type { TestDatabase } from '../support/database';
 import { exportHistory } from '../support/histories';
 import { startHarness, type Harness } from '../support/harness';
@@ -64,7 +65,7 @@ async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   return cause as ApplicationFailure;
 }
 
-const decide = (request: DecisionRequest) => ({ updateId: request.decisionId, args: [request] as [DecisionRequest] });
+const decide = (request: ApplicationDecisionRequest) => ({ updateId: request.decisionId, args: [request] as [ApplicationDecisionRequest] });
 
 describe('application slice: submission and prefecture pre-review', () => {
   it('records the application, opens a task with a due date, mails, and applies the decision once', async () => {
@@ -82,7 +83,7 @@ describe('application slice: submission and prefecture pre-review', () => {
     await sink.waitFor((m) => m.some((x) => x.to.includes('gov@chishui.example') && x.subject.includes('已受理')));
     await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd-520300@sthj.guizhou.example') && x.subject.includes('【待办】赤水市')));
 
-    const request: DecisionRequest = { decisionId: `d-${randomUUID()}`, action: 'prefectureAccept', actor: officer, reason: '材料齐全' };
+    const request: ApplicationDecisionRequest = { decisionId: `d-${randomUUID()}`, action: 'prefectureAccept', actor: officer, reason: '材料齐全' };
     const first = await handle.executeUpdate(decideUpdate, decide(request));
     const again = await handle.executeUpdate(decideUpdate, decide(request));
     expect(first).toEqual({ decisionId: request.decisionId, action: 'prefectureAccept', stage: 'prefectureNotice' });
@@ -117,7 +118,7 @@ describe('application slice: submission and prefecture pre-review', () => {
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-region-1', action: 'prefectureAccept', actor: guiyang })))).type).toBe(RefusalType.forbidden);
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-reason-1', action: 'prefectureReject', actor: officer })))).type).toBe(RefusalType.invalid);
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-stage-1', action: 'openNotice', actor: officer, payload: { workingDays: 5 } })))).type).toBe(RefusalType.conflict);
-    expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-unknown-1', action: 'approveEverything', actor: officer })))).type).toBe(RefusalType.invalid);
+    expect((await refusal(handle.executeUpdate(decideUpdate, decide(uncheckedApplicationDecision({ decisionId: 'r-unknown-1', action: 'approveEverything', actor: officer }))))).type).toBe(RefusalType.invalid);
     const wrongApplicant: Actor = { sub: 'someone-else', role: 'applicant', prefecture: '520300' };
     expect((await refusal(handle.executeUpdate(decideUpdate, decide({ decisionId: 'r-owner-1', action: 'withdraw', actor: wrongApplicant })))).type).toBe(RefusalType.forbidden);
     // Nothing but the submission's own entry.

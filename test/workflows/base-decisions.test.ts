@@ -18,7 +18,8 @@ import { addDays, cstDateOf } from '../../domain/dates';
 import { titleTerm } from '../../domain/deadlines';
 import { baseWorkflow } from '../../workflows/base';
 import { baseStateQuery, reportRectificationUpdate, type BaseInput } from '../../workflows/base-messages';
-import { decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
+import { decideBaseUpdate, type Actor } from '../../workflows/messages';
+import { uncheckedBaseDecision, type LooseDecision } from '../support/decisions';
 import { rectificationWorkflowId } from '../../workflows/rectification-messages';
 import type { TestDatabase } from '../support/database';
 import { startHarness, type Harness } from '../support/harness';
@@ -86,10 +87,10 @@ async function startBase(namedOn: string): Promise<{ handle: Handle; input: Base
   return { handle, input };
 }
 
-function request(action: string, payload: Record<string, unknown> = {}, reason?: string): DecisionRequest {
+function request(action: string, payload: Record<string, unknown> = {}, reason?: string): LooseDecision {
   return { decisionId: `d-${randomUUID()}`, action, actor: province, payload, ...(reason ? { reason } : {}) };
 }
-const decide = (handle: Handle, r: DecisionRequest) => handle.executeUpdate(decideUpdate, { updateId: r.decisionId, args: [r] });
+const decide = (handle: Handle, r: LooseDecision) => handle.executeUpdate(decideBaseUpdate, { updateId: r.decisionId, args: [uncheckedBaseDecision(r)] });
 
 describe('base decisions in the read model', () => {
   it('two quick decisions leave the later status, whichever write commits first', async () => {

@@ -14,7 +14,8 @@ import { annualSummaryDue, postEvaluationSchedule, type TitleTerm } from '../../
 import type { SmtpSink } from '../../infra/smtp-sink';
 import { baseWorkflow } from '../../workflows/base';
 import { baseStateQuery, reportRectificationUpdate, submitSummaryUpdate, type BaseInput } from '../../workflows/base-messages';
-import { decideUpdate, type Actor, type DecisionRequest } from '../../workflows/messages';
+import { decideBaseUpdate, type Actor } from '../../workflows/messages';
+import { uncheckedBaseDecision } from '../support/decisions';
 import { rectificationWorkflowId } from '../../workflows/rectification-messages';
 import type { TestDatabase } from '../support/database';
 import { exportHistory } from '../support/histories';
@@ -51,8 +52,8 @@ function baseInput(name: string, namedOn: string): BaseInput {
 
 let counter = 0;
 async function decide(handle: Handle, action: string, payload: Record<string, unknown> = {}, reason?: string) {
-  const request: DecisionRequest = { decisionId: `b-${++counter}-${randomUUID()}`, action, actor: province, payload, ...(reason ? { reason } : {}) };
-  return handle.executeUpdate(decideUpdate, { updateId: request.decisionId, args: [request] });
+  const request = uncheckedBaseDecision({ decisionId: `b-${++counter}-${randomUUID()}`, action, actor: province, payload, ...(reason ? { reason } : {}) });
+  return handle.executeUpdate(decideBaseUpdate, { updateId: request.decisionId, args: [request] });
 }
 
 /** Moves the server's clock to `atMs` (absolute), letting every timer before it fire. */

@@ -26,7 +26,9 @@ import type { BaseStatus } from '../../domain/stages';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { baseWorkflow } from '../../workflows/base';
 import { baseStateQuery, reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate, type BaseInput } from '../../workflows/base-messages';
-import { applicationStateQuery, decideUpdate, RefusalType, type Actor, type DecisionRequest, type DecisionResult } from '../../workflows/messages';
+import { applicationStateQuery, decideBaseUpdate, decideUpdate, RefusalType, type Actor, type DecisionResult } from '../../workflows/messages';
+import { isBaseAction } from '../../domain/decision-payloads';
+import { uncheckedApplicationDecision, uncheckedBaseDecision, type LooseDecision } from '../support/decisions';
 import { noticeWorkflow } from '../../workflows/notice';
 import { fileComplaintUpdate, investigateUpdate, type InvestigationRequest, type NoticeInput, type NoticeLevel } from '../../workflows/notice-messages';
 import type { rectificationWorkflow } from '../../workflows/rectification';
@@ -159,10 +161,14 @@ function applied(subject: Subject, r: Decided, resultStage: string | null, at: s
 const closing = (taskIds: string[], closedBy: string, closedAt: string): ReadModelChange => ({ kind: 'closeTasks', taskIds, closedBy, closedAt });
 
 let counter = 0;
-function request(action: string, actor: Actor, payload: Record<string, unknown> = {}, reason?: string): DecisionRequest {
+function request(action: string, actor: Actor, payload: Record<string, unknown> = {}, reason?: string): LooseDecision {
   return { decisionId: `d-${++counter}-${randomUUID().slice(0, 8)}`, action, actor, payload, ...(reason ? { reason } : {}) };
 }
-const send = (handle: WorkflowHandle, r: DecisionRequest) => handle.executeUpdate(decideUpdate, { updateId: r.decisionId, args: [r] });
+/** Sends a decision, checked or not, by the Update of the workflow its action belongs to. */
+const send = (handle: WorkflowHandle, r: LooseDecision) =>
+  isBaseAction(r.action)
+    ? handle.executeUpdate(decideBaseUpdate, { updateId: r.decisionId, args: [uncheckedBaseDecision(r)] })
+    : handle.executeUpdate(decideUpdate, { updateId: r.decisionId, args: [uncheckedApplicationDecision(r)] });
 
 /**
  * Sends a decision and checks its answer (the stage it led to) and its act:
@@ -171,7 +177,7 @@ const send = (handle: WorkflowHandle, r: DecisionRequest) => handle.executeUpdat
 async function decideAndExpect(
   handle: WorkflowHandle,
   subject: Subject,
-  r: DecisionRequest,
+  r: LooseDecision,
   stage: string,
   changes: (at: string, decisionId: string) => ReadModelChange[],
 ): Promise<{ result: DecisionResult; act: ActRecord; at: string }> {
@@ -233,7 +239,7 @@ const stageAt = (app: App, revision: number, stage: string, endReason: string | 
 });
 
 /** A decision on an application: its answer and its act, with the stage change at `revision` when the stage moves. */
-function decideApp(app: App, r: DecisionRequest, stage: string, changes: (at: string, decisionId: string) => ReadModelChange[]) {
+function decideApp(app: App, r: LooseDecision, stage: string, changes: (at: string, decisionId: string) => ReadModelChange[]) {
   return decideAndExpect(app.handle, app.subject, r, stage, changes);
 }
 
@@ -556,7 +562,7 @@ function statusAt(base: Base, revision: number, status: BaseStatus, facts: Statu
 }
 
 /** A base decision: its answer and its act (the status at `revision`, then the tasks it closes). */
-function decideBase(base: Base, r: DecisionRequest, status: BaseStatus, revision: number, closes: string[] = [], facts: StatusFacts = {}) {
+function decideBase(base: Base, r: LooseDecision, status: BaseStatus, revision: number, closes: string[] = [], facts: StatusFacts = {}) {
   return decideAndExpect(base.handle, base.subject, r, status, (at, id) => [statusAt(base, revision, status, facts), closing(closes, id, at)]);
 }
 
