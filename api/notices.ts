@@ -53,10 +53,10 @@ export function rateLimit(options: RateLimit, clock: () => Date): RequestHandler
   };
 }
 
-const listQuerySchema = z.object({ active: z.enum(['true', 'false']).optional() });
+const listQuerySchema = z.strictObject({ active: z.enum(['true', 'false']).optional() });
 
-export const complaintSchema = z.object({
-  complainant: z.object({ name: z.string().trim().min(1).max(100), contact: z.string().trim().min(1).max(200) }),
+export const complaintSchema = z.strictObject({
+  complainant: z.strictObject({ name: z.string().trim().min(1).max(100), contact: z.string().trim().min(1).max(200) }),
   content: z.string().trim().min(1).max(MAX_COMPLAINT_LENGTH),
 });
 

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/roles';
 import { attempt } from './audit-refusals';
 import { forbidden } from './errors';
-import { documentedJsonSchema } from './validation';
+import { documentedJsonSchema, unknownFields } from './validation';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -34,8 +34,9 @@ export interface RouteSpec {
   auth: 'public' | 'bearer';
   /** Who may call it (documentation; scope rules narrow it further). */
   roles: readonly Role[];
+  /** The query parameters, strict (z.strictObject), as the handler parses them; documented as one exploded object. */
   query?: z.ZodObject;
-  /** A JSON body parsed with this schema, or a multipart upload. */
+  /** A JSON body parsed with this schema (strict: z.strictObject), or a multipart upload. */
   body?: z.ZodType | 'multipart';
   /** Success responses by status, with their body. */
   responses: Record<number, ResponseSpec>;
@@ -91,7 +92,8 @@ function statusesOf(spec: RouteSpec): number[] {
  * behind two steps every route shares: what a refused attempt is recorded
  * as (api/audit-refusals.ts; handlers narrow it), and for a bearer route the
  * role check from `roles` (403), so that the document, the matrix test and
- * the enforcement cannot drift apart.
+ * the enforcement cannot drift apart. A route without `query` refuses any
+ * query parameter (400 naming it), as a strict query schema does.
  */
 export function route(router: Router, spec: RouteSpec, ...handlers: RequestHandler[]): void {
   const fullPath = `/api${spec.path}`;
@@ -101,6 +103,8 @@ export function route(router: Router, spec: RouteSpec, ...handlers: RequestHandl
     req.routePattern = fullPath;
     attempt(req, { subjectType: 'route', subjectId: req.originalUrl.split('?')[0]!.slice(0, 500), action });
     if (spec.auth === 'bearer' && !(req.actor && spec.roles.includes(req.actor.role))) return next(forbidden('您的角色不能办理此事项'));
+    // A route without a query schema takes no query parameter (one with a schema refuses unknown ones when the handler parses it).
+    if (!spec.query && Object.keys(req.query).length > 0) return next(unknownFields(Object.keys(req.query)));
     next();
   };
   registry.set(routeKey(spec.method, fullPath), {
@@ -149,8 +153,10 @@ export function openApiDocument(): Record<string, unknown> {
     const pathParams = [...r.fullPath.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
       name: m[1], in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 },
     }));
-    const queryParams = r.query
-      ? Object.entries(r.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: jsonSchema(s as z.ZodType, 'input') }))
+    // The query as one object (form, exploded: `?a=1&b=2`), so that the document can say no other parameter is taken.
+    const querySchema = r.query ? jsonSchema(r.query, 'input') : undefined;
+    const queryParams = querySchema
+      ? [{ name: 'query', in: 'query', style: 'form', explode: true, required: Array.isArray(querySchema.required) && querySchema.required.length > 0, schema: querySchema }]
       : [];
     const responses: Record<string, unknown> = {};
     for (const status of r.statuses) {
@@ -161,7 +167,7 @@ export function openApiDocument(): Record<string, unknown> {
     }
     const body =
       r.body === 'multipart'
-        ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'] } } } }
+        ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'], additionalProperties: false } } } }
         : r.body
           ? { required: true, content: { 'application/json': { schema: documentedJsonSchema(r.body) ?? jsonSchema(r.body, 'input') } } }
           : undefined;

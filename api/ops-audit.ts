@@ -10,7 +10,7 @@ import { parseBody } from './validation';
 
 const instant = z.iso.datetime({ offset: true });
 
-export const auditQuerySchema = z.object({
+export const auditQuerySchema = z.strictObject({
   subject: z.string().min(1).max(200).optional(),
   subjectType: z.string().min(1).max(32).optional(),
   actor: z.string().min(1).max(200).optional(),

@@ -1,5 +1,8 @@
 // One parser for request bodies and queries: a zod schema, and a 400 in the
-// contract's error shape listing every field that is wrong. Before the
+// contract's error shape listing every field that is wrong. Request schemas
+// are strict (z.strictObject): a field the API does not know is a 400 naming
+// it (`不认识的字段：isAdmin`), worded here once for bodies, queries and
+// multipart parts alike (docs/ARCHITECTURE.md "The API's contract"). Before the
 // schema, every string and key is checked for what PostgreSQL cannot store
 // as sent: NUL (text and jsonb refuse it, which would fail an activity
 // forever) and lone UTF-16 surrogates (stored as U+FFFD, so the audit log's
@@ -38,6 +41,28 @@ function unstorable(value: unknown, path: string[] = [], found: string[] = [], d
   return found;
 }
 
+/** What a field the request names but the API does not know is called in the details. */
+const UNKNOWN_FIELD = '不认识的字段';
+
+/** A name as the message shows it: at most 64 characters. */
+const shown = (name: string) => (name.length > 64 ? `${name.slice(0, 64)}…` : name);
+
+/** `不认识的字段：a、unit.extra` (at most 20 named), the one wording of every refusal of unknown fields. */
+export function unknownFieldsMessage(paths: readonly string[]): string {
+  const named = paths.slice(0, 20).map(shown).join('、');
+  return `${UNKNOWN_FIELD}：${named}${paths.length > 20 ? ` 等 ${paths.length} 个` : ''}`;
+}
+
+/** 400 naming fields the API does not know (a body's or a query's keys, a multipart part), one detail per field. */
+export function unknownFields(paths: readonly string[]) {
+  return badRequest(unknownFieldsMessage(paths), paths.slice(0, 100).map((path) => ({ path: shown(path), message: UNKNOWN_FIELD })));
+}
+
+/**
+ * Parses a request body or query with its schema (strict: zod's
+ * `unrecognized_keys` issues become 400 naming each unknown field, path and
+ * all, e.g. `isAdmin`, `unit.extra`).
+ */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const bad = unstorable(body);
   if (bad.length > 0) {
@@ -48,7 +73,13 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
     // Well-formed but naming what does not exist (an issue carrying a problem): 422 naming the field.
     const problems = result.error.issues.map((i) => (i.code === 'custom' ? (i.params as { problem?: Problem } | undefined)?.problem : undefined));
     if (problems.every((p): p is Problem => p !== undefined)) throw unprocessable(problems.map((p) => p.zh).join('；'), problems);
-    throw badRequest('请求内容不符合格式', result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const unknown = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : []));
+    const details = result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: shown([...i.path, k].join('.')), message: UNKNOWN_FIELD })) : [{ path: i.path.join('.'), message: i.message }],
+    );
+    if (unknown.length === 0) throw badRequest('请求内容不符合格式', details);
+    const others = details.length - unknown.length;
+    throw badRequest(`${unknownFieldsMessage(unknown)}${others > 0 ? `；另有 ${others} 处不符合格式` : ''}`, details.slice(0, 100));
   }
   return result.data;
 }
@@ -77,9 +108,11 @@ function toJsonSchema(schema: z.ZodType): JsonSchema {
  * shape only, plus the action being one of the table's (else 422 naming
  * `action`); the payload is checked by the workflow against the action's
  * fields (domain/transitions.ts, domain/payloads.ts validateFields: 422
- * naming each field), after the role (403) and the stage (409). Documented
- * as `oneOf` one schema per action, generated from the same fields
- * (domain/payloads.ts decisionBodyJsonSchema).
+ * naming each field), after the role (403) and the stage (409). A field
+ * that is none of decisionId, action, reason and the payload fields of the
+ * rules with this action (read from the table) is refused with 400 naming
+ * it. Documented as `oneOf` one schema per action, generated from the same
+ * fields, each closed (domain/payloads.ts decisionBodyJsonSchema).
  */
 export function decisionBodySchema(subject: 'application' | 'base') {
   const rules = subject === 'application' ? APPLICATION_TRANSITIONS : BASE_TRANSITIONS;
@@ -93,7 +126,13 @@ export function decisionBodySchema(subject: 'application' | 'base') {
     })
     .loose()
     .superRefine((body, ctx) => {
-      if (actions.includes(body.action)) return;
+      if (actions.includes(body.action)) {
+        // The payload fields of every rule with this action, as the table has them now.
+        const known = new Set(['decisionId', 'action', 'reason', ...rules.filter((r) => r.action === body.action).flatMap((r) => r.payload.map((f) => f.name))]);
+        const keys = Object.keys(body).filter((k) => !known.has(k));
+        if (keys.length) ctx.addIssue({ code: 'unrecognized_keys', keys, path: [], input: body, message: UNKNOWN_FIELD });
+        return;
+      }
       const p = problem('action', 'unknownAction', `${kindZh}没有“${body.action}”这项决定`, `There is no decision “${body.action}” for ${subject === 'application' ? 'an application' : 'a base'}: one of ${actions.join(', ')}`);
       ctx.addIssue({ code: 'custom', path: ['action'], message: p.zh, params: { problem: p } });
     });

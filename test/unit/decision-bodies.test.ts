@@ -20,7 +20,7 @@ import type { Db } from '../../infra/database';
 const ANNOTATIONS = new Set(['title', 'description']);
 const KEYWORDS = new Set([
   'type', 'const', 'enum', 'oneOf', 'properties', 'required', 'additionalProperties', 'minimum', 'maximum',
-  'minLength', 'maxLength', 'pattern', 'format', 'items', 'minItems', 'uniqueItems',
+  'minLength', 'maxLength', 'pattern', 'format', 'items', 'minItems', 'maxItems', 'uniqueItems',
 ]);
 
 function typeOf(v: unknown): string {
@@ -64,6 +64,7 @@ function errors(schema: JsonSchema, value: unknown, at = ''): string[] {
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) fail('too few items');
+    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) fail('too many items');
     if (schema.uniqueItems === true && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) fail('items not unique');
     if (schema.items) value.forEach((v, i) => out.push(...errors(schema.items as JsonSchema, v, `${at}/${i}`)));
   }
@@ -92,6 +93,8 @@ function validValue(f: FieldSpec): unknown {
     case 'instant': return '2027-03-02T10:00:00+08:00';
     case 'date': return '2027-03-02';
     case 'idList': return ['expert-1', 'expert-2'];
+    case 'file': return 'file-1';
+    case 'fileList': return ['file-1', 'file-2'];
     case 'scores': return Object.fromEntries(f.keys.map((k) => [k, f.min]));
     case 'enum': return f.values[0];
     case 'prefecture': return '520300';
@@ -109,6 +112,8 @@ function wrongValues(f: FieldSpec): unknown[] {
     case 'instant': return ['yesterday', '2027-03-02', 1_800_000_000_000];
     case 'date': return ['2027-3-2', '2027-02-30', '2027-03-02T00:00:00Z'];
     case 'idList': return [[], ['a', 'a'], 'expert-1', [' ']];
+    case 'file': return ['', 7, ['file-1']];
+    case 'fileList': return [[], ['f', 'f'], 'file-1', [' ']];
     case 'scores': return [{ ...(validValue(f) as object), [f.keys[0]!]: f.max + 1 }, { [f.keys[0]!]: f.min }, [f.min], { ...(validValue(f) as object), extra: 1 }];
     case 'enum': return ['other', f.values[0]!.toUpperCase()];
     case 'prefecture': return ['110000', 520300];
@@ -189,8 +194,13 @@ describe.each(TABLES)('the $subject decisions body', ({ subject, rules }) => {
     expect(thrown).toMatchObject({ status: 422, code: 'invalid', details: [{ field: 'action', code: 'unknownAction', zh: expect.stringContaining('“approve”') }] });
     expect(() => parseBody(body, { decisionId: 'a b', action: 'approve' })).toThrow(expect.objectContaining({ status: 400 }));
     expect(() => parseBody(body, { decisionId: 'test-0000-0001', action: ['approve'] })).toThrow(expect.objectContaining({ status: 400 }));
-    // A payload that does not fit its action passes the shape: the workflow checks it after role and stage (403 → 409 → 422).
-    expect(parseBody(body, { decisionId: 'test-0000-0001', action: rules[0]!.action, stray: 1 })).toMatchObject({ stray: 1 });
+    // A field that is no payload field of its action: 400 naming it (issue 15, strict input).
+    expect(() => parseBody(body, { decisionId: 'test-0000-0001', action: rules[0]!.action, stray: 1 })).toThrow(
+      expect.objectContaining({ status: 400, message: '不认识的字段：stray', details: [{ path: 'stray', message: '不认识的字段' }] }),
+    );
+    // A payload field of the action with a wrong value passes the shape: the workflow checks it after role and stage (403 → 409 → 422).
+    const typed = rules.find((r) => r.payload.length > 0)!;
+    expect(parseBody(body, { decisionId: 'test-0000-0001', action: typed.action, [typed.payload[0]!.name]: { wrong: true } })).toMatchObject({ [typed.payload[0]!.name]: { wrong: true } });
   });
 });
 
