@@ -2,7 +2,8 @@
 // turn decisions into workflow Updates. The only process state is the
 // public complaint endpoint's per-address rate limit (api/notices.ts).
 // Every route is declared in the registry of api/openapi.ts, which renders
-// GET /api/openapi.json; refused attempts go to the audit log on the way out.
+// GET /api/openapi.json; refused attempts go to the audit log on the way out
+// (refused reads are counted instead: api/audit-refusals.ts).
 // Every request is logged (one JSON line) and counted (GET /metrics) by
 // api/observability.ts; GET /api/health and GET /api/ready are the probes.
 import express from 'express';
@@ -27,6 +28,7 @@ import { createHttpMetrics, metricsEndpoint, observeRequests, type HttpMetrics }
 import { openApiDocument, route } from './openapi';
 import { opsAuditRouter } from './ops-audit';
 import { opsCalendarRouter } from './ops-calendar';
+import { opsRefusedReadsRouter } from './ops-refused-reads';
 import { opsWorkflowsRouter } from './ops-workflows';
 import { saneRequestPath, securityHeaders } from './security';
 import { tasksRouter } from './tasks';
@@ -140,6 +142,7 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(complaintsRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsCalendarRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsAuditRouter({ db: deps.db }));
+  authed.use(opsRefusedReadsRouter({ db: deps.db }));
   authed.use(opsWorkflowsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, webUiUrl: deps.temporalUiUrl }));
   app.use('/api', authed);
   // The web console under `/` (api/console.ts): middleware, after every /api route.

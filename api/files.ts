@@ -1,9 +1,15 @@
-// POST /api/files: an applicant uploads one document (multipart, one file
+// POST /api/files: an applicant, or an officer (the deliberation minutes and
+// evidence of a grave act), uploads one document (multipart, one file
 // field). The type is decided by the bytes, never by the client's
 // content-type or file name; the file is stored once per content under
 // FILES_DIR/<sha256[0:2]>/<sha256>, written to a temporary file first and
 // renamed into place, so a reader never sees half a file and an aborted
 // upload leaves nothing behind. The original name is kept as metadata only.
+// An upload is an act of record (`uploadFile`): the File row, with who
+// uploaded it in which role and prefecture, and its audit entry (name, type,
+// size and sha256, never the content) are written in one transaction
+// (activities/record-act.ts). `checkOfficerFiles` is what an officer's act
+// that cites files checks them with.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
@@ -13,10 +19,17 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { recordAct } from '../activities/record-act';
+import { roleZh } from '../domain/names';
+import { prefectureName } from '../domain/prefectures';
+import { problem, type Problem } from '../domain/problems';
 import type { Db } from '../infra/database';
+import type { Actor } from '../workflows/messages';
+import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
 import { badRequest, forbidden, HttpError, unprocessable } from './errors';
 import { route } from './openapi';
+import { unknownFields } from './validation';
 
 export const ALLOWED_TYPES = [
   { contentType: 'application/pdf', zh: 'PDF' },
@@ -156,7 +169,14 @@ function receiveOne(req: Request, tmpDir: string, maxBytes: number): Promise<Rec
       void Promise.all(tmpFiles.map((f) => rm(f, { force: true }))).finally(() => reject(error));
     };
 
-    parser.on('file', (_field, stream: Readable, info) => {
+    // One part only, named `file`: any other part (a text field, a file under another name) is refused naming it.
+    parser.on('field', (field) => stop(unknownFields([field])));
+    parser.on('file', (field, stream: Readable, info) => {
+      if (field !== 'file') {
+        stream.resume();
+        stop(unknownFields([field]));
+        return;
+      }
       if (written) {
         stream.resume();
         stop(badRequest('每次只能上传一个文件'));
@@ -219,6 +239,38 @@ function receiveOne(req: Request, tmpDir: string, maxBytes: number): Promise<Rec
   });
 }
 
+/** Who may upload: applicants their materials, officers their minutes and evidence. */
+export const UPLOADER_ROLES = ['applicant', 'prefectureOfficer', 'provinceOfficer'] as const;
+
+/**
+ * The files an officer's act cites (e.g. the deliberation minutes and
+ * evidence of the province's grave acts): one problem per id (at
+ * `<field>.<index>`) that names no file, or a file not uploaded by an
+ * officer of the actor's own office: for a province officer, by a province
+ * officer; for a prefecture officer, by an officer of the same prefecture;
+ * for any other role no file qualifies. Empty when all are fine.
+ */
+export async function checkOfficerFiles(db: Db, fileIds: readonly string[], actor: Actor, field = 'fileIds', fieldZh = '所引用的文件'): Promise<Problem[]> {
+  const ids = [...new Set(fileIds)];
+  const rows = ids.length ? await db.file.findMany({ where: { id: { in: ids } }, select: { id: true, uploaderRole: true, uploaderPrefecture: true } }) : [];
+  const found = new Map(rows.map((f) => [f.id, f]));
+  const office =
+    actor.role === 'prefectureOfficer' && actor.prefecture ? `${prefectureName(actor.prefecture)}生态环境局` : roleZh('provinceOfficer');
+  const ofOffice = (f: { uploaderRole: string | null; uploaderPrefecture: string | null }) =>
+    actor.role === 'provinceOfficer'
+      ? f.uploaderRole === 'provinceOfficer'
+      : actor.role === 'prefectureOfficer' && f.uploaderRole === 'prefectureOfficer' && !!actor.prefecture && f.uploaderPrefecture === actor.prefecture;
+  return fileIds.flatMap((id, index) => {
+    const at = `${field}.${index}`;
+    const f = found.get(id);
+    // A person reads which field and which of its files, never the file's id.
+    const which = fileIds.length > 1 ? `${fieldZh}中的第${index + 1}个文件` : fieldZh;
+    if (!f) return [problem(at, 'unknownFile', `${which}不存在，请重新上传`, `${at}: file ${id} does not exist`)];
+    if (!ofOffice(f)) return [problem(at, 'notOfficerFile', `${which}须由${office}工作人员上传`, `${at}: file ${id} was not uploaded by an officer of the ${actor.role === 'prefectureOfficer' ? 'prefecture' : 'province'}`)];
+    return [];
+  });
+}
+
 async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
@@ -236,13 +288,13 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
   const tmpDir = path.join(root, '.tmp');
 
   route(router, {
-    method: 'post', path: '/files', summary: 'Upload one document (PDF, OFD, PNG, JPEG, DOCX, XLSX; checked by content)', auth: 'bearer', roles: ['applicant'],
+    method: 'post', path: '/files', summary: 'Upload one document (PDF, OFD, PNG, JPEG, DOCX, XLSX; checked by content)', auth: 'bearer', roles: UPLOADER_ROLES,
     body: 'multipart', errors: [403, 422],
     responses: { 201: { description: 'stored', schema: z.looseObject({ fileId: z.string(), sha256: z.string(), size: z.number(), contentType: z.string(), name: z.string() }) } },
   }, async (req, res) => {
     const actor = req.actor!;
-    attempt(req, { subjectType: 'file', subjectId: 'upload', action: 'upload' });
-    if (actor.role !== 'applicant') throw forbidden('只有建设主体可以上传申报材料');
+    attempt(req, { subjectType: 'file', subjectId: 'upload', action: 'uploadFile' });
+    if (!(UPLOADER_ROLES as readonly string[]).includes(actor.role)) throw forbidden('只有建设主体和市（州）、省生态环境主管部门工作人员可以上传文件');
     await mkdir(tmpDir, { recursive: true });
     let received: Received;
     try {
@@ -269,16 +321,20 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
       // both rename identical bytes onto the same name, which is harmless.
       if (await exists(target)) await rm(received.tmp, { force: true });
       else await rename(received.tmp, target);
-      const file = await deps.db.file.create({
-        data: {
-          sha256: received.sha256,
-          size: received.size,
-          contentType,
-          originalName: received.originalName,
-          storagePath,
-          uploadedBy: actor.sub,
-        },
-      });
+      const file = {
+        id: randomUUID(),
+        sha256: received.sha256,
+        size: received.size,
+        contentType,
+        originalName: received.originalName,
+        storagePath,
+        uploadedBy: actor.sub,
+        uploaderRole: actor.role,
+        uploaderPrefecture: actor.role === 'provinceOfficer' ? null : (actor.prefecture ?? null),
+      };
+      // The upload is an act of record: who, role, when, and what (never the content), with its row.
+      const details = { name: file.originalName, contentType, size: file.size, sha256: file.sha256 };
+      await recordAct(deps.db, { audit: appliedByApi(actor, { subjectType: 'file', subjectId: file.id, action: 'uploadFile', payload: details }), changes: [{ kind: 'fileUploaded', file }] });
       res.status(201).json({ fileId: file.id, sha256: file.sha256, size: file.size, contentType: file.contentType, name: file.originalName });
     } finally {
       await rm(received.tmp, { force: true });

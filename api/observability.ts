@@ -6,7 +6,9 @@
 //   in the `x-request-id` response header and is on every log line about the
 //   request (`req.log`, used by api/errors.ts for 5xx).
 // - The log line: requestId, method, route pattern, status, durationMs, and
-//   the caller's sub and role when signed in. Never the URL as sent, a query
+//   the caller's sub and role when signed in, and `refusedRead: true` for a
+//   read refused to a signed-in caller (api/audit-refusals.ts: counted in
+//   liangshan_refused_reads_total and RefusedRead, not chained). Never the URL as sent, a query
 //   string, a header value or a body: a complainant's name, contact and text
 //   (POST /api/notices/:id/complaints) must not reach a log.
 // - Metrics are labelled by the route's pattern from the registry
@@ -81,6 +83,8 @@ export interface HttpMetrics {
   requests: client.Counter<'method' | 'route' | 'status'>;
   duration: client.Histogram<'method' | 'route' | 'status'>;
   decisions: client.Counter<'subject' | 'action' | 'outcome'>;
+  /** Refused reads of signed-in callers (api/audit-refusals.ts): counted here and in RefusedRead, not chained. */
+  refusedReads: client.Counter<'route' | 'status'>;
 }
 
 // prom-client's default metrics (CPU, memory, event loop lag, GC, handles)
@@ -116,7 +120,13 @@ export function createHttpMetrics(): HttpMetrics {
     labelNames: ['subject', 'action', 'outcome'] as const,
     registers: [own],
   });
-  return { registry: client.Registry.merge([processMetrics(), own]), requests, duration, decisions };
+  const refusedReads = new client.Counter({
+    name: 'liangshan_refused_reads_total',
+    help: 'Reads (GET, HEAD) refused to a signed-in caller (400, 403, 404, 409, 413, 422), by route pattern and status; aggregated per caller and hour in RefusedRead, not in the audit chain',
+    labelNames: ['route', 'status'] as const,
+    registers: [own],
+  });
+  return { registry: client.Registry.merge([processMetrics(), own]), requests, duration, decisions, refusedReads };
 }
 
 /**
@@ -140,6 +150,7 @@ export function observeRequests(deps: { logger: Logger; metrics: HttpMetrics }):
       deps.metrics.requests.inc(labels);
       deps.metrics.duration.observe(labels, seconds);
       const subject = req.method === 'POST' ? DECISION_ROUTES[`POST ${route}`] : undefined;
+      if (req.refusedRead) deps.metrics.refusedReads.inc({ route, status: String(status) });
       if (subject) {
         deps.metrics.decisions.inc({ subject, action: decisionAction(subject, req.body), outcome: status < 400 ? 'applied' : status < 500 ? 'refused' : 'failed' });
       }
@@ -149,6 +160,8 @@ export function observeRequests(deps: { logger: Logger; metrics: HttpMetrics }):
         status,
         durationMs: Math.round(seconds * 10_000) / 10,
         ...(req.actor ? { actor: { sub: req.actor.sub, role: req.actor.role } } : {}),
+        // A refused read is not in the audit chain: this line, the counter and RefusedRead keep it visible.
+        ...(req.refusedRead ? { refusedRead: true } : {}),
       };
       const level = status >= 500 ? 'error' : PROBES.has(route) && status < 400 ? 'debug' : 'info';
       log[level](line, 'request');

@@ -17,9 +17,11 @@ import { parseBody } from './validation';
 
 // The shape; what the dates mean (valid, in that year, not twice) is the
 // domain's check (422 listing each problem).
-export const calendarSchema = z.object({
+export const calendarSchema = z.strictObject({
   holidays: z.array(z.string().max(32)).max(400),
   workdays: z.array(z.string().max(32)).max(400),
+  /** Why (the audit entry's reason), e.g. the State Council's notice it follows. */
+  reason: z.string().trim().min(1).max(5000).optional(),
 });
 const storedSchema = z.looseObject({
   year: z.number(), holidays: z.array(z.string()), workdays: z.array(z.string()), updatedBy: z.string(), updatedAt: z.string(), noticesSignalled: z.number(),
@@ -45,7 +47,7 @@ export function opsCalendarRouter(deps: { db: Db; temporal: Client }): Router {
     const holidays = [...body.holidays].sort();
     const workdays = [...body.workdays].sort();
     await recordAct(deps.db, {
-      audit: appliedByApi(actor, { subjectType: 'calendar', subjectId: String(year), action: 'calendarOverride', payload: { year, holidays, workdays } }),
+      audit: appliedByApi(actor, { subjectType: 'calendar', subjectId: String(year), action: 'calendarOverride', payload: { year, holidays, workdays }, reason: body.reason }),
       changes: [{ kind: 'calendarYear', year, holidays, workdays, updatedBy: actor.sub }],
     });
     const stored = await deps.db.calendarYear.findUniqueOrThrow({ where: { year } });

@@ -19,7 +19,7 @@ import { parseBody } from './validation';
 /** Values the visibility query lets through (infra/ops.ts quotes them). */
 const code = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, '只能包含字母、数字和 ._:-');
 
-export const workflowsQuerySchema = z.object({
+export const workflowsQuerySchema = z.strictObject({
   stage: code.optional(),
   prefecture: code.optional(),
   year: z.coerce.number().int().min(2000).max(2200).optional(),
@@ -28,15 +28,17 @@ export const workflowsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export const notificationsQuerySchema = z.object({
+export const notificationsQuerySchema = z.strictObject({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
   subject: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export const resendSchema = z.object({
+export const resendSchema = z.strictObject({
   /** Corrected recipients; the stored ones when absent. */
   to: z.array(z.email().max(254)).min(1).max(50).optional(),
+  /** Why (the audit entry's reason), e.g. the corrected address. */
+  reason: z.string().trim().min(1).max(5000).optional(),
 });
 
 const workflowRow = z.looseObject({
@@ -122,7 +124,7 @@ export function opsWorkflowsRouter(deps: OpsWorkflowsDeps): Router {
     }
     if (!result) throw notFound('没有这封邮件');
     // The resend is ops' act: recorded once it has been carried out.
-    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'notification', subjectId: id, action: 'resend', payload: { to: body.to ?? null, status: result.status } }), changes: [] });
+    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'notification', subjectId: id, action: 'resend', payload: { to: body.to ?? null, status: result.status }, reason: body.reason }), changes: [] });
     res.json({ id, ...result });
   });
 

@@ -15,6 +15,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createVerifier, signDevToken } from '../../api/auth';
+import { checkOfficerFiles } from '../../api/files';
 import type { Actor } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { devServerEnv } from '../support/temporal';
@@ -55,6 +56,9 @@ afterAll(async () => {
 const applicant: Actor = { sub: 'chishui', role: 'applicant', prefecture: '520300' };
 const otherApplicant: Actor = { sub: 'xishui', role: 'applicant', prefecture: '520300' };
 const officer: Actor = { sub: 'zunyi-1', role: 'prefectureOfficer', prefecture: '520300' };
+const province: Actor = { sub: 'province-1', role: 'provinceOfficer' };
+const expert: Actor = { sub: 'expert-1', role: 'expert' };
+const ops: Actor = { sub: 'ops-1', role: 'ops' };
 
 /** A multipart body written by hand, so file names reach the server exactly as given. */
 function multipart(parts: Array<{ field: string; filename?: string; data: Buffer | string }>) {
@@ -244,13 +248,54 @@ describe('POST /api/files', () => {
     expect(json.status).toBe(400);
   });
 
-  it('is for applicants only: 403 for an officer, 401 without a token', async () => {
+  it('takes uploads from applicants and officers, recording who uploaded in which role and prefecture; 403 for an expert or ops, 401 without a token', async () => {
+    const minutes = await upload(officer, pdf(`会议纪要 ${randomBytes(4).toString('hex')}`), '集体审议会议纪要.pdf');
+    expect(minutes.status).toBe(201);
+    expect(await database.db.file.findUniqueOrThrow({ where: { id: String(minutes.body.fileId) } })).toMatchObject({
+      uploadedBy: officer.sub, uploaderRole: 'prefectureOfficer', uploaderPrefecture: '520300', originalName: '集体审议会议纪要.pdf',
+    });
+    const evidence = await upload(province, pdf(`证据 ${randomBytes(4).toString('hex')}`), '督察证据.pdf');
+    expect(evidence.status).toBe(201);
+    expect(await database.db.file.findUniqueOrThrow({ where: { id: String(evidence.body.fileId) } })).toMatchObject({ uploaderRole: 'provinceOfficer', uploaderPrefecture: null });
+    const own = await upload(applicant, pdf(`材料 ${randomBytes(4).toString('hex')}`));
+    expect(await database.db.file.findUniqueOrThrow({ where: { id: String(own.body.fileId) } })).toMatchObject({ uploaderRole: 'applicant', uploaderPrefecture: '520300' });
+
     const count = await database.db.file.count();
-    expect((await upload(officer, pdf('officer'))).status).toBe(403);
+    for (const refused of [expert, ops]) {
+      const res = await upload(refused, pdf(refused.role));
+      expect(res.status, refused.role).toBe(403);
+      expect(res.body.error).toMatchObject({ code: 'forbidden' });
+    }
     const anonymous = await upload(undefined, pdf('anonymous'));
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error).toMatchObject({ code: 'unauthorized' });
     expect(await database.db.file.count()).toBe(count);
+  });
+});
+
+describe('checkOfficerFiles: the files an officer\'s act cites', () => {
+  it('names each id that is unknown or not uploaded by an officer of the actor\'s office, by its field', async () => {
+    const byProvince = String((await upload(province, pdf(`省厅证据 ${randomBytes(4).toString('hex')}`), '证据.pdf')).body.fileId);
+    const byZunyi = String((await upload(officer, pdf(`遵义纪要 ${randomBytes(4).toString('hex')}`), '纪要.pdf')).body.fileId);
+    const byApplicant = String((await upload(applicant, pdf(`申报 ${randomBytes(4).toString('hex')}`))).body.fileId);
+
+    expect(await checkOfficerFiles(database.db, [byProvince], province, 'evidenceFileIds')).toEqual([]);
+    expect(await checkOfficerFiles(database.db, [], province)).toEqual([]);
+    const problems = await checkOfficerFiles(database.db, [byProvince, byZunyi, 'no-such-file', byApplicant], province, 'evidenceFileIds', '所依据的文件');
+    // The person reads which field and which of its files, never a file's id.
+    expect(problems).toEqual([
+      { field: 'evidenceFileIds.1', code: 'notOfficerFile', zh: '所依据的文件中的第2个文件须由省生态环境厅工作人员上传', en: expect.any(String) },
+      { field: 'evidenceFileIds.2', code: 'unknownFile', zh: '所依据的文件中的第3个文件不存在，请重新上传', en: expect.any(String) },
+      { field: 'evidenceFileIds.3', code: 'notOfficerFile', zh: '所依据的文件中的第4个文件须由省生态环境厅工作人员上传', en: expect.any(String) },
+    ]);
+    // A prefecture officer's act cites files of the same prefecture's officers.
+    expect(await checkOfficerFiles(database.db, [byZunyi], officer)).toEqual([]);
+    const foreign = await checkOfficerFiles(database.db, [byZunyi, byProvince], { sub: 'guiyang-1', role: 'prefectureOfficer', prefecture: '520100' }, 'minutesFileIds');
+    expect(foreign.map((p) => [p.field, p.code])).toEqual([['minutesFileIds.0', 'notOfficerFile'], ['minutesFileIds.1', 'notOfficerFile']]);
+    expect(foreign[0]!.zh).toContain('贵阳市');
+    // Rows from before the uploader's role was recorded count as no officer's.
+    const old = await database.db.file.create({ data: { sha256: 'c'.repeat(64), size: 1, contentType: 'application/pdf', originalName: 'old.pdf', storagePath: 'cc/c', uploadedBy: province.sub } });
+    expect((await checkOfficerFiles(database.db, [old.id], province)).map((p) => p.code)).toEqual(['notOfficerFile']);
   });
 });
 

@@ -11,3 +11,8 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
   }
   throw new Error(`not reached: ${what}`);
 }
+
+/** Reads until the value is there (not null, undefined or false) and answers it. */
+export async function until<T>(what: string, read: () => Promise<T | null | undefined | false>): Promise<T> {
+  return (await eventually(read, (v) => v !== null && v !== undefined && v !== false, what)) as T;
+}

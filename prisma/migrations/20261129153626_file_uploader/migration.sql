@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "File" ADD COLUMN     "uploaderPrefecture" TEXT,
+ADD COLUMN     "uploaderRole" TEXT;
