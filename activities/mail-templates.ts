@@ -4,7 +4,8 @@
 // steps and actions come from domain/names.ts (as do the templates' own names,
 // MAIL_TEMPLATE_ZH), like everywhere else a person reads them.
 import { formatCstInstantZh } from '../domain/dates';
-import { actionZh, stepZh } from '../domain/names';
+import { actionZh, noticeLevelZh, stepZh } from '../domain/names';
+import { prefectureName } from '../domain/prefectures';
 
 export interface RenderedMail {
   subject: string;
@@ -16,6 +17,17 @@ const SIGNATURE = '\n\n——\n贵州省“两山”实践创新基地管理系�
 /** An instant in China Standard Time for a mail (domain/dates.ts), saying so. */
 export function formatCst(iso: string): string {
   return `${formatCstInstantZh(iso)}（北京时间）`;
+}
+
+/**
+ * New complaints of one window, for the office that investigates them
+ * (workflows/notice.ts sendDigest): when each came in and the start of its
+ * text, never who filed it or how to reach them.
+ */
+export interface ComplaintDigestMail {
+  unitName: string;
+  level: 'prefecture' | 'province';
+  complaints: Array<{ receivedAt: string; excerpt: string; dueAt: string | null }>;
 }
 
 /** The acceptance window (Art. 11) mails go to prefecture offices and to registered applicants. */
@@ -41,9 +53,20 @@ const windowText = (p: AcceptanceWindowMail) => {
 };
 
 export const templates = {
-  applicationReceived: (p: { unitName: string; applicationId: string; year: number }): RenderedMail => ({
+  /**
+   * The receipt names where the application goes (Art. 9–11): the prefecture
+   * that pre-reviews it (`prefecture`, its code), or, when null, 省生态环境厅
+   * for a cross-prefecture unit that applied directly. `applicationId` stays
+   * in the parameters of recorded runs, but a person is not shown it.
+   */
+  applicationReceived: (p: { unitName: string; applicationId: string; year: number; prefecture?: string | null }): RenderedMail => ({
     subject: `【两山基地申报】${p.unitName}的${p.year}年度申报已受理`,
-    text: `${p.unitName}：\n\n贵单位提交的${p.year}年度“两山”实践创新基地申报材料已收到（申报编号 ${p.applicationId}），现转所在市（州）生态环境部门预审。${SIGNATURE}`,
+    text:
+      `${p.unitName}：\n\n贵单位提交的${p.year}年度“两山”实践创新基地申报材料已收到，` +
+      (p.prefecture
+        ? `现转${prefectureName(p.prefecture)}生态环境主管部门预审（第九条）；预审通过后由其组织公示，并经市（州）政府同意后推荐报省生态环境厅（第十条、第十一条）。`
+        : '现直接报省生态环境厅（第十一条），不经市（州）预审、公示和推荐，由省生态环境厅组织核查评估（第十三条）。') +
+      `请登录系统查看办理进度。${SIGNATURE}`,
   }),
   taskAssigned: (p: { unitName: string; step: string; dueAt: string }): RenderedMail => ({
     subject: `【待办】${p.unitName}：${stepZh(p.step)}`,
@@ -56,6 +79,13 @@ export const templates = {
   taskEscalated: (p: { unitName: string; step: string; overdueSince: string; level: number; dueAt: string }): RenderedMail => ({
     subject: `【逾期督办】${p.unitName}：${stepZh(p.step)}已逾期`,
     text: `${p.unitName}的${stepZh(p.step)}已于${formatCst(p.overdueSince)}逾期未办理，现提级督办（第${p.level}级）。\n新的办理期限：${formatCst(p.dueAt)}前。${SIGNATURE}`,
+  }),
+  complaintDigest: (p: ComplaintDigestMail): RenderedMail => ({
+    subject: `【投诉举报汇总】${p.unitName}：${noticeLevelZh(p.level)}期间新收到投诉举报${p.complaints.length}件`,
+    text:
+      `${p.unitName}${noticeLevelZh(p.level)}期间新收到投诉举报${p.complaints.length}件，每件已生成一项“${stepZh(`${p.level}Notice.investigation`)}”待办：\n\n` +
+      p.complaints.map((c, i) => `${i + 1}. ${formatCst(c.receivedAt)}收到：“${c.excerpt}”${c.dueAt ? `\n   办理期限：${formatCst(c.dueAt)}前` : ''}`).join('\n') +
+      `\n\n请登录系统查看全文并逐件调查核实；对不予受理的投诉举报，可在申报详情的“公示与投诉举报”中勾选多件，填写理由后一并办理。${SIGNATURE}`,
   }),
   decisionMade: (p: { unitName: string; action: string; reason?: string | undefined }): RenderedMail => ({
     subject: `【两山基地申报】${p.unitName}：${actionZh(p.action)}`,

@@ -1,14 +1,23 @@
 // Investigating a complaint (调查核实, Art. 10, 15): the officer in charge
 // records the outcome, or the province delegates a province notice's
-// complaint to one of the unit's prefectures. Each is an Update on the
-// notice's workflow, with the client's decisionId as the Update id.
+// complaint to one of the unit's prefectures; or the office dismisses
+// (不予受理) several of a notice's complaints at once. Each is an Update on
+// the notice's workflow, with the client's decisionId as the Update id.
 import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { MAX_DISMISSAL_COMPLAINTS, MAX_DISMISSAL_REASON_LENGTH } from '../domain/complaints';
 import { maySee } from '../domain/scope';
 import type { Db } from '../infra/database';
 import type { InvestigationOutcome } from '../domain/notice';
-import { investigateUpdate, type InvestigationRequest } from '../workflows/notice-messages';
+import {
+  dismissalActId,
+  dismissComplaintsUpdate,
+  investigateUpdate,
+  type DismissalRequest,
+  type DismissalResult,
+  type InvestigationRequest,
+} from '../workflows/notice-messages';
 import { attempt } from './audit-refusals';
 import { conflict, forbidden, notFound } from './errors';
 import { route } from './openapi';
@@ -17,12 +26,38 @@ import { decisionIdSchema, parseBody } from './validation';
 
 // Outcome values and delegation targets are checked by the domain rule in the
 // workflow (422 with the allowed values); here only the shape and sizes.
-export const investigationSchema = z.object({
+export const investigationSchema = z.strictObject({
   decisionId: decisionIdSchema,
   outcome: z.string().max(32).optional(),
   findings: z.string().max(20_000).optional(),
   delegateTo: z.string().max(16).optional(),
 });
+
+// Which complaints and why; whether they are this notice's, open and the
+// caller's to dismiss is the workflow's rule (domain/complaints.ts checkDismissal).
+export const dismissalSchema = z.strictObject({
+  decisionId: decisionIdSchema,
+  complaintIds: z.array(z.string().min(1).max(64)).min(1).max(MAX_DISMISSAL_COMPLAINTS),
+  reason: z.string().max(MAX_DISMISSAL_REASON_LENGTH),
+});
+
+const dismissedSchema = z.looseObject({
+  decisionId: z.string(),
+  complaints: z.array(z.looseObject({ complaintId: z.string(), receivedAt: z.string(), status: z.string(), outcome: z.string().nullable(), findings: z.string().nullable() })),
+});
+
+/** The dismissed complaints, in the request's order (nothing of the complainants: the answer is about the act). */
+async function dismissalView(db: Db, decisionId: string, complaintIds: readonly string[]) {
+  const rows = await db.complaint.findMany({ where: { id: { in: [...complaintIds] } } });
+  const byId = new Map(rows.map((c) => [c.id, c]));
+  return {
+    decisionId,
+    complaints: complaintIds.flatMap((id) => {
+      const c = byId.get(id);
+      return c ? [{ complaintId: c.id, receivedAt: c.receivedAt.toISOString(), status: c.status, outcome: c.outcome, findings: c.findings, closedAt: c.closedAt?.toISOString() ?? null }] : [];
+    }),
+  };
+}
 
 const complaintViewSchema = z.looseObject({
   complaintId: z.string(), noticeId: z.string(), receivedAt: z.string(), status: z.string(), outcome: z.string().nullable(),
@@ -96,6 +131,56 @@ export function complaintsRouter(deps: { db: Db; temporal: Client }): Router {
     }
     // The Update returns after its handler recorded the result: the row is current.
     res.json(await complaintView(deps.db, complaint.id));
+  });
+
+  route(router, {
+    method: 'post', path: '/notices/:id/complaints/dismissals',
+    summary: "Dismiss (不予受理) several of a notice's complaints with one reason: one Update, all or nothing; each complaint's act is in the audit log", auth: 'bearer',
+    roles: ['prefectureOfficer', 'provinceOfficer'], body: dismissalSchema, errors: [403, 409, 422],
+    responses: { 200: { description: 'dismissed (or the same decisionId again): the complaints', schema: dismissedSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    attempt(req, { subjectType: 'notice', subjectId: String(req.params.id), action: 'dismissComplaints' });
+    const body = parseBody(dismissalSchema, req.body);
+    attempt(req, { decisionId: body.decisionId, reason: body.reason, details: { complaints: body.complaintIds.length, complaintIds: body.complaintIds } });
+    const notice = await deps.db.notice.findUnique({
+      where: { id: String(req.params.id) },
+      include: { application: { select: { prefectures: true, applicantSub: true } } },
+    });
+    if (notice) attempt(req, { applicationId: notice.applicationId, workflowId: notice.workflowId });
+    if (!notice || !maySee(actor, { kind: 'application', prefectures: notice.application.prefectures, applicantSub: notice.application.applicantSub })) throw notFound();
+
+    // A retry of a request already applied answers from the record, also after
+    // the workflow ended: one act per complaint, each under dismissalActId,
+    // each saying how many the request dismissed.
+    const recorded = await deps.db.decision.findMany({
+      where: { decisionId: { in: [...new Set(body.complaintIds)].map((c) => dismissalActId(body.decisionId, c)) }, outcome: 'applied' },
+      select: { payload: true },
+    });
+    const sameRequest = recorded.length === body.complaintIds.length && recorded.every((a) => (a.payload as { complaints?: unknown } | null)?.complaints === body.complaintIds.length);
+    if (sameRequest) {
+      res.json(await dismissalView(deps.db, body.decisionId, body.complaintIds));
+      return;
+    }
+    const usedElsewhere = recorded.length > 0 || (await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: body.decisionId, outcome: 'applied' } } })) !== null;
+    if (usedElsewhere) throw conflict('该 decisionId 已用于另一项决定');
+
+    const request: DismissalRequest = { decisionId: body.decisionId, complaintIds: body.complaintIds, reason: body.reason, actor };
+    let result: DismissalResult | undefined;
+    try {
+      result = await deps.temporal.workflow.getHandle(notice.workflowId).executeUpdate(dismissComplaintsUpdate, { updateId: body.decisionId, args: [request] });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw conflict('该公示的流程已结束，不再办理投诉举报');
+      const refusal = refusalToHttp(error);
+      if (refusal) throw refusal;
+      throw error;
+    }
+    // The Update id names one request: the same id sent with other complaints
+    // is another decision (Temporal answers with the first one's result).
+    const dismissed = Array.isArray(result?.complaints) ? result.complaints.map((c) => c.complaintId) : [];
+    if (dismissed.length !== body.complaintIds.length || dismissed.some((id, i) => id !== body.complaintIds[i])) throw conflict('该 decisionId 已用于另一项决定');
+    // The Update answers after every complaint's act was recorded: the rows are current.
+    res.json(await dismissalView(deps.db, body.decisionId, body.complaintIds));
   });
 
   return router;

@@ -21,7 +21,8 @@ export function refusalToHttp(error: unknown): HttpError | undefined {
     case RefusalType.forbidden:
       return forbidden(cause.message);
     case RefusalType.conflict:
-      return conflict(cause.message);
+      // A conflict may name what it concerns (several complaints already concluded, domain/complaints.ts checkDismissal).
+      return conflict(cause.message, problemsOf(cause));
     case RefusalType.invalid:
       return unprocessable(cause.message, problemsOf(cause));
     default:

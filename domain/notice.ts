@@ -94,10 +94,10 @@ export const MAX_COMPLAINT_LENGTH = 20_000;
 export function checkComplaint(window: Pick<NoticeWindow, 'opensAt' | 'closesAt'>, payload: ComplaintPayload, at: InstantInput): Refusal | null {
   const status = noticeStatus(window, at);
   if (status === 'scheduled') {
-    return refusal('conflict', 'noticeNotOpen', '公示尚未开始，暂不受理投诉举报', 'The notice has not opened yet', '第十条、第十五条 / Art. 10, 15');
+    return refusal('conflict', 'noticeNotOpen', '公示尚未开始，暂不受理投诉举报', 'The notice has not opened yet', '第十条、第十五条');
   }
   if (status === 'closed') {
-    return refusal('conflict', 'noticeClosed', '公示期已结束，不再受理投诉举报', 'The notice has closed; complaints are no longer accepted', '第十条、第十五条 / Art. 10, 15');
+    return refusal('conflict', 'noticeClosed', '公示期已结束，不再受理投诉举报', 'The notice has closed; complaints are no longer accepted', '第十条、第十五条');
   }
   const problems: Problem[] = [];
   const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
@@ -109,6 +109,13 @@ export function checkComplaint(window: Pick<NoticeWindow, 'opensAt' | 'closesAt'
 }
 
 export type InvestigationOutcome = 'untrue' | 'noEvidence' | 'resolved' | 'substantiated';
+
+/**
+ * How a complaint ended: an investigation's outcome, or `dismissed` (不予受理,
+ * domain/complaints.ts checkDismissal) when the office declined to take it
+ * up. A dismissed complaint settles like an untrue one: it never stops a notice.
+ */
+export type ComplaintOutcome = InvestigationOutcome | 'dismissed';
 
 export const INVESTIGATION_OUTCOMES: readonly { outcome: InvestigationOutcome; zh: string; clears: boolean }[] = [
   { outcome: 'untrue', zh: INVESTIGATION_OUTCOME_ZH.untrue, clears: true },
@@ -126,7 +133,7 @@ export type NoticeOutcome = 'running' | 'awaitingInvestigation' | 'clear' | 'sto
  * investigations. [interpretation] The prefecture notice (Art. 10-11) follows
  * the same rule: a prefecture does not recommend after a substantiated complaint.
  */
-export function noticeOutcome(closed: boolean, complaints: readonly { outcome?: InvestigationOutcome | null }[]): NoticeOutcome {
+export function noticeOutcome(closed: boolean, complaints: readonly { outcome?: ComplaintOutcome | null }[]): NoticeOutcome {
   if (complaints.some((c) => c.outcome === 'substantiated')) return 'stopped';
   if (!closed) return 'running';
   return complaints.every((c) => c.outcome) ? 'clear' : 'awaitingInvestigation';

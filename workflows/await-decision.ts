@@ -21,6 +21,12 @@ export interface HumanStep {
   assigneeSub?: string | null;
   /** Who is told of the task; defaults to the office mailbox of role and prefecture. */
   recipients?: Recipient[];
+  /**
+   * Mail the assignee when the task opens (default true). False when the
+   * workflow tells them itself: a notice announces its complaints' tasks in
+   * one digest mail (workflows/notice.ts). Reminders and escalations still mail.
+   */
+  announce?: boolean;
   /** Working days allowed per level [interpretation, ours: 10]. */
   workingDays: number;
   /**
@@ -106,7 +112,7 @@ export async function awaitDecision(
   // Decided while the row was written: the decision closed it (it waited for
   // the row); nobody is to be told of a task already settled.
   if (recheck && decided()) return;
-  await acts.notify({
+  if (step.announce !== false) await acts.notify({
     subjectId: step.subjectId,
     key: `${key}.assigned`,
     to: step.recipients ?? [{ role: step.role, prefecture: step.prefecture }],

@@ -5,7 +5,7 @@
 // closed and every complaint was found untrue, without evidence or resolved
 // (Art. 16), or "stopped" at the first substantiated complaint.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { InvestigationOutcome } from '../domain/notice';
+import type { ComplaintOutcome, InvestigationOutcome } from '../domain/notice';
 import type { Actor } from './messages';
 
 export type NoticeLevel = 'prefecture' | 'province';
@@ -17,6 +17,12 @@ export interface NoticeInput {
   level: NoticeLevel;
   /** The unit's prefecture codes (investigations may be delegated to one). */
   prefectures: string[];
+  /**
+   * A prefecture notice of a cross-prefecture unit: the prefecture it applied
+   * through (Art. 11), which runs the notice and investigates its complaints.
+   * Absent: the unit's only prefecture (`prefectures[0]`).
+   */
+  runningPrefecture?: string;
   unit: { name: string; type: string };
   year: number;
   /** Working days the notice runs, at least 5. */
@@ -54,11 +60,36 @@ export interface InvestigationRequest {
   delegateTo?: string;
 }
 
+/**
+ * Several complaints dismissed at once (不予受理, domain/complaints.ts
+ * checkDismissal): all of them or, refused, none. Each is recorded as its own
+ * `dismissComplaint` act, whose audit id is `dismissalActId(decisionId, complaintId)`.
+ */
+export interface DismissalRequest {
+  /** Client-supplied, used as the Update id: a retried request is applied once. */
+  decisionId: string;
+  complaintIds: string[];
+  reason: string;
+  actor: Actor;
+}
+
+export interface DismissalResult {
+  decisionId: string;
+  /** The dismissed complaints, in the request's order. */
+  complaints: ComplaintView[];
+}
+
+/**
+ * The audit entry's id of one complaint's dismissal: the request's id and the
+ * complaint's, joined by `/`, which a client's decisionId cannot contain.
+ */
+export const dismissalActId = (decisionId: string, complaintId: string): string => `${decisionId}/${complaintId}`;
+
 export interface ComplaintView {
   complaintId: string;
   receivedAt: string;
   status: 'open' | 'closed';
-  outcome: InvestigationOutcome | null;
+  outcome: ComplaintOutcome | null;
   delegatedTo: string | null;
 }
 
@@ -74,6 +105,7 @@ export interface NoticeState {
 
 export const fileComplaintUpdate = defineUpdate<{ complaintId: string; receivedAt: string }, [ComplaintRequest]>('fileComplaint');
 export const investigateUpdate = defineUpdate<ComplaintView, [InvestigationRequest]>('investigate');
+export const dismissComplaintsUpdate = defineUpdate<DismissalResult, [DismissalRequest]>('dismissComplaints');
 /** Ops changed the working-day calendar: recompute a provisional closing instant. */
 export const calendarChangedSignal = defineSignal('calendarChanged');
 export const noticeStateQuery = defineQuery<NoticeState>('noticeState');

@@ -5,8 +5,12 @@
 // ops add the schedule of a provisional year), takes complaints while open,
 // opens one investigation task per complaint (workflows/await-decision.ts),
 // and ends "clear" once it has closed and every complaint was found untrue,
-// without evidence or resolved, or "stopped" at the first substantiated
-// complaint (Art. 16). The contract is workflows/notice-messages.ts.
+// without evidence or resolved, or dismissed, or "stopped" at the first
+// substantiated complaint (Art. 16). The contract is workflows/notice-messages.ts.
+//
+// Since issue 15 (behind patched(COMPLAINT_DIGEST)): the office learns of new
+// complaints by one digest mail per 30-minute window, not one mail per task,
+// and may dismiss (不予受理) several complaints in one Update.
 //
 // noticeWorkflow reads as the run's steps; NoticeRun holds its state (the
 // window, its status, the complaints), its Update, Query and Signal
@@ -18,13 +22,14 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InvestigationRecord, NoticeRecord, NoticeWindowView } from '../activities/notices';
-import { checkInvestigation, type InvestigationCheck } from '../domain/complaints';
+import { checkDismissal, checkInvestigation, COMPLAINT_DIGEST_WINDOW_MS, complaintExcerpt, type InvestigationCheck } from '../domain/complaints';
 import { DEFAULT_STEP_WORKING_DAYS } from '../domain/deadlines';
-import { checkComplaint, noticeOutcome, noticeStatus, type InvestigationOutcome } from '../domain/notice';
+import { checkComplaint, noticeOutcome, noticeStatus, type ComplaintOutcome } from '../domain/notice';
 import type { Refusal } from '../domain/problems';
 import { acts } from './activity-proxies';
 import { formatCstInstantZh } from '../domain/dates';
@@ -34,11 +39,15 @@ import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './
 import { RefusalType } from './messages';
 import {
   calendarChangedSignal,
+  dismissalActId,
+  dismissComplaintsUpdate,
   fileComplaintUpdate,
   investigateUpdate,
   noticeStateQuery,
   type ComplaintRequest,
   type ComplaintView,
+  type DismissalRequest,
+  type DismissalResult,
   type InvestigationRequest,
   type NoticeInput,
   type NoticeResult,
@@ -48,7 +57,7 @@ import {
 interface ComplaintState {
   complaintId: string;
   receivedAt: string;
-  outcome: InvestigationOutcome | null;
+  outcome: ComplaintOutcome | null;
   findings: string | null;
   delegatedTo: string | null;
   /** The investigation task now open for it, if any. */
@@ -60,6 +69,14 @@ interface ComplaintState {
 }
 
 type NoticeStatus = NoticeState['status'];
+
+/**
+ * New complaints announced by one digest mail per window (domain/complaints.ts
+ * COMPLAINT_DIGEST_WINDOW_MS) instead of one taskAssigned mail per
+ * investigation task (issue 15). Runs that took complaints before keep one
+ * mail per task.
+ */
+export const COMPLAINT_DIGEST = 'notice-complaint-digest';
 
 const nowIso = () => new Date(Date.now()).toISOString();
 
@@ -135,7 +152,7 @@ export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> 
 class NoticeRun {
   readonly workflowId = workflowInfo().workflowId;
   private readonly stepWorkingDays: number;
-  /** A prefecture notice is run, and its complaints investigated, by the unit's prefecture (Art. 10). */
+  /** A prefecture notice is run, and its complaints investigated, by the unit's prefecture, or the one a cross-prefecture unit applied through (Art. 10, 11). */
   private readonly runningPrefecture: string | null;
 
   status: NoticeStatus;
@@ -149,13 +166,19 @@ class NoticeRun {
   private readonly investigationTasks = new Map<string, OpenTask>();
   private readonly investigations: Promise<void>[] = [];
   private investigationFailure: unknown;
+  /** Whether this run announces complaints by digest (patched(COMPLAINT_DIGEST), asked at the first complaint). */
+  private digests: boolean | undefined;
+  /** Complaints received in the digest's current window, with what its mail quotes of each. */
+  private readonly digest: { complaint: ComplaintState; excerpt: string }[] = [];
+  private digestOpen = false;
+  private digestsSent = 0;
 
   constructor(
     readonly input: NoticeInput,
     public window: NoticeWindowView,
   ) {
     this.stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
-    this.runningPrefecture = input.level === 'prefecture' ? (input.prefectures[0] ?? null) : null;
+    this.runningPrefecture = input.level === 'prefecture' ? (input.runningPrefecture ?? input.prefectures[0] ?? null) : null;
     this.status = noticeStatus(window, Date.now());
   }
 
@@ -169,6 +192,7 @@ class NoticeRun {
     });
     setHandler(fileComplaintUpdate, (request) => this.fileComplaint(request), { validator: (request) => this.checkFiling(request) });
     setHandler(investigateUpdate, (request) => this.decide(request), { validator: (request) => void this.checkDecision(request) });
+    setHandler(dismissComplaintsUpdate, (request) => this.dismiss(request), { validator: (request) => void this.checkDismissal(request) });
   }
 
   /** The board's row and the Temporal UI's details, after each change of the notice's status. */
@@ -308,6 +332,8 @@ class NoticeRun {
       recorded: false,
     };
     this.complaints.set(complaint.complaintId, complaint);
+    // Asked once per run, at its first complaint: a run that took complaints before keeps one mail per task.
+    const digest = (this.digests ??= patched(COMPLAINT_DIGEST));
     await acts.recordComplaint({
       id: complaint.complaintId,
       noticeId: this.input.noticeId,
@@ -316,10 +342,11 @@ class NoticeRun {
       receivedAt: complaint.receivedAt,
     });
     complaint.recorded = true;
+    if (digest) this.addToDigest(complaint, complaintExcerpt(request.content));
     // The investigation waits for a person and outlives this Update: it
     // runs beside the main line, which waits for it before returning.
     this.investigations.push(
-      this.investigate(complaint).catch((error: unknown) => {
+      this.investigate(complaint, digest).catch((error: unknown) => {
         this.investigationFailure ??= error;
       }),
     );
@@ -334,7 +361,7 @@ class NoticeRun {
       refuse({ kind: 'conflict', code: 'noticeStopped', zh: '公示期间已有投诉举报经查属实，本次公示已终止', en: 'The notice stopped after a substantiated complaint' });
     }
     const check = checkInvestigation(
-      { level: this.input.level, prefectures: this.input.prefectures, delegatedTo: complaint.delegatedTo, investigated: complaint.outcome !== null },
+      { level: this.input.level, prefectures: this.input.prefectures, runBy: this.runningPrefecture, delegatedTo: complaint.delegatedTo, investigated: complaint.outcome !== null },
       request.actor,
       {
         ...(request.outcome !== undefined ? { outcome: request.outcome } : {}),
@@ -389,10 +416,113 @@ class NoticeRun {
     return view;
   }
 
+  private checkDismissal(request: DismissalRequest): ComplaintState[] {
+    const ids: unknown[] = Array.isArray(request.complaintIds) ? request.complaintIds : [];
+    const found = ids.map((id) => (typeof id === 'string' ? this.complaints.get(id) : undefined));
+    const candidates = ids.map((id, i) => {
+      const c = found[i];
+      return { complaintId: String(id), complaint: c ? { receivedAt: c.receivedAt, delegatedTo: c.delegatedTo, investigated: c.outcome !== null } : null };
+    });
+    const check = checkDismissal({ level: this.input.level, prefectures: this.input.prefectures, runBy: this.runningPrefecture }, candidates, request.actor, { complaintIds: request.complaintIds, reason: request.reason });
+    if (!check.ok) refuse(check.refusal);
+    if (this.stopReason !== null) {
+      refuse({ kind: 'conflict', code: 'noticeStopped', zh: '公示期间已有投诉举报经查属实，本次公示已终止', en: 'The notice stopped after a substantiated complaint' });
+    }
+    const complaints = found.filter((c): c is ComplaintState => c !== undefined);
+    if (complaints.some((c) => !c.recorded)) refuse({ kind: 'conflict', code: 'complaintBeingFiled', zh: '所选投诉举报中有正在登记的，请稍后再试', en: 'A complaint is still being filed' });
+    return complaints;
+  }
+
+  /**
+   * Several complaints dismissed at once (the `dismissComplaints` Update):
+   * each closed with its task and recorded as its own act, one after another,
+   * before the Update answers. A dismissed complaint settles like an untrue
+   * one: once the notice has closed and nothing is open, the notice ends clear.
+   */
+  private async dismiss(request: DismissalRequest): Promise<DismissalResult> {
+    const complaints = this.checkDismissal(request);
+    // Every complaint settled before the first await, so a second request naming one of them is refused.
+    const at = nowIso();
+    const reason = request.reason.trim();
+    const written = complaints.map((c) => {
+      const actId = dismissalActId(request.decisionId, c.complaintId);
+      const taskId = c.taskId;
+      c.decisionId = actId;
+      concludeComplaint(this, c, 'dismissed', reason);
+      return { c, actId, taskId };
+    });
+    const views = complaints.map(viewOf);
+    this.showState();
+    const { input } = this;
+    const subject = { subjectType: 'application' as const, subjectId: input.applicationId, applicationId: input.applicationId, workflowId: this.workflowId };
+    for (const { c, actId, taskId } of written) {
+      const decision = {
+        decisionId: actId,
+        action: 'dismissComplaint',
+        actor: request.actor,
+        reason,
+        // The request it was part of, and how many that dismissed: the API answers a retry from these (api/complaints.ts).
+        payload: { noticeId: input.noticeId, complaintId: c.complaintId, outcome: 'dismissed', dismissalId: request.decisionId, complaints: written.length },
+      };
+      const investigation: InvestigationRecord = { complaintId: c.complaintId, decisionId: actId, investigatedBy: request.actor.sub, at, outcome: 'dismissed', findings: reason };
+      await recordActNow(
+        {
+          audit: appliedEntry(decision, subject, null, at),
+          changes: [{ kind: 'investigation', investigation }, ...(taskId ? [closeTasksChange([taskId], actId, at)] : [])],
+        },
+        new Set(),
+      );
+    }
+    return { decisionId: request.decisionId, complaints: views };
+  }
+
+  // ---- The digest of new complaints (behind patched(COMPLAINT_DIGEST)).
+
+  /** A complaint joins the current window's mail; the first one opens the window. */
+  private addToDigest(complaint: ComplaintState, excerpt: string): void {
+    this.digest.push({ complaint, excerpt });
+    if (this.digestOpen) return;
+    this.digestOpen = true;
+    // Beside the main line like an investigation, which waits for it before returning.
+    this.investigations.push(
+      this.sendDigest().catch((error: unknown) => {
+        this.investigationFailure ??= error;
+      }),
+    );
+  }
+
+  /**
+   * At the end of the window (one durable timer), one mail to the office in
+   * charge listing the complaints of the window still open: when each came in
+   * (北京时间), the start of its text, its task's due date; never who filed it.
+   * Nothing is sent when every one of them was settled meanwhile, or the notice stopped.
+   */
+  private async sendDigest(): Promise<void> {
+    const waiting = () => this.digest.filter((d) => d.complaint.outcome === null && d.complaint.delegatedTo === null);
+    await condition(() => this.stopReason !== null || waiting().length === 0, COMPLAINT_DIGEST_WINDOW_MS, { summary: '投诉举报汇总：汇总期结束后发送' });
+    const open = waiting();
+    this.digest.length = 0;
+    this.digestOpen = false;
+    if (this.stopReason !== null || open.length === 0) return;
+    const { input } = this;
+    this.digestsSent += 1;
+    await acts.notify({
+      subjectId: input.applicationId,
+      key: `${input.level}Notice.complaintDigest.${this.digestsSent}`,
+      to: [{ role: input.level === 'prefecture' ? 'prefectureOfficer' : 'provinceOfficer', prefecture: this.runningPrefecture }],
+      template: 'complaintDigest',
+      params: {
+        unitName: input.unit.name,
+        level: input.level,
+        complaints: open.map((d) => ({ receivedAt: d.complaint.receivedAt, excerpt: d.excerpt, dueAt: this.investigationTasks.get(d.complaint.complaintId)?.dueAt ?? null })),
+      },
+    });
+  }
+
   // ---- The investigations.
 
   /** One task per complaint: the notice's office, then the delegated prefecture if the province hands it on (Art. 15). */
-  private async investigate(c: ComplaintState): Promise<void> {
+  private async investigate(c: ComplaintState, digest = false): Promise<void> {
     const { input } = this;
     const track = (task: OpenTask) => {
       c.taskId = task.taskId;
@@ -408,13 +538,16 @@ class NoticeRun {
       role: input.level === 'prefecture' ? 'prefectureOfficer' : 'provinceOfficer',
       prefecture: this.runningPrefecture,
       workingDays: this.stepWorkingDays,
+      // Announced by the digest (sendDigest), not by a mail of its own.
+      ...(digest ? { announce: false } : {}),
     };
     await awaitDecision(first, () => this.stopReason !== null || c.outcome !== null || c.delegatedTo !== null, track);
     // The decision may have arrived while the task was being opened: close it
     // now that it exists (closing is idempotent).
     await recordActLater({ changes: [closeTasksChange([taskIdFor(first)], c.decisionId ?? 'noticeStopped', nowIso())] });
     if (c.outcome !== null || this.stopReason !== null || !c.delegatedTo) return;
-    const delegated: HumanStep = { ...first, taskKey: `investigation.${c.complaintId}.delegated`, role: 'prefectureOfficer', prefecture: c.delegatedTo };
+    // The delegated prefecture is told by a mail of its own.
+    const delegated: HumanStep = { ...first, taskKey: `investigation.${c.complaintId}.delegated`, role: 'prefectureOfficer', prefecture: c.delegatedTo, announce: true };
     await awaitDecision(delegated, () => this.stopReason !== null || c.outcome !== null, track);
     await recordActLater({ changes: [closeTasksChange([taskIdFor(delegated)], c.outcome ? (c.decisionId ?? 'noticeStopped') : 'noticeStopped', nowIso())] });
   }
@@ -458,7 +591,7 @@ function delegateComplaint(c: ComplaintState, to: string): void {
 }
 
 /** The investigation's outcome; the first substantiated complaint stops the notice (Art. 16). */
-function concludeComplaint(run: NoticeRun, c: ComplaintState, outcome: InvestigationOutcome, findings: string | undefined): void {
+function concludeComplaint(run: NoticeRun, c: ComplaintState, outcome: ComplaintOutcome, findings: string | undefined): void {
   c.outcome = outcome;
   c.findings = findings ?? null;
   if (outcome === 'substantiated' && run.stopReason === null) run.stopReason = findings ?? '公示期间投诉举报经查属实';

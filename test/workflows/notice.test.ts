@@ -10,14 +10,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpSink } from '../../infra/smtp-sink';
 import { DEFAULT_SCHEDULE_YEARS } from '../../domain/calendar-defaults';
+import { COMPLAINT_DIGEST_WINDOW_MS } from '../../domain/complaints';
 import { RefusalType, type Actor } from '../../workflows/messages';
 import { noticeWorkflow } from '../../workflows/notice';
 import {
   calendarChangedSignal,
+  dismissComplaintsUpdate,
   fileComplaintUpdate,
   investigateUpdate,
   noticeStateQuery,
   type ComplaintRequest,
+  type DismissalRequest,
   type InvestigationRequest,
   type NoticeInput,
   type NoticeLevel,
@@ -88,6 +91,7 @@ function complaint(content = '该县存在违规开采问题'): ComplaintRequest
 }
 const file = (h: WorkflowHandle, c: ComplaintRequest) => h.executeUpdate(fileComplaintUpdate, { updateId: c.complaintId, args: [c] });
 const investigate = (h: WorkflowHandle, r: InvestigationRequest) => h.executeUpdate(investigateUpdate, { updateId: r.decisionId, args: [r] });
+const dismiss = (h: WorkflowHandle, r: DismissalRequest) => h.executeUpdate(dismissComplaintsUpdate, { updateId: r.decisionId, args: [r] });
 
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const error = await promise.then(
@@ -156,7 +160,10 @@ describe('public notice workflow', () => {
 
     const task = await waitUntil('the investigation task', () => database.db.task.findUnique({ where: { id: taskIdOf(input, c.complaintId) } }));
     expect(task).toMatchObject({ step: 'prefectureNotice.investigation', role: 'prefectureOfficer', prefecture: '520300', subjectId: input.applicationId, status: 'open' });
-    await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd-520300@sthj.guizhou.example') && x.subject === '【待办】仁怀市：市（州）公示期间投诉举报的调查核实'));
+    // The office hears of it in the digest of the window (issue 15), not by a mail per task.
+    await env.sleep(COMPLAINT_DIGEST_WINDOW_MS + 60_000);
+    await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd-520300@sthj.guizhou.example') && x.subject === '【投诉举报汇总】仁怀市：市（州）公示期间新收到投诉举报1件'));
+    expect(sink.messages().filter((x) => x.subject.startsWith('【待办】仁怀市'))).toEqual([]);
 
     // The notice closes; the workflow keeps waiting for the investigation and refuses late complaints.
     const closesAt = (await handle.query(noticeStateQuery)).closesAt;
@@ -220,7 +227,8 @@ describe('public notice workflow', () => {
     await file(handle, c);
     const provinceTask = await waitUntil('the province task', () => database.db.task.findUnique({ where: { id: taskIdOf(input, c.complaintId) } }));
     expect(provinceTask).toMatchObject({ step: 'provinceNotice.investigation', role: 'provinceOfficer', prefecture: null, status: 'open' });
-    await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd@sthj.guizhou.example') && x.subject === '【待办】湄潭县：省级公示期间投诉举报的调查核实'));
+    await env.sleep(COMPLAINT_DIGEST_WINDOW_MS + 60_000);
+    await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd@sthj.guizhou.example') && x.subject === '【投诉举报汇总】湄潭县：省级公示期间新收到投诉举报1件'));
 
     expect((await refusal(investigate(handle, { decisionId: 'del-zunyi', complaintId: c.complaintId, actor: zunyi, outcome: 'untrue', findings: '不属实' }))).type).toBe(RefusalType.forbidden);
     expect((await refusal(investigate(handle, { decisionId: 'del-wrong', complaintId: c.complaintId, actor: province, delegateTo: '520100' }))).type).toBe(RefusalType.invalid);
@@ -250,6 +258,41 @@ describe('public notice workflow', () => {
       ['investigate', 'officer-zunyi'],
     ]);
     await exportHistory('notice-delegated', handle);
+  });
+
+  it('announces a flood of complaints in one digest mail and dismisses them in one request: the notice ends clear', async () => {
+    const input = await noticeInput('凤冈县', 'prefecture', await nowIso());
+    const handle = await start(input);
+    const filed = [complaint('广告信息一'), complaint('广告信息二'), complaint('广告信息三')];
+    for (const c of filed) await file(handle, c);
+    await waitUntil('three tasks', async () => (await database.db.task.count({ where: { id: { in: filed.map((c) => taskIdOf(input, c.complaintId)) } } })) === 3);
+
+    await env.sleep(COMPLAINT_DIGEST_WINDOW_MS + 60_000);
+    const mails = await sink.waitFor((m) => m.some((x) => x.subject === '【投诉举报汇总】凤冈县：市（州）公示期间新收到投诉举报3件'));
+    const digest = mails.find((x) => x.subject.startsWith('【投诉举报汇总】凤冈县'))!;
+    expect(digest.to).toEqual(['lsjd-520300@sthj.guizhou.example']);
+    expect(digest.text).toContain('“广告信息一”');
+    expect(digest.text).not.toContain('13800000000');
+    expect(mails.filter((x) => x.subject.startsWith('【待办】凤冈县'))).toEqual([]);
+
+    // Refused as a whole: the reason is missing; nothing is applied.
+    expect((await refusal(dismiss(handle, { decisionId: 'dismiss-flood-0', complaintIds: filed.map((c) => c.complaintId), reason: '', actor: zunyi }))).type).toBe(RefusalType.invalid);
+    const request: DismissalRequest = { decisionId: 'dismiss-flood-1', complaintIds: filed.map((c) => c.complaintId), reason: '广告信息，与本次公示无关', actor: zunyi };
+    const result = await dismiss(handle, request);
+    expect(result.complaints.map((c) => [c.complaintId, c.status, c.outcome])).toEqual(filed.map((c) => [c.complaintId, 'closed', 'dismissed']));
+    for (const c of filed) {
+      expect(await database.db.complaint.findUniqueOrThrow({ where: { id: c.complaintId } })).toMatchObject({
+        status: 'closed', outcome: 'dismissed', findings: request.reason, investigatedBy: 'officer-zunyi', decisionId: `dismiss-flood-1/${c.complaintId}`,
+      });
+      expect(await database.db.task.findUniqueOrThrow({ where: { id: taskIdOf(input, c.complaintId) } })).toMatchObject({ status: 'done', closedBy: `dismiss-flood-1/${c.complaintId}` });
+    }
+    const audit = await database.db.decision.findMany({ where: { subjectId: input.applicationId }, orderBy: { seq: 'asc' } });
+    expect(audit.map((d) => [d.decisionId, d.action, d.reason])).toEqual(filed.map((c) => [`dismiss-flood-1/${c.complaintId}`, 'dismissComplaint', request.reason]));
+
+    // Nothing open remains: the notice runs to its closing instant and ends clear.
+    expect(await handle.result()).toMatchObject({ outcome: 'clear', reason: null, complaints: 3 });
+    expect(await database.db.notice.findUniqueOrThrow({ where: { id: input.noticeId } })).toMatchObject({ status: 'closed', outcome: 'clear' });
+    await exportHistory('notice-complaints-dismissed', handle);
   });
 
   it('escalates an overdue investigation to the province and still takes the late result', async () => {

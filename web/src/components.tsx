@@ -24,6 +24,21 @@ export function useApi<T>(path: string | null, deps: unknown[] = []): { data: T 
   return { data, error, loading, reload };
 }
 
+/** What the form found before sending, each problem in words: nothing when there is none. */
+export function ProblemList({ problems, lead, testId }: { problems: ReadonlyArray<{ zh: string }>; lead?: string; testId?: string }) {
+  if (problems.length === 0) return null;
+  return (
+    <div className="error" role="alert" data-testid={testId}>
+      {lead && <strong>{lead}</strong>}
+      <ul>
+        {problems.map((p, i) => (
+          <li key={i}>{p.zh}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** What the API refused and why: its message, and each problem it listed. */
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;

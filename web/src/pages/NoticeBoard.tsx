@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { MAX_COMPLAINT_LENGTH } from '../../../domain/notice';
 import { problem, type Problem } from '../../../domain/problems';
 import { api, newDecisionId } from '../api';
-import { Empty, ErrorBox, Loading, Section, useApi } from '../components';
+import { Empty, ErrorBox, Loading, ProblemList, Section, useApi } from '../components';
 import { dueText, formatCst, noticeLevelZh, noticeStatusZh, unitTypeZh } from '../format';
 
 interface BoardNotice {
@@ -85,15 +85,7 @@ function ComplaintForm({ notice }: { notice: BoardNotice }) {
         投诉举报内容
         <textarea name="content" rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
       </label>
-      {problems.length > 0 && (
-        <div className="error" role="alert">
-          <ul>
-            {problems.map((p, i) => (
-              <li key={i}>{p.zh}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ProblemList problems={problems} />
       <ErrorBox error={error} title="未能提交" />
       <p className="hint">您的姓名和联系方式只提供给负责调查核实的主管部门，不会公开。</p>
       <button type="submit" className="primary" disabled={busy}>
