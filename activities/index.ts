@@ -33,6 +33,12 @@ export interface ApplicationRecord {
   materials: unknown;
   stage: string;
   submittedAt: string;
+  /**
+   * Art. 11: `province`, or the code of the prefecture that takes the
+   * prefecture steps (domain/submission-path.ts submissionPath). Absent in
+   * runs started before it was recorded: derived from the prefectures then.
+   */
+  submitVia?: string;
 }
 
 export interface TaskRecord {
@@ -102,7 +108,7 @@ export function createActivities(deps: ActivityDeps) {
           actorSub: app.applicant.sub,
           actorRole: 'applicant',
           actorPrefecture: app.unit.prefectures.length === 1 ? (app.unit.prefectures[0] ?? null) : null,
-          payload: { year: app.year, unit: app.unit, materials: app.materials },
+          payload: { year: app.year, unit: app.unit, materials: app.materials, ...(app.submitVia ? { submitVia: app.submitVia } : {}) },
           outcome: 'applied',
           resultStage: app.stage,
           at: app.submittedAt,
@@ -149,8 +155,8 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** The experts' contact and conflict data, for assignment mails and checks. */
-    async loadExperts(ids: string[]): Promise<Array<{ id: string; name: string; email: string; prefecture: string | null; active: boolean }>> {
-      return db.expert.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true, prefecture: true, active: true } });
+    async loadExperts(ids: string[]): Promise<Array<{ id: string; name: string; email: string; region: string | null; active: boolean }>> {
+      return db.expert.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true, region: true, active: true } });
     },
 
     /**

@@ -6,6 +6,7 @@ export * from './prefectures';
 export * from './names';
 export * from './roles';
 export * from './stages';
+export * from './submission-path';
 export * from './scope';
 export * from './payloads';
 export * from './calendar';

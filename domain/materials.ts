@@ -2,6 +2,7 @@
 // submission must carry, and what is missing in words an officer understands.
 import { isPrefectureCode } from './prefectures';
 import { problem, type Problem } from './problems';
+import { submitViaProblems } from './submission-path';
 
 /** Art. 4: 县域、流域、园区、乡镇、村. */
 export const UNIT_TYPES = [
@@ -111,7 +112,7 @@ export function missingMaterials(materials: unknown): Problem[] {
 
 /**
  * Check a whole submission (the body of POST /api/applications): year, unit,
- * applicant and materials. Returns every problem (422), empty when valid.
+ * the path of a cross-prefecture unit (`submitVia`, Art. 11), applicant and materials. Returns every problem (422), empty when valid.
  * The acceptance window (409) is checked separately: checkAcceptanceWindow.
  */
 export function validateSubmission(body: unknown): Problem[] {
@@ -133,6 +134,8 @@ export function validateSubmission(body: unknown): Problem[] {
     for (const p of prefs) if (!isPrefectureCode(p)) problems.push(problem('unit.prefectures', 'unknownPrefecture', `“${String(p)}”不是贵州省的市（州）代码`, `${String(p)} is not a Guizhou prefecture code`));
     if (new Set(prefs).size !== prefs.length) problems.push(problem('unit.prefectures', 'duplicate', '市（州）代码重复', 'unit.prefectures has duplicates'));
   }
+  // Art. 11: a cross-prefecture unit chooses its path (domain/submission-path.ts).
+  problems.push(...submitViaProblems(prefs, b.submitVia));
   if (unit.terrain !== undefined && unit.terrain !== null && !TERRAINS.some((t) => t.terrain === unit.terrain)) {
     problems.push(problem('unit.terrain', 'invalid', `地形须为 ${TERRAINS.map((t) => `${t.terrain}（${t.zh}）`).join('、')} 之一`, 'unit.terrain must be mountain, hill, plain or arid'));
   }

@@ -26,7 +26,7 @@ export function prefectureName(code: string): string {
   return PREFECTURES.find((p) => p.code === code)?.zh ?? code;
 }
 
-/** Art. 11: a unit spanning two or more prefectures applies directly to the province. */
+/** Art. 11: a unit spanning two or more prefectures may apply directly to the province (domain/submission-path.ts). */
 export function isCrossPrefecture(prefectures: readonly string[]): boolean {
   return new Set(prefectures).size >= 2;
 }

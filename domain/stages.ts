@@ -1,7 +1,7 @@
 // Stages of an application (Art. 7-16) and statuses of a named base
 // (Art. 16-24); their Chinese names are in names.ts.
 import { APPLICATION_STAGE_ZH, BASE_STATUS_ZH } from './names';
-import { isCrossPrefecture } from './prefectures';
+import { goesDirectlyToProvince } from './submission-path';
 
 export const APPLICATION_STAGES = [
   { stage: 'prefectureReview', zh: APPLICATION_STAGE_ZH.prefectureReview, article: '第九条', terminal: false },
@@ -64,12 +64,13 @@ export { stageZh } from './names';
 
 /**
  * Where a submitted application starts: with the prefecture's pre-review
- * (Art. 9), or, for a unit spanning several prefectures, directly with the
- * province review (Art. 11: 跨市（州）区域的建设单元可由相应建设主体直接向省生态环境厅申报).
- * Note: the regulation says such units *may* apply directly; this project
- * makes it the rule [interpretation, ours] (there is no single prefecture to
- * pre-review them).
+ * (Art. 9), or, for a unit spanning several prefectures that chose to apply
+ * directly, with the province review (Art. 11: 跨市（州）区域的建设单元可由相应建设主体直接向省生态环境厅申报).
+ * The regulation says such units *may* apply directly: a cross-prefecture
+ * unit chooses (`submitVia`, domain/submission-path.ts) between the province
+ * and one of its own prefectures. Without a choice (runs started before it
+ * existed) it applies directly, as every cross-prefecture unit did then.
  */
-export function initialApplicationStage(prefectures: readonly string[]): ApplicationStage {
-  return isCrossPrefecture(prefectures) ? 'expertAssignment' : 'prefectureReview';
+export function initialApplicationStage(prefectures: readonly string[], submitVia?: string | null): ApplicationStage {
+  return goesDirectlyToProvince(prefectures, submitVia) ? 'expertAssignment' : 'prefectureReview';
 }

@@ -83,7 +83,10 @@ describe('the rest of a submission', () => {
     expect(validateSubmission(null).map((p) => p.code)).toEqual(['notAnObject']);
   });
 
-  it('terrain is optional and a cross-prefecture unit is valid', () => {
-    expect(validateSubmission({ ...submission(), unit: { name: '赤水河流域', type: 'watershed', prefectures: ['520300', '520500'] } })).toEqual([]);
+  it('terrain is optional and a cross-prefecture unit is valid with its path (Art. 11)', () => {
+    const cross = { ...submission(), unit: { name: '赤水河流域', type: 'watershed', prefectures: ['520300', '520500'] } };
+    expect(validateSubmission({ ...cross, submitVia: 'province' })).toEqual([]);
+    expect(validateSubmission({ ...cross, submitVia: '520500' })).toEqual([]);
+    expect(validateSubmission(cross).map((p) => `${p.field}:${p.code}`)).toEqual(['submitVia:missing']);
   });
 });

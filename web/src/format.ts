@@ -24,6 +24,7 @@ export {
   workflowTypeZh,
 } from '../../domain/names';
 export { prefectureName };
+export { submissionPathZh } from '../../domain/submission-path';
 
 const DAY = 24 * 3600_000;
 const CST = 8 * 3600_000;

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { APPLICATION_STAGES } from '../../../domain/stages';
 import { Empty, ErrorBox, Link, Loading, Section, useApi } from '../components';
-import { formatCst, prefecturesZh, stageZh, unitTypeZh } from '../format';
+import { formatCst, prefecturesZh, stageZh, submissionPathZh, unitTypeZh } from '../format';
 import type { SessionUser } from '../session';
 
 interface Row {
@@ -10,6 +10,8 @@ interface Row {
   year: number;
   stage: string;
   unit: { name: string; type: string; prefectures: string[] };
+  /** Art. 11: `province`, or the code of the prefecture that pre-reviews it. */
+  submitVia?: string;
   applicantName?: string;
   submittedAt: string;
 }
@@ -47,6 +49,7 @@ export function Applications({ user }: { user: SessionUser }) {
               <th>建设单元</th>
               <th>类型</th>
               <th>所在市（州）</th>
+              <th>申报途径</th>
               <th>年度</th>
               <th>阶段</th>
               <th>提交时间</th>
@@ -60,6 +63,7 @@ export function Applications({ user }: { user: SessionUser }) {
                 </td>
                 <td data-label="类型">{unitTypeZh(a.unit.type)}</td>
                 <td data-label="市（州）">{prefecturesZh(a.unit.prefectures)}</td>
+                <td data-label="申报途径">{a.submitVia ? submissionPathZh(a.submitVia) : '—'}</td>
                 <td data-label="年度">{a.year}</td>
                 <td data-label="阶段">
                   <span className="badge">{stageZh(a.stage)}</span>

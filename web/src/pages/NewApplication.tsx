@@ -1,11 +1,14 @@
-// The submission (申报, Art. 7, 8, 11, 12): the unit, the applicant, and the
+// The submission (申报, Art. 7, 8, 11, 12): the unit (for a cross-prefecture
+// unit, its path: directly to the province or through one of its
+// prefectures, Art. 11), the applicant, and the
 // materials, each file uploaded as soon as it is chosen (POST /api/files).
 // The checklist beside the form says what is still missing, by the same rules
 // the API applies (domain/materials.ts), before anything is sent; what the
 // API refuses is shown with its reasons and the form keeps what was typed.
 import { useState, type FormEvent } from 'react';
 import { CONDITIONS, MATERIAL_CHECKLIST, PLAN_CHAPTERS, PLAN_ISSUERS, TERRAINS, UNIT_TYPES, missingMaterials, validateSubmission } from '../../../domain/materials';
-import { PREFECTURES } from '../../../domain/prefectures';
+import { PREFECTURES, isCrossPrefecture } from '../../../domain/prefectures';
+import { SUBMIT_VIA_PROVINCE } from '../../../domain/submission-path';
 import type { Problem } from '../../../domain/problems';
 import { api, ApiError } from '../api';
 import { ErrorBox, Section } from '../components';
@@ -56,6 +59,8 @@ export function NewApplication({ user }: { user: SessionUser }) {
   const [unitName, setUnitName] = useState('');
   const [unitType, setUnitType] = useState('county');
   const [others, setOthers] = useState<string[]>([]);
+  /** Art. 11: a cross-prefecture unit's path, `province` or one of its prefectures' codes; '' until chosen. */
+  const [submitVia, setSubmitVia] = useState('');
   const [terrain, setTerrain] = useState('mountain');
   const [applicantName, setApplicantName] = useState(user.name ?? '');
   const [email, setEmail] = useState(user.email ?? '');
@@ -96,11 +101,16 @@ export function NewApplication({ user }: { user: SessionUser }) {
       : []),
   ];
   const missing = missingMaterials(materials);
+  const unitPrefectures = [own, ...others.filter((o) => o !== own)];
+  const cross = isCrossPrefecture(unitPrefectures);
+  // A prefecture chosen, then unticked, is no longer a choice.
+  const via = submitVia === SUBMIT_VIA_PROVINCE || unitPrefectures.includes(submitVia) ? submitVia : '';
   const body = {
     year: Number(year),
-    unit: { name: unitName.trim(), type: unitType, prefectures: [own, ...others.filter((o) => o !== own)], terrain },
+    unit: { name: unitName.trim(), type: unitType, prefectures: unitPrefectures, terrain },
     applicant: { name: applicantName.trim(), contactEmail: email.trim() },
     materials,
+    ...(cross && via ? { submitVia: via } : {}),
   };
 
   const submit = async (e: FormEvent) => {
@@ -160,7 +170,7 @@ export function NewApplication({ user }: { user: SessionUser }) {
             所在市（州）：<strong>{prefectureName(own)}</strong>
           </p>
           <details>
-            <summary>跨市（州）的建设单元：另选涉及的市（州）（直接报省，第十一条）</summary>
+            <summary>跨市（州）的建设单元：另选涉及的市（州）（第十一条）</summary>
             <div className="checks">
               {PREFECTURES.filter((p) => p.code !== own).map((p) => (
                 <label key={p.code} className="check">
@@ -170,6 +180,22 @@ export function NewApplication({ user }: { user: SessionUser }) {
               ))}
             </div>
           </details>
+          {cross && (
+            <fieldset className="path-choice" data-testid="submit-via">
+              <legend>申报途径（第十一条）</legend>
+              <p className="hint">跨市（州）的建设单元可以直接向省生态环境厅申报，也可以通过所在的一个市（州）申报：由该市（州）预审、公示，并经市（州）政府同意后推荐报省。</p>
+              <label className="check">
+                <input type="radio" name="submitVia" value={SUBMIT_VIA_PROVINCE} checked={via === SUBMIT_VIA_PROVINCE} onChange={() => setSubmitVia(SUBMIT_VIA_PROVINCE)} />
+                直接向省生态环境厅申报
+              </label>
+              {unitPrefectures.map((code) => (
+                <label key={code} className="check">
+                  <input type="radio" name="submitVia" value={code} checked={via === code} onChange={() => setSubmitVia(code)} />
+                  通过{prefectureName(code)}申报（由{prefectureName(code)}预审、公示和推荐）
+                </label>
+              ))}
+            </fieldset>
+          )}
         </fieldset>
         <fieldset>
           <legend>建设主体</legend>
