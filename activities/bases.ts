@@ -28,9 +28,14 @@ export interface BaseStatusChange {
   nationalRecommended?: boolean;
 }
 
+/** A version of a year's annual summary (Art. 18): every version is kept, the highest current. */
 export interface SummaryRecord {
   baseId: string;
   year: number;
+  /** 1 for the year's first submission, +1 per correction; absent in acts recorded before versions (then 1). */
+  version?: number;
+  /** The client's id of this version (its audit entry's id); absent before versions. */
+  submissionId?: string | null;
   fileId: string;
   summary: string;
   late: boolean;
