@@ -1,6 +1,6 @@
 // One write path for every act of record (a decision, a submission, a report,
 // an investigation, indicator data, an expert pool or calendar change, a
-// resend): its audit entry, the read-model rows it changes and the tasks it
+// resend, an upload): its audit entry, the read-model rows it changes and the tasks it
 // closes are written in ONE PostgreSQL transaction, in the order the workflow
 // (or the API) applied them. Either all of it is recorded or none of it is,
 // and a retry finds the audit entry and changes nothing twice.
@@ -14,6 +14,7 @@
 // not for their read-model writes.
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../infra/database';
+import { submissionPath } from '../domain/submission-path';
 import { appendAuditInTransaction, AUDIT_TRANSACTION_OPTIONS, type AuditEntry } from './audit';
 import type { BaseStatusChange, SummaryRecord } from './bases';
 import type { ApplicationRecord } from './index';
@@ -33,14 +34,28 @@ export type ReadModelChange =
   | { kind: 'applicationSubmitted'; application: ApplicationRecord }
   | { kind: 'expertAdded'; id: string; data: NewExpert }
   | { kind: 'expertChanged'; id: string; data: Partial<NewExpert> }
-  | { kind: 'calendarYear'; year: number; holidays: string[]; workdays: string[]; updatedBy: string };
+  | { kind: 'calendarYear'; year: number; holidays: string[]; workdays: string[]; updatedBy: string }
+  | { kind: 'fileUploaded'; file: UploadedFile };
+
+/** An uploaded document's metadata (POST /api/files); its bytes are already stored under their sha256. */
+export interface UploadedFile {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  originalName: string;
+  storagePath: string;
+  uploadedBy: string;
+  uploaderRole: string;
+  uploaderPrefecture: string | null;
+}
 
 /** An expert of the pool as the province keeps it (Art. 25). */
 export interface NewExpert {
   name: string;
   email: string;
   fields: string[];
-  prefecture: string | null;
+  region: string | null;
   active: boolean;
 }
 
@@ -109,11 +124,13 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
       return;
     }
     case 'summary': {
+      // One row per version; a version already written (a retried act) is left as it is.
       const s = change.summary;
+      const version = s.version ?? 1;
       await tx.$executeRaw`
-        INSERT INTO "BaseSummary" ("id", "baseId", "year", "fileId", "summary", "late", "submittedBy", "submittedAt")
-        VALUES (${`${s.baseId}:${s.year}`}, ${s.baseId}, ${s.year}, ${s.fileId}, ${s.summary}, ${s.late}, ${s.submittedBy}, ${instant(s.submittedAt)}::timestamptz)
-        ON CONFLICT ("baseId", "year") DO NOTHING`;
+        INSERT INTO "BaseSummary" ("id", "baseId", "year", "version", "submissionId", "fileId", "summary", "late", "submittedBy", "submittedAt")
+        VALUES (${`${s.baseId}:${s.year}:${version}`}, ${s.baseId}, ${s.year}, ${version}, ${s.submissionId ?? null}, ${s.fileId}, ${s.summary}, ${s.late}, ${s.submittedBy}, ${instant(s.submittedAt)}::timestamptz)
+        ON CONFLICT ("baseId", "year", "version") DO NOTHING`;
       return;
     }
     case 'indicatorData':
@@ -144,6 +161,7 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
           id: a.id, workflowId: a.workflowId, year: a.year, unitName: a.unit.name, unitType: a.unit.type, prefectures: a.unit.prefectures,
           terrain: a.unit.terrain ?? null, applicantName: a.applicant.name, applicantSub: a.applicant.sub, contactEmail: a.applicant.contactEmail,
           materials: JSON.parse(json(a.materials)) as Prisma.InputJsonValue, stage: a.stage, submittedAt: new Date(a.submittedAt),
+          submitVia: submissionPath(a.unit.prefectures, a.submitVia),
         },
         update: {},
       });
@@ -162,6 +180,9 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
         create: { year: change.year, holidays: change.holidays, workdays: change.workdays, updatedBy: change.updatedBy },
         update: { holidays: change.holidays, workdays: change.workdays, updatedBy: change.updatedBy },
       });
+      return;
+    case 'fileUploaded':
+      await tx.file.create({ data: change.file });
       return;
   }
   // The compiler refuses a change kind without its write above.

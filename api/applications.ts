@@ -8,6 +8,7 @@ import { PLAN_CHAPTERS, PLAN_ISSUERS, validateSubmission, type PlanChapter } fro
 import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { initialApplicationStage } from '../domain/stages';
+import { SUBMIT_VIA_PROVINCE, submissionPath, viaPrefectureOf } from '../domain/submission-path';
 import { availableApplicationActions, checkApplicationDecision } from '../domain/transitions';
 import { applicationDecision } from '../domain/decision-payloads';
 import type { Db } from '../infra/database';
@@ -18,6 +19,7 @@ import { attempt } from './audit-refusals';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
 import { domainRefusalToHttp, refusalToHttp } from './refusals';
+import { checkGraveActFiles } from './grave-acts';
 import { decisionBodySchema, parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
@@ -26,18 +28,19 @@ const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州�
 // document, GET /api/openapi.json). Fields whose absence is a
 // missing material (a file, an explanation, the plan's issuer or chapters) are
 // optional here, so domain/materials.ts reports them all at once as a 422
-// listing what is missing, rather than a 400 naming only a path.
+// listing what is missing, rather than a 400 naming only a path. Strict, as
+// every request schema: a field not named here is a 400 naming it.
 type PlanIssuer = (typeof PLAN_ISSUERS)[number]['issuedBy'];
 const fileId = z.string().trim().min(1).max(100);
 const materialSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('applicationLetter'), fileId: fileId.optional() }),
-  z.object({
+  z.strictObject({ kind: z.literal('applicationLetter'), fileId: fileId.optional() }),
+  z.strictObject({
     kind: z.literal('conditionEvidence'),
     condition: z.number().int().min(1).max(4),
     fileId: fileId.optional(),
     explanation: z.string().max(20_000).optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('implementationPlan'),
     fileId: fileId.optional(),
     issuedBy: z.enum(PLAN_ISSUERS.map((i) => i.issuedBy) as [PlanIssuer, ...PlanIssuer[]]).optional(),
@@ -45,16 +48,25 @@ const materialSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const submissionSchema = z.object({
+export const submissionSchema = z.strictObject({
   year: z.number().int().min(2020).max(2100),
-  unit: z.object({
+  unit: z.strictObject({
     name: z.string().trim().min(1).max(200),
     type: z.enum(['county', 'watershed', 'park', 'town', 'village']),
     prefectures: z.array(prefectureCode).min(1).max(9),
     terrain: z.enum(['mountain', 'hill', 'plain', 'arid']).optional(),
   }),
-  applicant: z.object({ name: z.string().trim().min(1).max(200), contactEmail: z.email() }),
+  applicant: z.strictObject({ name: z.string().trim().min(1).max(200), contactEmail: z.email().max(254) }),
   materials: z.array(materialSchema).max(200),
+  // Whether it is required and which codes are allowed depends on the unit:
+  // domain/submission-path.ts submitViaProblems, a 422 naming `submitVia`.
+  submitVia: z.union([z.literal(SUBMIT_VIA_PROVINCE), prefectureCode]).optional().meta({
+    description:
+      'Art. 11: the path of a cross-prefecture unit (two or more prefectures), required for it: "province" applies directly to 省生态环境厅 ' +
+      '(the province review follows, no prefecture pre-review, notice or recommendation), or the code of ONE of the unit\'s own prefectures, ' +
+      'which then pre-reviews it, runs its notice and recommends it (Art. 9-11). Refused (422) for a single-prefecture unit, whose prefecture ' +
+      'pre-reviews it, and for a prefecture not among the unit\'s.',
+  }),
 });
 
 // `{ decisionId, action, reason?, ...payload }`: documented as one schema per
@@ -64,13 +76,14 @@ export const decisionSchema = decisionBodySchema('application');
 // Response bodies as the OpenAPI document states them (api/openapi.ts);
 // loose: fields may be added (docs/ARCHITECTURE.md "The API's contract").
 const iso = z.string();
-const submittedSchema = z.looseObject({ id: z.string(), workflowId: z.string(), stage: z.string(), duplicate: z.boolean().optional() });
+const submitViaView = z.string().meta({ description: 'Art. 11: the path taken, "province" (directly) or the code of the prefecture that pre-reviews, notices and recommends it' });
+const submittedSchema = z.looseObject({ id: z.string(), workflowId: z.string(), stage: z.string(), submitVia: submitViaView, duplicate: z.boolean().optional() });
 const unitView = z.looseObject({ name: z.string(), type: z.string(), prefectures: z.array(z.string()) });
 const listSchema = z.looseObject({
-  applications: z.array(z.looseObject({ id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submittedAt: iso })),
+  applications: z.array(z.looseObject({ id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submitVia: submitViaView, submittedAt: iso })),
 });
 const detailSchema = z.looseObject({
-  id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submittedAt: iso,
+  id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submitVia: submitViaView, submittedAt: iso,
   openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
   notices: z.array(z.looseObject({ id: z.string(), level: z.string(), opensAt: iso, closesAt: iso, complaints: z.array(z.looseObject({ id: z.string() })) })),
   expertReviews: z.array(z.looseObject({ expertId: z.string() })),
@@ -89,16 +102,19 @@ export const workflowIdFor = (applicationId: string) => `application-${applicati
 
 const parse = parseBody;
 
-const listQuerySchema = z.object({
+const listQuerySchema = z.strictObject({
   stage: z.string().max(64).optional(),
   prefecture: prefectureCode.optional(),
   year: z.coerce.number().int().min(2020).max(2100).optional(),
 });
 
 /** The application as domain/scope.ts sees it: who may read and decide on it. */
-async function subjectOf(db: Db, app: { id: string; prefectures: string[]; applicantSub: string }): Promise<Subject> {
+async function subjectOf(db: Db, app: { id: string; prefectures: string[]; applicantSub: string; submitVia: string | null }): Promise<Subject> {
   const reviews = await db.expertReview.findMany({ where: { applicationId: app.id }, select: { expertId: true } });
-  return { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviews.map((r) => r.expertId) };
+  return {
+    kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviews.map((r) => r.expertId),
+    viaPrefecture: viaPrefectureOf(app.prefectures, app.submitVia),
+  };
 }
 
 /** `2027-01-01` → `2027年1月1日`, how a notice to applicants writes a date. */
@@ -164,7 +180,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     attempt(req, { subjectType: 'application', subjectId: 'new', action: 'submit' });
     if (actor.role !== 'applicant') throw forbidden('只有建设主体可以提交申报');
     const submission = parse(submissionSchema, req.body);
-    attempt(req, { subjectId: applicationIdFor(submission), details: { year: submission.year, unit: submission.unit } });
+    attempt(req, { subjectId: applicationIdFor(submission), details: { year: submission.year, unit: submission.unit, ...(submission.submitVia ? { submitVia: submission.submitVia } : {}) } });
     if (!submission.unit.prefectures.includes(actor.prefecture!)) {
       throw forbidden('申报的建设单元须位于您所在的市（州）');
     }
@@ -187,6 +203,8 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       applicant: { ...submission.applicant, sub: actor.sub },
       materials: submission.materials,
       submittedAt: deps.clock().toISOString(),
+      // Art. 11: only a cross-prefecture unit has it (validateSubmission refuses it otherwise).
+      ...(submission.submitVia ? { submitVia: submission.submitVia } : {}),
     };
     try {
       await deps.temporal.workflow.start(applicationWorkflow, {
@@ -198,13 +216,15 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       await untilRecorded(deps.db, id);
-      res.status(201).json({ id, workflowId, stage: initialApplicationStage(submission.unit.prefectures) });
+      res.status(201).json({ id, workflowId, stage: initialApplicationStage(submission.unit.prefectures, submission.submitVia), submitVia: submissionPath(submission.unit.prefectures, submission.submitVia) });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // A retried submission: the same application, never a second workflow.
       const existing = await deps.db.application.findUnique({ where: { id } });
       if (existing && existing.applicantSub !== actor.sub) throw conflict('该建设单元本年度已有申报');
-      res.status(200).json({ id, workflowId, stage: existing?.stage ?? initialApplicationStage(submission.unit.prefectures), duplicate: true });
+      // The path is the first submission's: a retry with another one answers the existing application.
+      const path = existing ? submissionPath(existing.prefectures, existing.submitVia) : submissionPath(submission.unit.prefectures, submission.submitVia);
+      res.status(200).json({ id, workflowId, stage: existing?.stage ?? initialApplicationStage(submission.unit.prefectures, submission.submitVia), submitVia: path, duplicate: true });
     }
   });
 
@@ -228,7 +248,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     res.json({
       applications: apps.map((a) => ({
         id: a.id, workflowId: a.workflowId, year: a.year, stage: a.stage, unit: { name: a.unitName, type: a.unitType, prefectures: a.prefectures },
-        applicantName: a.applicantName, submittedAt: a.submittedAt.toISOString(), namedOn: a.namedOn, titleEndsOn: a.titleEndsOn,
+        submitVia: submissionPath(a.prefectures, a.submitVia), applicantName: a.applicantName, submittedAt: a.submittedAt.toISOString(), namedOn: a.namedOn, titleEndsOn: a.titleEndsOn,
       })),
     });
   });
@@ -258,7 +278,10 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     const reviewers = app.expertReviews.map((r) => r.expertId);
     const noticeLevel = app.stage === 'prefectureNotice' ? 'prefecture' : app.stage === 'provinceNotice' ? 'province' : null;
     const actions = availableApplicationActions(
-      { stage: app.stage as Parameters<typeof availableApplicationActions>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviewers },
+      {
+        stage: app.stage as Parameters<typeof availableApplicationActions>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviewers,
+        viaPrefecture: viaPrefectureOf(app.prefectures, app.submitVia),
+      },
       actor,
     ).filter((a) =>
       a === 'openNotice' ? !app.notices.some((n) => n.level === noticeLevel)
@@ -273,6 +296,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       namedOn: app.namedOn,
       titleEndsOn: app.titleEndsOn,
       unit: { name: app.unitName, type: app.unitType, prefectures: app.prefectures, terrain: app.terrain },
+      submitVia: submissionPath(app.prefectures, app.submitVia),
       applicant: { name: app.applicantName, contactEmail: app.contactEmail },
       submittedAt: app.submittedAt.toISOString(),
       materials: app.materials,
@@ -280,7 +304,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, assigneeSub: t.assigneeSub, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel,
       })),
       notices: app.notices.map((n) => ({
-        id: n.id, level: n.level, workingDays: n.workingDays, opensAt: n.opensAt.toISOString(), closesAt: n.closesAt.toISOString(),
+        id: n.id, level: n.level, prefecture: n.prefecture, workingDays: n.workingDays, opensAt: n.opensAt.toISOString(), closesAt: n.closesAt.toISOString(),
         provisional: n.provisional, status: n.status, outcome: n.outcome,
         complaints: n.complaints.map((c) => ({
           id: c.id, receivedAt: c.receivedAt.toISOString(), status: c.status, outcome: c.outcome, findings: c.findings, delegatedTo: c.delegatedTo,
@@ -326,18 +350,19 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     let decider: Actor = actor;
     if (actor.role === 'expert') {
       const expert = await deps.db.expert.findUnique({ where: { id: actor.sub } });
-      decider = { ...actor, ...(expert?.prefecture ? { prefecture: expert.prefecture } : {}) };
+      decider = { ...actor, ...(expert?.region ? { region: expert.region } : {}) };
     }
     if (action === 'assignExperts' && Array.isArray(payload.expertIds)) {
       const ids = payload.expertIds.filter((id): id is string => typeof id === 'string');
       const pool = await deps.db.expert.findMany({ where: { id: { in: ids } } });
       const check = checkApplicationDecision(
-        { stage: app.stage as Parameters<typeof checkApplicationDecision>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: subject.assignedExpertIds ?? [] },
+        { stage: app.stage as Parameters<typeof checkApplicationDecision>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: subject.assignedExpertIds ?? [], viaPrefecture: subject.viaPrefecture ?? null },
         { action, actor: decider, reason: reason ?? null, payload },
-        { at: deps.clock(), expertPool: Object.fromEntries(pool.map((e) => [e.id, { prefecture: e.prefecture, active: e.active }])) },
+        { at: deps.clock(), expertPool: Object.fromEntries(pool.map((e) => [e.id, { name: e.name, region: e.region, active: e.active }])) },
       );
       if (!check.ok) throw domainRefusalToHttp(check.refusal);
     }
+    await checkGraveActFiles(deps.db, action, payload, reason, decider, deps.clock());
     try {
       const result = await deps.temporal.workflow.getHandle(app.workflowId).executeUpdate(decideUpdate, {
         updateId: decisionId,

@@ -6,7 +6,8 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { checkOwnBase, checkReportableYear } from '../domain/base-submissions';
+import { checkIndicatorDataYear, checkOwnBase, checkSummaryCorrection, checkSummaryYear } from '../domain/base-submissions';
+import { annualSummaryDue } from '../domain/deadlines';
 import { yearOf } from '../domain/dates';
 import { evaluateLsIndex, type YearData } from '../domain/ls-index/evaluate';
 import { validateIndicatorData } from '../domain/ls-index/values';
@@ -18,6 +19,7 @@ import type { Db } from '../infra/database';
 import { reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate } from '../workflows/base-messages';
 import { decideBaseUpdate, type Actor } from '../workflows/messages';
 import { baseDecision } from '../domain/decision-payloads';
+import { checkGraveActFiles, graveActsOf } from './grave-acts';
 import { attempt } from './audit-refusals';
 import { decisionResultSchema } from './applications';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
@@ -29,31 +31,56 @@ type BaseRow = NonNullable<Awaited<ReturnType<Db['base']['findUnique']>>>;
 
 const subjectOf = (b: Pick<BaseRow, 'prefectures' | 'applicantSub'>): Subject => ({ kind: 'base', prefectures: b.prefectures, applicantSub: b.applicantSub });
 
-const summarySchema = z.object({
+/** A client-chosen id of an act, as for decisions: the same id again is answered from the record, not applied twice. */
+const actId = z.string().trim().min(1).max(100);
+const summarySchema = z.strictObject({
+  submissionId: actId.meta({ description: 'The client’s id of this version: the same id again is answered from the record; a new id for a year already in is a correction (until 31 January 24:00 CST of the next year)' }),
   year: z.number().int().min(2000).max(2100),
   fileId: z.string().trim().min(1).max(100),
   summary: z.string().trim().min(1).max(20_000),
 });
-/** A client-chosen id of an act, as for decisions: the same id again is answered from the record, not applied twice. */
-const actId = z.string().trim().min(1).max(100);
-const reportSchema = z.object({ reportId: actId, report: z.string().trim().min(1).max(20_000), fileId: z.string().trim().min(1).max(100).optional() });
+const reportSchema = z.strictObject({ reportId: actId, report: z.string().trim().min(1).max(20_000), fileId: z.string().trim().min(1).max(100).optional() });
 // The values are checked per indicator by domain/ls-index (422 listing each problem).
-const indicatorDataSchema = z.looseObject({ submissionId: actId, year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional() });
+const indicatorDataSchema = z.strictObject({ submissionId: actId, year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional() });
 // `{ decisionId, action, reason?, ...payload }`: documented as one schema per
 // action of BASE_TRANSITIONS; the payload is checked by the workflow.
 const decisionSchema = decisionBodySchema('base');
-const listQuerySchema = z.object({ status: z.string().max(64).optional(), prefecture: z.string().regex(/^52\d{4}$/).optional() });
+const listQuerySchema = z.strictObject({ status: z.string().max(64).optional(), prefecture: z.string().regex(/^52\d{4}$/).optional() });
 
 const iso = z.string();
 const baseView = z.looseObject({ id: z.string(), workflowId: z.string(), status: z.string(), namedOn: z.string(), termEndsOn: z.string() });
 const listSchema = z.looseObject({ bases: z.array(baseView) });
+const summaryVersionView = z.looseObject({ version: z.number(), fileId: z.string(), summary: z.string(), late: z.boolean(), submittedAt: iso });
 const detailSchema = baseView.extend({
-  summaries: z.array(z.looseObject({ year: z.number(), fileId: z.string(), late: z.boolean(), submittedAt: iso })),
+  summaries: z.array(summaryVersionView.extend({
+    year: z.number(),
+    corrected: z.boolean(),
+    dueAt: iso.meta({ description: 'The summary’s due date (31 January 24:00 CST of the next year): corrections are taken until then' }),
+    versions: z.array(summaryVersionView).meta({ description: 'Every version of the year, first to current' }),
+  })).meta({ description: 'Per year, the current (latest) version of the annual summary, with every version' }),
   openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
   timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
+  graveActs: z.array(z.looseObject({
+    action: z.string(), actionZh: z.string(), at: iso, ground: z.number().nullable(), groundZh: z.string().nullable(),
+    deliberation: z.looseObject({ body: z.string(), date: z.string() }).nullable(),
+    evidence: z.looseObject({ title: z.string().nullable(), date: z.string().nullable(), files: z.array(z.looseObject({ fileId: z.string(), name: z.string() })) }).nullable(),
+  })).meta({ description: 'The naming and each warning or revocation with what it rests on: the deliberation (Art. 16, 24), the Art. 24 ground and its evidence' }),
   actions: z.array(z.string()).meta({ description: 'The decisions the caller may take in the current status (domain/transitions.ts), for clients such as the console' }),
 });
 const evaluationSchema = z.looseObject({ baseId: z.string(), years: z.array(z.number()), evaluation: z.looseObject({ indicators: z.array(z.looseObject({ id: z.string(), reasonZh: z.string() })) }).nullable() });
+
+type SummaryRow = Awaited<ReturnType<Db['baseSummary']['findMany']>>[number];
+
+/** Per year, the current (highest) version of the annual summary, with every version first to last (rows ordered by year, version). */
+function summaryViews(rows: SummaryRow[]) {
+  const years = new Map<number, SummaryRow[]>();
+  for (const r of rows) years.set(r.year, [...(years.get(r.year) ?? []), r]);
+  const view = (r: SummaryRow) => ({ version: r.version, fileId: r.fileId, summary: r.summary, late: r.late, submittedBy: r.submittedBy, submittedAt: r.submittedAt.toISOString() });
+  return [...years].map(([year, versions]) => {
+    const current = versions.at(-1)!;
+    return { year, ...view(current), corrected: current.version > 1, dueAt: annualSummaryDue(year).dueAt, versions: versions.map(view) };
+  });
+}
 
 /** The 两山指数 of the current term from the yearly data submitted so far. */
 function termEvaluation(base: BaseRow, rows: Array<{ year: number; values: unknown }>, terrain: string | null) {
@@ -161,20 +188,23 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const actor = req.actor!;
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'read' });
     const base = await load(req, actor);
-    const [summaries, tasks, decisions] = await Promise.all([
-      deps.db.baseSummary.findMany({ where: { baseId: base.id }, orderBy: { year: 'asc' } }),
+    const [summaries, tasks, decisions, graveActs] = await Promise.all([
+      deps.db.baseSummary.findMany({ where: { baseId: base.id }, orderBy: [{ year: 'asc' }, { version: 'asc' }] }),
       deps.db.task.findMany({ where: { subjectType: 'base', subjectId: base.id, status: 'open' }, orderBy: { dueAt: 'asc' } }),
       deps.db.decision.findMany({ where: { subjectType: 'base', subjectId: base.id, outcome: 'applied' }, orderBy: { seq: 'asc' } }),
+      graveActsOf(deps.db, base.id),
     ]);
     res.json({
       id: base.id, workflowId: base.workflowId, status: base.status, endReason: base.endReason,
       unit: { name: base.unitName, type: base.unitType, prefectures: base.prefectures },
       namedOn: base.namedOn, termStartsOn: base.termStartsOn, termEndsOn: base.termEndsOn, termNo: base.termNo, nationalRecommended: base.nationalRecommended,
-      summaries: summaries.map((s) => ({ year: s.year, fileId: s.fileId, summary: s.summary, late: s.late, submittedBy: s.submittedBy, submittedAt: s.submittedAt.toISOString() })),
+      summaries: summaryViews(summaries),
       openTasks: tasks.map((t) => ({ id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel })),
       timeline: decisions.map((d) => ({
         decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, payload: d.payload, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
+      // The naming, warnings and revocations with what they rest on (deliberation, ground, evidence).
+      graveActs,
       // What the caller may decide in this status (domain/transitions.ts); conditions the workflow alone knows are checked when sent.
       actions: availableBaseActions({ status: base.status as BaseStatus, prefectures: base.prefectures, applicantSub: base.applicantSub }, actor),
     });
@@ -199,6 +229,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     // A post-evaluation's conclusion records the 两山指数 evaluation it was
     // taken on (Art. 22): the audit log then shows what the province saw.
     if (action === 'concludeEvaluation') (payload as Record<string, unknown>).evaluationBasis = await evaluationBasis(base);
+    await checkGraveActFiles(deps.db, action, payload, reason, actor, deps.clock());
     const result = await send(base, () =>
       deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(decideBaseUpdate, {
         updateId: decisionId,
@@ -209,22 +240,37 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
   });
 
   route(router, {
-    method: 'post', path: '/bases/:id/annual-summaries', summary: 'The base submits its annual summary (Art. 18)', auth: 'bearer',
+    method: 'post', path: '/bases/:id/annual-summaries', summary: 'The base submits its annual summary, or a correction of it before its due date (Art. 18)', auth: 'bearer',
     roles: ['applicant'], body: summarySchema, errors: [409, 422],
-    responses: { 200: { description: 'recorded; late when after 31 January of the next year', schema: z.looseObject({ year: z.number(), late: z.boolean() }) } },
+    responses: {
+      200: {
+        description: 'recorded as the year’s next version (or the same submissionId again); late when after 31 January of the next year',
+        schema: z.looseObject({ year: z.number(), late: z.boolean(), version: z.number() }),
+      },
+    },
   }, async (req, res) => {
     const actor = req.actor!;
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'annualSummary' });
     const body = parseBody(summarySchema, req.body);
+    attempt(req, { decisionId: body.submissionId });
     const base = await load(req, actor);
     ownBase(actor, base, '年度工作总结');
+    const again = await recorded(body.submissionId, base, 'submitSummary');
+    if (again) {
+      const p = again.payload as { year?: number; late?: boolean; version?: number };
+      res.json({ year: p.year, late: p.late ?? false, version: p.version ?? 1 });
+      return;
+    }
     const file = await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } });
     if (!file) throw unprocessable('总结材料文件不存在或不是您上传的（请先通过 POST /api/files 上传）', [problem('fileId', 'unknownFile', `文件 ${body.fileId} 不存在或不是您上传的`, `file ${body.fileId} is unknown`)]);
+    const wrongYear = checkSummaryYear(body.year, base.namedOn, deps.clock());
+    if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
+    // A year already in is corrected until its due date (the workflow checks the same).
+    const alreadyIn = (await deps.db.baseSummary.count({ where: { baseId: base.id, year: body.year } })) > 0;
+    const closed = checkSummaryCorrection(body.year, alreadyIn, deps.clock());
+    if (closed) throw conflict(closed.zh);
     const result = await send(base, () =>
-      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitSummaryUpdate, {
-        updateId: `summary-${base.id}-${body.year}`,
-        args: [{ ...body, actor }],
-      }),
+      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitSummaryUpdate, { updateId: body.submissionId, args: [{ ...body, actor }] }),
     );
     res.json(result);
   });
@@ -264,7 +310,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
       if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
       const problems = validateIndicatorData(body);
       if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
-      const wrongYear = checkReportableYear(body.year, base.namedOn, deps.clock(), '第二十二条 / Art. 22');
+      const wrongYear = checkIndicatorDataYear(body.year, base.namedOn, deps.clock());
       if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
       const year = body.year as number;
       const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };

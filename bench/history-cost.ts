@@ -77,7 +77,8 @@ async function run(stack: Stack, experts: string[], variant: 'happy' | 'complain
   await decide(h, 'select', province);
   await decide(h, 'openNotice', province, { workingDays: 7 });
   await untilStage(stack, id, 'naming');
-  await decide(h, 'name', province);
+  // Naming rests on a deliberation (domain/grave-acts.ts); the workflow does not look the minutes up.
+  await decide(h, 'name', province, { deliberationBody: '厅务会', deliberationDate: '2026-01-05', minutesFileId: 'bench-minutes' });
   await h.result();
   // The naming started the base `base-<id>`: not part of this count, and it
   // must not live on while the ten-year base moves the clock ten years. Seen
@@ -133,9 +134,10 @@ async function tenYearBase(stack: Stack) {
     const decisionId = `b-${randomUUID()}`;
     return handle.executeUpdate(decideBaseUpdate, { updateId: decisionId, args: [{ decisionId, actor: province, ...baseDecision(action, payload), ...(reason ? { reason } : {}) }] });
   };
-  const submit = (year: number) =>
+  const submit = (year: number, submissionId = `summary-${year}-${randomUUID()}`) =>
     handle.executeUpdate(submitSummaryUpdate, {
-      args: [{ year, fileId: `file-${year}`, summary: `${year}年度工作总结`, actor: { sub: input.applicant.sub, role: 'applicant', prefecture: '520300' } }],
+      updateId: submissionId,
+      args: [{ submissionId, year, fileId: `file-${year}`, summary: `${year}年度工作总结`, actor: { sub: input.applicant.sub, role: 'applicant', prefecture: '520300' } }],
     });
   const firstYear = Number(namedOn.slice(0, 4));
   const lateYear = firstYear + 1;
@@ -224,7 +226,7 @@ const rows = [];
 try {
   const experts = [];
   for (const [name, prefecture] of [['王专家', '520100'], ['李专家', '522600'], ['张专家', '520500']] as const) {
-    experts.push((await appStack.db.expert.create({ data: { name, email: `${name}@experts.example`, prefecture } })).id);
+    experts.push((await appStack.db.expert.create({ data: { name, email: `${name}@experts.example`, region: prefecture } })).id);
   }
   for (const variant of smoke ? (['happy'] as const) : (['happy', 'complaint', 'escalation'] as const)) rows.push(await run(appStack, experts, variant));
 } finally {

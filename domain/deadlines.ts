@@ -101,14 +101,14 @@ export function checkAcceptanceWindow(year: number, at: InstantInput): Refusal |
   const nextEn = `${next.opensOn} 00:00 to ${next.closesOn} 24:00 China Standard Time`;
   const current = yearOf(cstDateOf(at));
   if (year !== current && isInAcceptanceWindow(current, at)) {
-    return refusal('conflict', 'wrongYear', `现在只受理 ${current} 年的申报（受理期 ${nextText}）`, `Only applications for ${current} are accepted now (window ${nextEn})`, '第十一条 / Art. 11');
+    return refusal('conflict', 'wrongYear', `现在只受理 ${current} 年的申报（受理期 ${nextText}）`, `Only applications for ${current} are accepted now (window ${nextEn})`, '第十一条');
   }
   return refusal(
     'conflict',
     'outsideAcceptanceWindow',
     `省生态环境厅每年上半年受理当年申报，现不在受理期内。下一个受理期：${nextText}，申报年度填 ${next.year}`,
     `Applications are accepted in the first half of each year only. Next window: ${nextEn}, for year ${next.year}`,
-    '第十一条 / Art. 11',
+    '第十一条',
   );
 }
 

@@ -4,7 +4,21 @@
 // fields and `payloadOf` gives them typed. The workflows key their effects by
 // these action names (`Record<ApplicationAction, …>`), so an action added to
 // the table without an effect does not compile.
-import type { ApplicationAction, BaseAction } from './transitions';
+import { APPLICATION_ACTIONS, BASE_ACTIONS, type ApplicationAction, type BaseAction } from './transitions';
+
+/** What a grave act rests on (domain/grave-acts.ts): the deliberation. */
+export type Deliberation = {
+  deliberationBody: string;
+  deliberationDate: string;
+  minutesFileId: string;
+};
+
+/** The evidence an Art. 24 ground names (all but ground 6, which is on record). */
+export type Evidence = {
+  evidenceTitle?: string;
+  evidenceDate?: string;
+  evidenceFileIds?: string[];
+};
 
 export interface ApplicationPayloads {
   withdraw: Record<string, never>;
@@ -17,7 +31,7 @@ export interface ApplicationPayloads {
   concludeReview: { passed: boolean };
   select: Record<string, never>;
   provinceReject: Record<string, never>;
-  name: { namedOn?: string };
+  name: { namedOn?: string } & Deliberation;
 }
 
 export interface BasePayloads {
@@ -25,9 +39,9 @@ export interface BasePayloads {
   verifyRectification: { completed: boolean };
   concludeEvaluation: { outcome: 'pass' | 'rectify' | 'sanction'; evaluationBasis?: unknown };
   renew: Record<string, never>;
-  warn: { ground: number; requirements?: string | string[]; deadline?: string };
-  revoke: { ground: number };
-  recommendNational: Record<string, never>;
+  warn: { ground: number; requirements?: string | string[]; deadline?: string } & Deliberation & Evidence;
+  revoke: { ground: number } & Deliberation & Evidence;
+  recommendNational: { exceptionReason?: string };
 }
 
 // Both maps name exactly the table's actions (a compile error otherwise).
@@ -52,20 +66,12 @@ export type DecisionOf<P, A extends keyof P = keyof P> = {
 export type ApplicationDecision<A extends ApplicationAction = ApplicationAction> = DecisionOf<ApplicationPayloads, A>;
 export type BaseDecision<A extends BaseAction = BaseAction> = DecisionOf<BasePayloads, A>;
 
-const APPLICATION_ACTIONS: Readonly<Record<ApplicationAction, true>> = {
-  withdraw: true, prefectureAccept: true, prefectureReject: true, openNotice: true, recommend: true, assignExperts: true,
-  reviewOpinion: true, concludeReview: true, select: true, provinceReject: true, name: true,
-};
-const BASE_ACTIONS: Readonly<Record<BaseAction, true>> = {
-  requireRectification: true, verifyRectification: true, concludeEvaluation: true, renew: true, warn: true, revoke: true, recommendNational: true,
-};
-
 export function isApplicationAction(action: string): action is ApplicationAction {
-  return Object.hasOwn(APPLICATION_ACTIONS, action);
+  return (APPLICATION_ACTIONS as readonly string[]).includes(action);
 }
 
 export function isBaseAction(action: string): action is BaseAction {
-  return Object.hasOwn(BASE_ACTIONS, action);
+  return (BASE_ACTIONS as readonly string[]).includes(action);
 }
 
 /**

@@ -9,7 +9,7 @@
 // is shown as a neutral Chinese word, never as itself (test/domain/names.test.ts
 // checks that every identifier the system writes has a name).
 // Pure: imports nothing but types.
-import type { InvestigationOutcome, NoticeOutcome } from './notice';
+import type { ComplaintOutcome, NoticeOutcome } from './notice';
 import type { Role } from './roles';
 import type { SanctionGround } from './sanctions';
 
@@ -117,6 +117,7 @@ export const ACTION_ZH = {
   fileComplaint: '提交投诉举报',
   investigate: '调查核实投诉举报',
   delegateComplaint: '委托市（州）调查核实投诉举报',
+  dismissComplaint: '投诉举报不予受理',
   // The expert pool (Art. 25), the working-day calendar, the outbox.
   expertPoolChange: '维护专家库',
   expertAdded: '专家入库',
@@ -124,12 +125,13 @@ export const ACTION_ZH = {
   expertDeactivated: '停用专家',
   calendarOverride: '维护工作日历',
   resend: '重发邮件',
+  // Documents (POST /api/files): applicants' materials, officers' minutes and evidence.
+  uploadFile: '上传文件',
   // What a refused attempt is recorded as before the route knows more (api/).
   decide: '办理决定',
   decision: '办理决定',
   read: '查看',
   readEvaluation: '查看后评估结果',
-  upload: '上传文件',
 } as const;
 
 export type NamedAction = keyof typeof ACTION_ZH;
@@ -149,6 +151,10 @@ export const ACTION_ALIASES: Readonly<Record<string, NamedAction>> = {
   changeExpert: 'expertUpdated',
   setCalendar: 'calendarOverride',
   resendNotification: 'resend',
+  // One request (the notice's Update) dismisses several complaints, each recorded as `dismissComplaint`.
+  dismissComplaints: 'dismissComplaint',
+  // Refused uploads were recorded as `upload` before uploads themselves were.
+  upload: 'uploadFile',
 };
 
 /** Whether the id (or its alias) has a name. */
@@ -216,21 +222,31 @@ export const SANCTION_GROUND_ZH = {
 
 const CHINESE_NUMERALS = ['', '一', '二', '三', '四', '五', '六', '七'];
 
+/** `第二十四条第（一）项` for a ground (no words): the citation alone. */
+export function groundCitationZh(ground: number): string {
+  return `第二十四条第（${CHINESE_NUMERALS[ground] ?? ground}）项`;
+}
+
 /** `第二十四条第（一）项：…` for a ground, or a neutral phrase for a number that is none. */
 export function groundZh(ground: number): string {
   const zh = lookup(SANCTION_GROUND_ZH, String(ground));
-  return zh ? `第二十四条第（${CHINESE_NUMERALS[ground]}）项：${zh}` : '第二十四条所列情形以外';
+  return zh ? `${groundCitationZh(ground)}：${zh}` : '第二十四条所列情形以外';
 }
 
 // ---------------------------------------------------------------- outcomes
 
-/** Complaint investigation outcomes (Art. 16; domain/notice.ts INVESTIGATION_OUTCOMES). */
+/**
+ * How a complaint ended (Art. 16; domain/notice.ts INVESTIGATION_OUTCOMES):
+ * an investigation's outcome, or not taken up (`dismissed`, several at once,
+ * domain/complaints.ts checkDismissal).
+ */
 export const INVESTIGATION_OUTCOME_ZH = {
   untrue: '经查不属实',
   noEvidence: '查无实据',
   resolved: '经认定得到有效解决',
   substantiated: '属实',
-} as const satisfies Record<InvestigationOutcome, string>;
+  dismissed: '不予受理',
+} as const satisfies Record<ComplaintOutcome, string>;
 
 /** Post-evaluation conclusions (Art. 22-24; concludeEvaluation's `outcome`). */
 export const EVALUATION_OUTCOME_ZH = {
@@ -281,6 +297,7 @@ export const MAIL_TEMPLATE_ZH = {
   taskAssigned: '待办通知',
   taskReminder: '催办提醒',
   taskEscalated: '逾期督办通知',
+  complaintDigest: '投诉举报汇总通知',
   decisionMade: '申报办理结果通知',
   noticeEnded: '公示结束通知',
   baseDue: '基地事项到期提醒',

@@ -11,16 +11,39 @@ export type FieldType =
   | { type: 'true' }
   | { type: 'boolean' }
   | { type: 'text'; maxLength?: number }
-  | { type: 'textOrTextList' }
+  /** `maxLength`: of the text, or of each text of the list. */
+  | { type: 'textOrTextList'; maxLength?: number }
   | { type: 'integer'; min: number; max: number }
   | { type: 'instant' }
   | { type: 'date' }
   | { type: 'idList' }
+  /** An uploaded file's id (POST /api/files); the API checks who uploaded it. */
+  | { type: 'file' }
+  /** Uploaded files' ids, at least `min` of them when given. */
+  | { type: 'fileList' }
   | { type: 'scores'; keys: readonly string[]; min: number; max: number }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'prefecture' };
 
-export type FieldSpec = FieldType & { name: string; required: boolean; zh: string };
+export type FieldSpec = FieldType & {
+  name: string;
+  required: boolean;
+  zh: string;
+  /**
+   * The edition of the rules that introduced this field (RULES_EDITION). A
+   * workflow run keeps the edition it started under, so a run begun before a
+   * field existed is not refused for lacking it (its recorded history replays).
+   */
+  since?: number;
+};
+
+/**
+ * The rules' current edition. 1: as first built; 2: naming, warning and
+ * revocation rest on a recorded deliberation and, for Art. 24, evidence.
+ * Art. 27 lets the province revise the rules; each revision that asks more
+ * of a decision raises this number, and its new fields carry `since`.
+ */
+export const RULES_EDITION = 2;
 
 function describe(f: FieldSpec): string {
   switch (f.type) {
@@ -32,6 +55,8 @@ function describe(f: FieldSpec): string {
     case 'instant': return 'ISO 时间（带时区）';
     case 'date': return '日期 YYYY-MM-DD';
     case 'idList': return '非空、不重复的 id 列表';
+    case 'file': return '已上传文件的 fileId';
+    case 'fileList': return '已上传文件的 fileId 列表';
     case 'scores': return `{ ${f.keys[0]}..${f.keys[f.keys.length - 1]}: ${f.min}–${f.max} }`;
     case 'enum': return f.values.join(' | ');
     case 'prefecture': return '市（州）代码';
@@ -45,10 +70,14 @@ export function fieldSignature(f: FieldSpec): string {
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 
-/** Check one payload against its fields; unknown extra fields are ignored. */
-export function validateFields(fields: readonly FieldSpec[], payload: Record<string, unknown>): Problem[] {
+/** The longest id an `idList` takes (an expert's id). */
+const MAX_ID_LENGTH = 128;
+
+/** Check one payload against its fields (those of `edition` and before); unknown extra fields are ignored. */
+export function validateFields(fields: readonly FieldSpec[], payload: Record<string, unknown>, edition: number = RULES_EDITION): Problem[] {
   const problems: Problem[] = [];
   for (const f of fields) {
+    if ((f.since ?? 1) > edition) continue;
     const v = payload[f.name];
     if (v === undefined || v === null) {
       if (f.required) problems.push(problem(f.name, 'missing', `缺少${f.zh}（${f.name}）`, `${f.name} is required`));
@@ -68,6 +97,7 @@ export function validateFields(fields: readonly FieldSpec[], payload: Record<str
         break;
       case 'textOrTextList':
         if (!(nonEmpty(v) || (Array.isArray(v) && v.length > 0 && v.every(nonEmpty)))) bad('empty', '不能为空', 'must be non-empty text or a non-empty list of texts');
+        else if (f.maxLength !== undefined && (Array.isArray(v) ? (v as string[]) : [v]).some((t) => t.length > f.maxLength!)) bad('tooLong', `每条不超过${f.maxLength}字`, `must be at most ${f.maxLength} characters each`);
         break;
       case 'integer':
         if (typeof v !== 'number' || !Number.isInteger(v)) bad('notInteger', '须为整数', 'must be an integer');
@@ -81,6 +111,14 @@ export function validateFields(fields: readonly FieldSpec[], payload: Record<str
         break;
       case 'idList':
         if (!Array.isArray(v) || v.length === 0 || !v.every(nonEmpty)) bad('notIdList', '须为非空的 id 列表', 'must be a non-empty list of ids');
+        else if (v.some((id) => id.length > MAX_ID_LENGTH)) bad('tooLong', `中的 id 不超过${MAX_ID_LENGTH}字`, `ids must be at most ${MAX_ID_LENGTH} characters`);
+        else if (new Set(v).size !== v.length) bad('duplicate', '有重复', 'has duplicates');
+        break;
+      case 'file':
+        if (!nonEmpty(v) || v.length > 128) bad('notFile', '须为已上传文件的 fileId', 'must be the fileId of an uploaded file');
+        break;
+      case 'fileList':
+        if (!Array.isArray(v) || v.length === 0 || v.length > 20 || !v.every((x) => nonEmpty(x) && x.length <= 128)) bad('notFileList', '须为已上传文件的 fileId 列表（1–20 个）', 'must be a list of 1-20 fileIds of uploaded files');
         else if (new Set(v).size !== v.length) bad('duplicate', '有重复', 'has duplicates');
         break;
       case 'scores': {
@@ -166,11 +204,16 @@ export function fieldSpecToJsonSchema(f: FieldSpec): JsonSchema {
     case 'true': return { type: 'boolean', const: true, description };
     case 'boolean': return { type: 'boolean', description };
     case 'text': return { ...text, ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}), description };
-    case 'textOrTextList': return { oneOf: [text, { type: 'array', items: text, minItems: 1 }], description };
+    case 'textOrTextList': {
+      const one = { ...text, ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}) };
+      return { oneOf: [one, { type: 'array', items: one, minItems: 1 }], description };
+    }
     case 'integer': return { type: 'integer', minimum: f.min, maximum: f.max, description };
     case 'instant': return { type: 'string', format: 'date-time', description: `${description}（ISO 8601，带时区，如 2027-03-02T10:00:00+08:00）` };
     case 'date': return { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description}（YYYY-MM-DD）` };
-    case 'idList': return { type: 'array', items: text, minItems: 1, uniqueItems: true, description };
+    case 'idList': return { type: 'array', items: { ...text, maxLength: MAX_ID_LENGTH }, minItems: 1, uniqueItems: true, description };
+    case 'file': return { ...text, maxLength: 128, description: `${description}（POST /api/files 返回的 fileId）` };
+    case 'fileList': return { type: 'array', items: { ...text, maxLength: 128 }, minItems: 1, maxItems: 20, uniqueItems: true, description: `${description}（POST /api/files 返回的 fileId）` };
     case 'scores':
       return {
         type: 'object',
@@ -214,7 +257,7 @@ export interface DecisionRuleFields {
  * for these rules: `oneOf` one object per distinct action, told apart by
  * `action` (a `const`), with that action's payload fields, `decisionId`
  * required and `reason` required (and not blank) when the rule always needs
- * one. An action in several rules (openNotice: the prefecture's and the
+ * one, and no other property. An action in several rules (openNotice: the prefecture's and the
  * province's) must take the same fields in each; it gets one schema.
  * `common` gives the schemas of `decisionId` and `reason` (the API's).
  */
@@ -248,6 +291,8 @@ export function decisionBodyJsonSchema(rules: readonly DecisionRuleFields[], com
         ...(payload.properties as JsonSchema),
       },
       required: ['decisionId', 'action', ...(first.reasonRequired === 'always' ? ['reason'] : []), ...(payload.required as string[])],
+      // Closed: the API refuses any other field with 400 (api/validation.ts decisionBodySchema).
+      additionalProperties: false,
     };
   });
   return { oneOf: alternatives };

@@ -29,7 +29,7 @@ export interface Refusal {
   code: string;
   zh: string;
   en: string;
-  /** The article that the rule comes from, e.g. `第九条 / Art. 9`. */
+  /** The article that the rule comes from, e.g. `第九条`. */
   article?: string;
   /** For `invalid`: every problem found, not only the first. */
   problems?: Problem[];

@@ -15,6 +15,8 @@ export interface Actor {
    * applicant, or of an expert (from the expert pool, for Art. 26 conflicts).
    */
   prefecture?: string | null;
+  /** An expert's registered region (domain/regions.ts: province, prefecture or county), for recusal. */
+  region?: string | null;
 }
 
 export interface RoleInfo {

@@ -5,7 +5,8 @@ import { DEFAULT_SCHEDULE_YEARS } from './calendar-defaults';
 import { DEFAULT_REMIND_WORKING_DAYS_BEFORE, DEFAULT_STEP_WORKING_DAYS } from './deadlines';
 import { GOALS, INDICATORS, RULE_TYPES, TASKS } from './ls-index/catalogue';
 import { CONDITIONS, MATERIAL_CHECKLIST, PLAN_CHAPTERS, PLAN_ISSUERS, TERRAINS, UNIT_TYPES } from './materials';
-import { ACTION_ALIASES, ACTION_ZH, actionZh, MAIL_TEMPLATE_ZH, STEP_PATTERNS, stepZh } from './names';
+import { COMPLAINT_DIGEST_WINDOW_MS, MAX_DISMISSAL_COMPLAINTS } from './complaints';
+import { ACTION_ALIASES, ACTION_ZH, actionZh, INVESTIGATION_OUTCOME_ZH, MAIL_TEMPLATE_ZH, STEP_PATTERNS, stepZh } from './names';
 import { INVESTIGATION_OUTCOMES, MAX_NOTICE_WORKING_DAYS, MIN_NOTICE_WORKING_DAYS } from './notice';
 import { fieldSignature } from './payloads';
 import { PREFECTURES } from './prefectures';
@@ -41,7 +42,7 @@ export function renderRulesDoc(): string {
   parts.push(`# Rules of the regulation (generated)
 
 Generated from \`domain/\` by \`npx tsx scripts/rules-docs.ts\`; \`test/domain/rules-doc.test.ts\` fails when
-this file differs from what the code renders. Do not edit by hand. Articles (第N条 / Art. N) are those of
+this file differs from what the code renders. Do not edit by hand. Articles (cited in Chinese, 第N条, in the tables; Art. N in English text) are those of
 《贵州省“绿水青山就是金山银山”实践创新基地建设管理规程（试行）》 (the regulation), with its two appendices: the
 outline of the implementation plan (建设实施方案编制大纲, Art. 8) and the indicator system “两山指数”评估指标体系 (Art. 22).
 Where the regulation is silent, the rule is ours: marked [interpretation] (in Chinese text: （解释）) and configurable.
@@ -53,17 +54,23 @@ Every refused decision carries a kind, a code and a reason in Chinese and Englis
 role and region (403), then stage or state (409), then payload (422).
 
 ${table(['kind', 'HTTP', 'when'], [
-    ['forbidden', HTTP_STATUS_OF_REFUSAL.forbidden, '角色不对，或不在管辖范围（市（州）、本单位、指派的专家、回避）'],
+    ['forbidden', HTTP_STATUS_OF_REFUSAL.forbidden, '角色不对，或不在管辖范围（市（州）、本单位、指派的专家；应回避的专家本人提交评审意见）'],
     ['conflict', HTTP_STATUS_OF_REFUSAL.conflict, '当前阶段或状态不允许，公示或受理期未开始或已结束'],
-    ['invalid', HTTP_STATUS_OF_REFUSAL.invalid, '提交内容有误：缺字段、取值超范围、缺材料、指标数值有误'],
-  ])}`);
+    ['invalid', HTTP_STATUS_OF_REFUSAL.invalid, '提交内容有误：缺字段、取值超范围、缺材料、指标数值有误、缺审议或依据、引用的文件不存在或不是本单位上传的；指派应回避的专家'],
+  ])}
+
+Recusal (Art. 26, as this system reads it: experts are compared with the unit by region, domain/regions.ts) is
+refused two ways: assigning a recused expert is a payload that does not fit (422, naming \`expertIds\`); a recused
+expert who is nevertheless assigned and acts is outside their scope (403). A request body with a field the
+action does not take is refused before any of these (400, naming the field).`);
 
   parts.push(`## Roles and scope
 
 ${table(['role', '名称', '范围', '可以'], ROLES.map((r) => [`\`${r.role}\``, r.zh, r.scopeZh, r.mayZh]))}
 
 Visibility: the province and ops see everything (ops read-only); a prefecture officer sees what lies in its
-prefecture (each prefecture of a cross-prefecture unit); an applicant sees its own; an expert sees only the
+prefecture (each prefecture of a cross-prefecture unit; when such a unit applies through one of its prefectures,
+\`submitVia\` of the submission, only that one takes the prefecture steps, Art. 11); an applicant sees its own; an expert sees only the
 applications assigned to it, never one from its own prefecture (Art. 26, conflict of interest [interpretation]);
 the public sees only active notices. Every decision is recorded in the audit log with who took it, in which role, when,
 what and the stated reason, and so are refused attempts (Art. 26's integrity rule [interpretation]).
@@ -88,7 +95,9 @@ ${table(['subject', 'from', 'to', 'when', '依据'], AUTOMATIC_TRANSITIONS.map((
 Review criteria (Art. 14), each scored 0–100 by each expert: ${REVIEW_CRITERIA.map((c) => `${c.key}. ${c.zh}`).join('；')}.
 
 Complaint investigation outcomes (Art. 16): ${INVESTIGATION_OUTCOMES.map((o) => `\`${o.outcome}\` ${o.zh}${o.clears ? '' : '（终止申报）'}`).join('，')}.
-On a province notice the province may instead delegate the investigation to one of the unit's prefectures (Art. 15).`);
+On a province notice the province may instead delegate the investigation to one of the unit's prefectures (Art. 15).
+The office in charge may also dismiss several complaints at once with one reason (\`POST /api/notices/:id/complaints/dismissals\`, outcome \`dismissed\` ${INVESTIGATION_OUTCOME_ZH.dismissed}, at most ${MAX_DISMISSAL_COMPLAINTS} a request, all or nothing; each recorded as \`dismissComplaint\`): a dismissed complaint settles like an untrue one and never stops the notice [interpretation].
+New complaints reach the office in one mail per ${COMPLAINT_DIGEST_WINDOW_MS / 60_000}-minute window (\`complaintDigest\`), each with its own investigation task [interpretation].`);
 
   parts.push(`## Base statuses
 
@@ -133,6 +142,9 @@ ${table(['rule', 'value', '依据'], [
     ['Title term', '3 years: valid through the day before the third anniversary [interpretation] (named 29 Feb → ends 28 Feb)', '第十六条'],
     ['Post-evaluation', 'when the title reaches 3 years (the third anniversary)', '第二十二条'],
     ['Annual summary', '[interpretation] for each calendar year of the title; year Y due 31 January Y+1 (24:00 CST); reminders 30 and 7 days before', '第十八条'],
+    ['Annual summary years', 'the naming year to the current CST year (the current one before it ends)', '第十八条'],
+    ['Summary correction', 'each submission of a year already in is a new version (the latest current, every version kept) until 31 January Y+1 24:00 CST; after it 409 (a first submission after it is taken, late)', '第十八条'],
+    ['Indicator data years', 'only years that have ended (CST): the naming year to last year; the current year is refused (422 `year`)', '第二十二条'],
   ])}`);
 
   parts.push(`## Application materials (Art. 7, 8, 12)

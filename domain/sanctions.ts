@@ -20,8 +20,17 @@ export interface SanctionFacts {
   rectificationFailed?: boolean;
 }
 
+/**
+ * The evidence a warning or revocation on a ground must cite (issue 15):
+ * what the evidence is called, which date it carries, how many files at
+ * least. `onRecord`: the system holds the evidence itself (ground 6: the
+ * verification that found the rectification not completed).
+ */
+export type GroundEvidence = { titleZh: string; dateZh: string; minFiles: number } | 'onRecord';
+
 export interface SanctionGroundInfo {
   ground: SanctionGround;
+  evidence: GroundEvidence;
   /** The regulation's wording (names.ts). */
   zh: string;
   en: string;
@@ -37,6 +46,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[1],
     en: 'Major problems found by central or provincial environmental inspection, national natural-resources inspection, or special inspections of the Ministry',
     requiresZh: '督察或督查的名称、时间及其发现的重大问题（督察反馈意见等）',
+    evidence: { titleZh: '督察或督查的名称', dateZh: '督察反馈的日期', minFiles: 1 },
     precondition: null,
   },
   {
@@ -44,6 +54,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[2],
     en: 'Listed for supervision or held accountable at national or provincial level for land, mineral or other natural-resource violations',
     requiresZh: '国家或省级挂牌督办、问责的文件',
+    evidence: { titleZh: '挂牌督办或问责文件的名称', dateZh: '文件的日期', minFiles: 1 },
     precondition: null,
   },
   {
@@ -51,6 +62,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[3],
     en: 'A major forest-destruction case whose rectification was not completed as planned',
     requiresZh: '案件情况，以及整改计划和未按计划完成的情况（两者都需要）',
+    evidence: { titleZh: '毁林案件的名称', dateZh: '整改计划规定的完成日期', minFiles: 2 },
     precondition: null,
   },
   {
@@ -58,6 +70,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[4],
     en: 'A major or especially major environmental emergency or ecological destruction event',
     requiresZh: '事件的定级（重大、特别重大）及认定文件',
+    evidence: { titleZh: '事件的名称及定级', dateZh: '认定的日期', minFiles: 1 },
     precondition: null,
   },
   {
@@ -65,6 +78,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[5],
     en: 'Environmental quality shows a declining trend or a marked decline',
     requiresZh: '监测数据（如两山指数环境质量指标）显示的下降趋势或明显下降',
+    evidence: { titleZh: '监测数据的来源', dateZh: '数据截止的日期', minFiles: 1 },
     precondition: null,
   },
   {
@@ -72,6 +86,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[6],
     en: 'Rectification required after post-evaluation was not effectively completed',
     requiresZh: '后评估提出的整改要求，以及核查认定未完成整改的结论',
+    evidence: 'onRecord',
     precondition: 'rectificationFailed',
   },
   {
@@ -79,6 +94,7 @@ export const SANCTION_GROUNDS: readonly SanctionGroundInfo[] = [
     zh: SANCTION_GROUND_ZH[7],
     en: 'Fraud in the post-evaluation',
     requiresZh: '后评估中弄虚作假的事实和证据',
+    evidence: { titleZh: '弄虚作假的事实', dateZh: '查实的日期', minFiles: 1 },
     precondition: 'postEvaluationHeld',
   },
 ];
@@ -90,12 +106,12 @@ export function sanctionGround(ground: number): SanctionGroundInfo | undefined {
 /** Can this ground be used for this base now? `null` when yes, else a 409 refusal. */
 export function checkSanctionGround(ground: number, facts: SanctionFacts): Refusal | null {
   const info = sanctionGround(ground);
-  if (!info) return refusal('invalid', 'unknownGround', `第二十四条只有第1至7项情形，没有第${ground}项`, `Art. 24 has grounds 1 to 7, not ${ground}`, '第二十四条 / Art. 24');
+  if (!info) return refusal('invalid', 'unknownGround', `第二十四条只有第1至7项情形，没有第${ground}项`, `Art. 24 has grounds 1 to 7, not ${ground}`, '第二十四条');
   if (info.precondition === 'rectificationFailed' && !facts.rectificationFailed) {
-    return refusal('conflict', 'groundNotEstablished', '第二十四条第（六）项要求后评估提出的整改经核查未完成，该基地没有这样的记录', 'Ground 6 requires a post-evaluation rectification verified as not completed; none is recorded', '第二十四条 / Art. 24');
+    return refusal('conflict', 'groundNotEstablished', '第二十四条第（六）项要求后评估提出的整改经核查未完成，该基地没有这样的记录', 'Ground 6 requires a post-evaluation rectification verified as not completed; none is recorded', '第二十四条');
   }
   if (info.precondition === 'postEvaluationHeld' && !facts.postEvaluationHeld) {
-    return refusal('conflict', 'groundNotEstablished', '第二十四条第（七）项针对后评估中的弄虚作假，该基地尚未进行后评估', 'Ground 7 concerns fraud in a post-evaluation; none has been held for this base', '第二十四条 / Art. 24');
+    return refusal('conflict', 'groundNotEstablished', '第二十四条第（七）项针对后评估中的弄虚作假，该基地尚未进行后评估', 'Ground 7 concerns fraud in a post-evaluation; none has been held for this base', '第二十四条');
   }
   return null;
 }

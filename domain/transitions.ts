@@ -6,11 +6,12 @@
 import { cstDateOf, endOfCstDayMs, isCalendarDate, toEpochMs, type InstantInput } from './dates';
 import { MAX_NOTICE_WORKING_DAYS, MIN_NOTICE_WORKING_DAYS, noticePayloadProblems } from './notice';
 import { actionZh, evaluationOutcomeZh } from './names';
-import { validateFields, type FieldSpec } from './payloads';
+import { DELIBERATION_FIELDS, EVIDENCE_FIELDS, deliberationProblems, evidenceProblems } from './grave-acts';
+import { RULES_EDITION, validateFields, type FieldSpec } from './payloads';
 import { invalidPayload, problem, refusal, type Problem, type Refusal } from './problems';
 import { roleZh, type Actor, type Role } from './roles';
 import { checkSanctionGround, type SanctionFacts } from './sanctions';
-import { checkScope, expertHasConflict, type ScopeKind, type Subject } from './scope';
+import { checkScope, expertRecusalZh, type ScopeKind, type Subject } from './scope';
 import { isTerminalStage, isTerminalStatus, stageZh, type ApplicationStage, type BaseStatus } from './stages';
 
 /** The Art. 14 review criteria, scored 0-100 by each expert (reviewOpinion's `criteria`). */
@@ -46,7 +47,7 @@ export interface ApplicationFacts extends Omit<Subject, 'kind'> {
 }
 
 /** What the workflow knows about a base when a decision arrives. */
-export interface BaseFacts extends Omit<Subject, 'kind' | 'assignedExpertIds'>, SanctionFacts {
+export interface BaseFacts extends Omit<Subject, 'kind' | 'assignedExpertIds' | 'viaPrefecture'>, SanctionFacts {
   status: BaseStatus;
   /** The status to return to when a rectification is verified as completed. */
   statusBeforeRectification?: BaseStatus | null;
@@ -64,14 +65,19 @@ export interface DecisionInput {
   payload?: Record<string, unknown> | null;
 }
 
-/** The expert pool entries the caller can supply to check an assignment (Art. 25, 26). */
-export type ExpertPool = Record<string, { prefecture?: string | null; active: boolean }>;
+/** The expert pool entries the caller can supply to check an assignment (Art. 25, 26): name, registered region (domain/regions.ts), active. */
+export type ExpertPool = Record<string, { name?: string; region?: string | null; active: boolean }>;
 
 export interface CheckOptions {
   /** The instant of the decision (workflow time or request time). */
   at: InstantInput;
   /** When given, `assignExperts` checks each id against the pool: known, active, no conflict. */
   expertPool?: ExpertPool;
+  /**
+   * The edition of the rules to check by (domain/payloads.ts RULES_EDITION,
+   * the default): a workflow run passes the one it started under.
+   */
+  edition?: number;
 }
 
 interface GuardContext<F> {
@@ -103,6 +109,8 @@ export interface TransitionRule<S extends string, F> {
   /** How the result is chosen, described for the docs. */
   toZh?: string;
   guard?: (ctx: GuardContext<F>) => Refusal | Problem[] | null;
+  /** Payload problems beyond each field's own (fields that depend on each other), reported with them, all at once. */
+  payloadProblems?: (payload: Record<string, unknown>, at: InstantInput, edition: number) => Problem[];
   resolve?: (ctx: GuardContext<F>) => S;
   negative?: (payload: Record<string, unknown>) => boolean;
 }
@@ -121,7 +129,7 @@ const noticeFields: readonly FieldSpec[] = [
 ];
 
 const noticeGuard = ({ facts, payload, options }: GuardContext<ApplicationFacts>): Refusal | Problem[] | null => {
-  if (facts.noticeOpened) return refusal('conflict', 'noticeAlreadyOpen', '本阶段的公示已经发布', 'The notice of this stage has already been opened', '第十条、第十五条 / Art. 10, 15');
+  if (facts.noticeOpened) return refusal('conflict', 'noticeAlreadyOpen', '本阶段的公示已经发布', 'The notice of this stage has already been opened', '第十条、第十五条');
   const problems = noticePayloadProblems(payload, options.at);
   return problems.length ? problems : null;
 };
@@ -152,7 +160,7 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
     action: 'recommend', subject: 'application', from: ['prefectureRecommendation'], to: ['expertAssignment'], role: 'prefectureOfficer', scope: 'unitPrefecture',
     payload: [
       { name: 'governmentConsent', type: 'true', required: true, zh: '市（州）政府同意' },
-      { name: 'opinion', type: 'text', required: true, zh: '书面预审推荐意见' },
+      { name: 'opinion', type: 'text', maxLength: 5000, required: true, zh: '书面预审推荐意见' },
     ],
     reasonRequired: 'never', article: '第九条、第十一条', zh: actionZh('recommend'), docZh: '经市（州）政府同意，形成书面推荐意见报省生态环境厅', en: 'With the prefecture government’s consent, the written recommendation goes to the province',
   },
@@ -160,17 +168,22 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
     action: 'assignExperts', subject: 'application', from: ['expertAssignment', 'expertReview'], to: ['expertReview'], role: 'provinceOfficer', scope: 'province',
     payload: [{ name: 'expertIds', type: 'idList', required: true, zh: '专家' }],
     reasonRequired: 'never', article: '第十三条、第二十五条、第二十六条', zh: actionZh('assignExperts'), docZh: '从专家库指派专家进行资料审核和实地核查（在专家评审阶段可增派）', en: 'The province assigns experts from the pool (more may be added during the review)',
-    guardZh: '专家在库、在职、未被指派过，且不是申报单元所在市（州）的专家（回避，第二十六条）',
+    guardZh: '专家在库、在职、未被指派过，且不是登记在申报单元所在市（州）或其所辖县（市、区）的专家（回避，第二十六条的解释）；指派应回避的专家为提交内容有误（422）',
     guard: ({ facts, payload, options }) => {
       const ids = Array.isArray(payload.expertIds) ? (payload.expertIds as string[]) : [];
       const problems: Problem[] = [];
       for (const id of ids) {
-        if ((facts.assignedExpertIds ?? []).includes(id)) problems.push(problem('expertIds', 'alreadyAssigned', `专家 ${id} 已被指派`, `Expert ${id} is already assigned`));
+        const e = options.expertPool?.[id];
+        // A person reads the expert's name; the id is for a caller without the pool (the workflow).
+        const who = e?.name ? `专家“${e.name}”` : '所选专家中有一位';
+        if ((facts.assignedExpertIds ?? []).includes(id)) problems.push(problem('expertIds', 'alreadyAssigned', `${who}已被指派`, `Expert ${id} is already assigned`));
         if (!options.expertPool) continue;
-        const e = options.expertPool[id];
-        if (!e) problems.push(problem('expertIds', 'unknownExpert', `专家库中没有 ${id}`, `No expert ${id} in the pool`));
-        else if (!e.active) problems.push(problem('expertIds', 'inactiveExpert', `专家 ${id} 已停用`, `Expert ${id} is inactive`));
-        else if (expertHasConflict(e, facts.prefectures)) problems.push(problem('expertIds', 'conflictOfInterest', `专家 ${id} 来自申报单元所在市（州），应回避（第二十六条）`, `Expert ${id} is from the unit's prefecture and must not review it (Art. 26)`));
+        if (!e) problems.push(problem('expertIds', 'unknownExpert', '所选专家中有一位不在专家库中', `No expert ${id} in the pool`));
+        else if (!e.active) problems.push(problem('expertIds', 'inactiveExpert', `${who}已停用`, `Expert ${id} is inactive`));
+        else {
+          const recusal = expertRecusalZh(e, facts.prefectures);
+          if (recusal) problems.push(problem('expertIds', 'conflictOfInterest', `${who}${recusal}`, `Expert ${id} is registered in the unit's prefecture and must not review it (Art. 26, interpretation)`));
+        }
       }
       return problems.length ? problems : null;
     },
@@ -180,13 +193,13 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
     payload: [
       { name: 'criteria', type: 'scores', keys: REVIEW_CRITERIA.map((c) => c.key), min: 0, max: 100, required: true, zh: '第十四条七个方面的评分' },
       { name: 'onSite', type: 'boolean', required: true, zh: '是否实地核查' },
-      { name: 'opinion', type: 'text', required: true, zh: '评审意见' },
+      { name: 'opinion', type: 'text', maxLength: 5000, required: true, zh: '评审意见' },
     ],
     reasonRequired: 'never', article: '第十三条、第十四条', zh: actionZh('reviewOpinion'), docZh: '专家提交资料审核和实地核查意见及评分', en: 'An assigned expert records an opinion and scores',
     guardZh: '每位专家只提交一次；全部专家提交后自动进入“形成结论”',
     guard: ({ facts, request }) =>
       (facts.opinionsFrom ?? []).includes(request.actor.sub)
-        ? refusal('conflict', 'opinionAlreadyGiven', '您已提交过评审意见', 'You have already recorded your opinion', '第十三条 / Art. 13')
+        ? refusal('conflict', 'opinionAlreadyGiven', '您已提交过评审意见', 'You have already recorded your opinion', '第十三条')
         : null,
   },
   {
@@ -212,8 +225,9 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
   },
   {
     action: 'name', subject: 'application', from: ['naming'], to: ['named'], role: 'provinceOfficer', scope: 'province',
-    payload: [{ name: 'namedOn', type: 'date', required: false, zh: '命名日期（缺省为当天）' }],
-    reasonRequired: 'never', article: '第十六条', zh: actionZh('name'), docZh: '审议通过后命名并授牌，称号有效期3年', en: 'The province names the base; the title is valid for 3 years',
+    payload: [{ name: 'namedOn', type: 'date', required: false, zh: '命名日期（缺省为当天）' }, ...DELIBERATION_FIELDS],
+    payloadProblems: deliberationProblems,
+    reasonRequired: 'never', article: '第十六条', zh: actionZh('name'), docZh: '按程序审议通过后命名并授牌，称号有效期3年；须记录审议机构、日期和审议纪要', en: 'The province names the base; the title is valid for 3 years',
     guardZh: '命名日期不晚于当天（北京时间）',
     guard: ({ payload, options }) =>
       isCalendarDate(payload.namedOn) && (payload.namedOn as string) > cstDateOf(options.at)
@@ -229,6 +243,12 @@ const rectificationDeadlineGuard = (payload: Record<string, unknown>, at: Instan
   return isCalendarDate(d) && d <= cstDateOf(at) ? [problem('deadline', 'notInFuture', '整改期限须晚于今天', 'deadline must be after today')] : [];
 };
 
+/** A warning or revocation: the deliberation, and the evidence its ground names. */
+const graveActProblems = (payload: Record<string, unknown>, at: InstantInput, edition: number): Problem[] => [
+  ...deliberationProblems(payload, at, edition),
+  ...evidenceProblems(payload, at, edition),
+];
+
 const sanctionGuard = ({ facts, payload }: GuardContext<BaseFacts>): Refusal | Problem[] | null => {
   if (typeof payload.ground !== 'number' || !Number.isInteger(payload.ground)) return null; // reported by the field check
   return checkSanctionGround(payload.ground, facts);
@@ -238,7 +258,7 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
   {
     action: 'requireRectification', subject: 'base', from: TITLE_ACTIVE, to: ['underRectification'], role: 'provinceOfficer', scope: 'province',
     payload: [
-      { name: 'requirements', type: 'textOrTextList', required: true, zh: '整改要求' },
+      { name: 'requirements', type: 'textOrTextList', maxLength: 5000, required: true, zh: '整改要求' },
       { name: 'deadline', type: 'date', required: true, zh: '整改期限（当天24:00止）' },
     ],
     reasonRequired: 'never', article: '第二十三条', zh: actionZh('requireRectification'), docZh: '根据后评估情况提出整改要求和限定期限', en: 'The province requires rectification by a deadline',
@@ -261,23 +281,26 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
     reasonRequired: 'whenNegative', article: '第二十二条、第二十三条', zh: actionZh('concludeEvaluation'), docZh: '按“两山指数”形成后评估结论', en: 'The province concludes the post-evaluation by the 两山指数',
     guardZh: '称号满3年、后评估已开始', toZh: '状态不变；pass 之后可续期，rectify 之后提出整改，sanction 之后警告或撤销',
     negative: (p) => p.outcome === 'rectify' || p.outcome === 'sanction',
-    guard: ({ facts }) => (facts.postEvaluationOpen ? null : refusal('conflict', 'evaluationNotOpen', '该基地称号未满3年或后评估尚未开始', 'The title has not reached 3 years or the post-evaluation has not started', '第二十二条 / Art. 22')),
+    guard: ({ facts }) => (facts.postEvaluationOpen ? null : refusal('conflict', 'evaluationNotOpen', '该基地称号未满3年或后评估尚未开始', 'The title has not reached 3 years or the post-evaluation has not started', '第二十二条')),
     resolve: ({ facts }) => facts.status,
   },
   {
     action: 'renew', subject: 'base', from: TITLE_ACTIVE, to: ['renewed'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'never',
     article: '第二十二条', zh: actionZh('renew'), docZh: '后评估通过，续期3年', en: 'After a passed post-evaluation, the title is renewed for 3 years [interpretation]',
     guardZh: `最近一次后评估结论为“${evaluationOutcomeZh('pass')}”`, toZh: '新的3年有效期（解释：条例未规定续期，后评估通过的基地可续期3年）',
-    guard: ({ facts }) => (facts.lastEvaluationOutcome === 'pass' ? null : refusal('conflict', 'evaluationNotPassed', '只有后评估通过的基地可以续期', 'Only a base whose post-evaluation passed may be renewed', '第二十二条 / Art. 22')),
+    guard: ({ facts }) => (facts.lastEvaluationOutcome === 'pass' ? null : refusal('conflict', 'evaluationNotPassed', '只有后评估通过的基地可以续期', 'Only a base whose post-evaluation passed may be renewed', '第二十二条')),
   },
   {
     action: 'warn', subject: 'base', from: [...TITLE_ACTIVE, 'underRectification'], to: ['warned', 'underRectification'], role: 'provinceOfficer', scope: 'province',
     payload: [
       groundField,
-      { name: 'requirements', type: 'textOrTextList', required: false, zh: '随警告提出的整改要求' },
+      { name: 'requirements', type: 'textOrTextList', maxLength: 5000, required: false, zh: '随警告提出的整改要求' },
       { name: 'deadline', type: 'date', required: false, zh: '整改期限' },
+      ...DELIBERATION_FIELDS,
+      ...EVIDENCE_FIELDS,
     ],
-    reasonRequired: 'always', article: '第二十四条', zh: actionZh('warn'), docZh: '须写明第二十四条情形和理由，可附整改要求', en: 'The province warns the base (naming an Art. 24 ground; may carry a rectification)',
+    payloadProblems: graveActProblems,
+    reasonRequired: 'always', article: '第二十四条', zh: actionZh('warn'), docZh: '须写明第二十四条情形和理由，记录审议和该情形所需的依据，可附整改要求', en: 'The province warns the base (naming an Art. 24 ground; may carry a rectification)',
     guardZh: '第（六）项须有未完成整改的记录，第（七）项须已进行后评估；整改要求和期限同时给出',
     toZh: '附整改要求 → underRectification；否则 → warned',
     guard: (ctx) => {
@@ -293,13 +316,23 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
   },
   {
     action: 'revoke', subject: 'base', from: [...TITLE_ACTIVE, 'underRectification'], to: ['revoked'], role: 'provinceOfficer', scope: 'province',
-    payload: [groundField], reasonRequired: 'always', article: '第二十四条', zh: actionZh('revoke'), docZh: '须写明第二十四条情形和理由', en: 'The province revokes the title (naming an Art. 24 ground)',
+    payload: [groundField, ...DELIBERATION_FIELDS, ...EVIDENCE_FIELDS], payloadProblems: graveActProblems,
+    reasonRequired: 'always', article: '第二十四条', zh: actionZh('revoke'), docZh: '须写明第二十四条情形和理由，记录审议和该情形所需的依据', en: 'The province revokes the title (naming an Art. 24 ground, its deliberation and evidence)',
     guardZh: '第（六）项须有未完成整改的记录，第（七）项须已进行后评估', guard: sanctionGuard,
   },
   {
-    action: 'recommendNational', subject: 'base', from: ['named', 'renewed'], to: ['named', 'renewed'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'never',
+    action: 'recommendNational', subject: 'base', from: [...TITLE_ACTIVE, 'underRectification'], to: [...TITLE_ACTIVE, 'underRectification'], role: 'provinceOfficer', scope: 'province',
+    payload: [{ name: 'exceptionReason', type: 'text', maxLength: 2000, required: false, zh: '例外推荐的理由（被警告或整改中的基地必填）' }],
+    reasonRequired: 'never',
     article: '第六条', zh: actionZh('recommendNational'), docZh: '向生态环境部推荐申报全国“两山”基地', en: 'The province recommends the base for the national list',
-    toZh: '状态不变。（解释）原则上只推荐持有称号的基地；被警告或整改中的不推荐（择优）',
+    guardZh: '「原则上」从持有称号、状况良好（已命名、已续期）的基地中择优推荐；被警告或整改中的基地须写明例外理由',
+    toZh: '状态不变',
+    // Art. 6 says 「原则上」: the rule, with room for a stated exception. The
+    // exception's reason is part of the payload, so it is in the audit entry.
+    guard: ({ facts, payload }) =>
+      (facts.status === 'named' || facts.status === 'renewed' || payload.exceptionReason !== undefined)
+        ? null
+        : refusal('conflict', 'notInGoodStanding', `该基地目前为“${stageZh(facts.status)}”，原则上不推荐；确需推荐的，须写明例外推荐的理由（第六条）`, 'A base not in good standing is recommended only with a written exception reason (Art. 6)', '第六条'),
     resolve: ({ facts }) => facts.status,
   },
 ];
@@ -321,8 +354,8 @@ export interface AutomaticTransition {
 }
 
 export const AUTOMATIC_TRANSITIONS: readonly AutomaticTransition[] = [
-  { subject: 'application', from: [], to: 'prefectureReview', on: 'submitted', whenZh: '材料齐全、在受理期内提交，单一市（州）的建设单元', article: '第七条、第九条、第十一条、第十二条' },
-  { subject: 'application', from: [], to: 'expertAssignment', on: 'submittedCrossPrefecture', whenZh: '跨市（州）的建设单元直接向省申报', article: '第十一条' },
+  { subject: 'application', from: [], to: 'prefectureReview', on: 'submitted', whenZh: '材料齐全、在受理期内提交，单一市（州）的建设单元，或选择通过所在的一个市（州）申报的跨市（州）建设单元（由该市〔州〕预审）', article: '第七条、第九条、第十一条、第十二条' },
+  { subject: 'application', from: [], to: 'expertAssignment', on: 'submittedCrossPrefecture', whenZh: '跨市（州）的建设单元选择直接向省生态环境厅申报', article: '第十一条' },
   { subject: 'application', from: ['prefectureNotice'], to: 'prefectureRecommendation', on: 'noticeClear', whenZh: '公示期满，且所有投诉举报经查不属实、查无实据或得到有效解决', article: '第十条、第十一条' },
   { subject: 'application', from: ['prefectureNotice'], to: 'stopped', on: 'noticeStopped', whenZh: '投诉举报经查属实（解释：与第十六条同样处理）', article: '第十条、第十六条' },
   { subject: 'application', from: ['expertReview'], to: 'reviewConclusion', on: 'allOpinionsIn', whenZh: '所有指派的专家都已提交评审意见', article: '第十三条、第十四条' },
@@ -387,7 +420,8 @@ function runChecks<S extends string, F extends { prefectures: readonly string[];
     return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${stageZh(current)}”阶段的“${actionZh(action)}”由${roleZh(rule.role)}办理`, `In stage ${current}, “${action}” is taken by ${rule.role}`, rule.article) };
   }
   const payload = request.payload ?? {};
-  const problems = validateFields(rule.payload, payload);
+  const edition = options.edition ?? RULES_EDITION;
+  const problems = [...validateFields(rule.payload, payload, edition), ...(rule.payloadProblems?.(payload, options.at, edition) ?? [])];
   const negative = rule.negative?.(payload) ?? false;
   if ((rule.reasonRequired === 'always' || (rule.reasonRequired === 'whenNegative' && negative)) && !request.reason?.trim()) {
     problems.push(problem('reason', 'missing', '须说明理由', 'a reason is required'));
@@ -409,7 +443,7 @@ function runChecks<S extends string, F extends { prefectures: readonly string[];
  * API. Refusals come in the order 403 (role, region) → 409 (stage, state) → 422 (payload).
  */
 export function checkApplicationDecision(facts: ApplicationFacts, request: DecisionInput, options: CheckOptions): DecisionCheck<ApplicationStage> {
-  const subject: Subject = { kind: 'application', prefectures: facts.prefectures, applicantSub: facts.applicantSub, assignedExpertIds: facts.assignedExpertIds ?? [] };
+  const subject: Subject = { kind: 'application', prefectures: facts.prefectures, applicantSub: facts.applicantSub, assignedExpertIds: facts.assignedExpertIds ?? [], viaPrefecture: facts.viaPrefecture ?? null };
   return runChecks('application', APPLICATION_TRANSITIONS, facts.stage, isTerminalStage(facts.stage), facts, subject, request, options);
 }
 
@@ -421,7 +455,7 @@ export function checkBaseDecision(facts: BaseFacts, request: DecisionInput, opti
 
 /** The actions this actor could take on an application in its current stage (for the UI and task lists). */
 export function availableApplicationActions(facts: ApplicationFacts, actor: Actor): ApplicationAction[] {
-  const subject: Subject = { kind: 'application', prefectures: facts.prefectures, applicantSub: facts.applicantSub, assignedExpertIds: facts.assignedExpertIds ?? [] };
+  const subject: Subject = { kind: 'application', prefectures: facts.prefectures, applicantSub: facts.applicantSub, assignedExpertIds: facts.assignedExpertIds ?? [], viaPrefecture: facts.viaPrefecture ?? null };
   if (isTerminalStage(facts.stage)) return [];
   return APPLICATION_TRANSITIONS.filter((r) => r.from.includes(facts.stage) && r.role === actor.role && !checkScope(actor, subject, r.scope)).map((r) => r.action as ApplicationAction);
 }

@@ -1,7 +1,8 @@
 // The application lifecycle (Art. 7-16), one workflow per application, id
 // `application-<id>`: from submission through the prefecture's pre-review,
-// notice and recommendation (or straight to the province for a
-// cross-prefecture unit), the province's expert review, selection and
+// notice and recommendation (a cross-prefecture unit chooses: through one of
+// its prefectures, or straight to the province, Art. 11), the province's
+// expert review, selection and
 // notice, to naming. Every step that waits for a person is a task with a due
 // date (workflows/await-decision.ts); every decision is an Update checked by
 // the regulation's transition table (domain/transitions.ts) before anything
@@ -27,6 +28,7 @@ import { cstDateOf } from '../domain/dates';
 import { DEFAULT_STEP_WORKING_DAYS, titleTerm } from '../domain/deadlines';
 import { stageZh } from '../domain/names';
 import { initialApplicationStage, isTerminalStage, type ApplicationStage } from '../domain/stages';
+import { prefectureInCharge, submissionPath, viaPrefectureOf } from '../domain/submission-path';
 import { automaticNext, checkApplicationDecision, STAGE_ASSIGNEE, type ApplicationAction } from '../domain/transitions';
 import type { ActRecord, ReadModelChange } from '../activities/record-act';
 import { acts } from './activity-proxies';
@@ -43,6 +45,7 @@ import {
   type DecisionResult,
   type Role,
 } from './messages';
+import { rulesEditionOfRun } from './rules-edition';
 import type { baseWorkflow } from './base';
 import type { BaseInput } from './base-messages';
 import type { NoticeInput, NoticeLevel, NoticeResult } from './notice-messages';
@@ -55,6 +58,14 @@ export interface ApplicationInput {
   applicant: { name: string; contactEmail: string; sub: string };
   materials: unknown;
   submittedAt: string;
+  /**
+   * Art. 11: the path a cross-prefecture unit chose, `province` (directly) or
+   * the code of one of its prefectures, which then takes the prefecture steps
+   * (domain/submission-path.ts). Absent for a single-prefecture unit, and in
+   * runs started before the choice existed: a cross-prefecture unit then
+   * goes directly to the province, as it always did.
+   */
+  submitVia?: string;
   /** Working days per step before escalation [interpretation: 10]. */
   stepWorkingDays?: number;
 }
@@ -111,7 +122,12 @@ function effectOf<A extends ApplicationAction>(request: ApplicationDecisionReque
 class ApplicationRun {
   readonly workflowId = workflowInfo().workflowId;
   readonly stepWorkingDays: number;
+  /** The rules this run checks decisions by (workflows/rules-edition.ts). */
+  private readonly rulesEdition: number;
+  /** The prefecture that takes the prefecture steps and gets their tasks; null when the application goes directly to the province (Art. 9–11). */
   private readonly homePrefecture: string | null;
+  /** A cross-prefecture application through one of its prefectures: only that one decides (domain/scope.ts). */
+  private readonly viaPrefecture: string | null;
 
   stage: ApplicationStage;
   endReason: string | null = null;
@@ -138,9 +154,13 @@ class ApplicationRun {
 
   constructor(readonly input: ApplicationInput) {
     this.stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
-    this.homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
-    this.stage = initialApplicationStage(input.unit.prefectures);
+    // Without submitVia (runs started before the choice): the unit's only
+    // prefecture, or none for a cross-prefecture unit, as before.
+    this.homePrefecture = prefectureInCharge(input.unit.prefectures, input.submitVia);
+    this.viaPrefecture = viaPrefectureOf(input.unit.prefectures, input.submitVia);
+    this.stage = initialApplicationStage(input.unit.prefectures, input.submitVia);
     this.mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+    this.rulesEdition = rulesEditionOfRun();
   }
 
   get ended(): boolean {
@@ -174,6 +194,7 @@ class ApplicationRun {
       materials: input.materials,
       stage: this.stage,
       submittedAt: input.submittedAt,
+      submitVia: submissionPath(input.unit.prefectures, input.submitVia),
     });
     this.recorded = true;
   }
@@ -186,7 +207,7 @@ class ApplicationRun {
       key: 'application.received',
       to: [{ email: input.applicant.contactEmail }],
       template: 'applicationReceived',
-      params: { unitName: input.unit.name, applicationId: input.applicationId, year: input.year },
+      params: { unitName: input.unit.name, applicationId: input.applicationId, year: input.year, prefecture: this.homePrefecture },
     });
   }
 
@@ -228,11 +249,12 @@ class ApplicationRun {
         prefectures: this.input.unit.prefectures,
         applicantSub: this.input.applicant.sub,
         assignedExpertIds: this.assignedExperts,
+        viaPrefecture: this.viaPrefecture,
         noticeOpened: this.noticeRequest !== null,
         opinionsFrom: this.opinionsFrom,
       },
       { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
-      { at: Date.now() },
+      { at: Date.now(), edition: this.rulesEdition },
     );
     if (!result.ok) refuse(result.refusal.kind, result.refusal.zh, result.refusal);
     return result.to;
@@ -336,6 +358,8 @@ class ApplicationRun {
       applicationId: input.applicationId,
       level,
       prefectures: input.unit.prefectures,
+      // A cross-prefecture unit's notice is run by the prefecture it applied through (Art. 11).
+      ...(level === 'prefecture' && this.viaPrefecture ? { runningPrefecture: this.viaPrefecture } : {}),
       unit: { name: input.unit.name, type: input.unit.type },
       year: input.year,
       workingDays: this.noticeRequest.workingDays,

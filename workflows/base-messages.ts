@@ -41,11 +41,19 @@ export interface BaseCarry {
   evaluatedTermNo: number | null;
   postEvaluationHeld: boolean;
   rectificationFailed: boolean;
+  /** The verification that found the rectification not completed: the evidence on record for Art. 24 ground 6. Absent in runs before it was kept. */
+  failedVerification?: { decisionId: string; at: string } | null;
   rectification: Rectification | null;
   /** Rectifications started so far: numbers their child workflows. */
   rectificationsStarted?: number;
-  /** Years whose annual summary is in. */
+  /** Years whose annual summary is in (a first version at least). */
   summaries: number[];
+  /**
+   * The current version of each year's summary submitted since versions were
+   * kept (a year in `summaries` without an entry has its version 1 in):
+   * the next correction's number, and the id that answers a retry.
+   */
+  summaryVersions?: SummaryVersion[];
   nationalRecommended: boolean;
   endReason: string | null;
   /** The latest decisions applied (by decisionId), so a retry after continue-as-new answers the same. */
@@ -56,7 +64,23 @@ export interface BaseCarry {
   revision?: number;
 }
 
+/** The current version of a year's annual summary, as the run knows it. */
+export interface SummaryVersion {
+  year: number;
+  version: number;
+  submissionId: string;
+  late: boolean;
+}
+
+/** A version of a year's annual summary (Art. 18): the first, or a correction before the due date. */
 export interface SummarySubmission {
+  /**
+   * Client-supplied, the Update id and the audit entry's id: a retried
+   * submission is recorded once, a new id for a year already in is a
+   * correction. Required by the validator; absent only in Updates accepted
+   * before versions (recorded histories).
+   */
+  submissionId?: string;
   year: number;
   fileId: string;
   summary: string;
@@ -90,7 +114,14 @@ export interface BaseState extends Omit<BaseCarry, 'applied'> {
   decisions: DecisionResult[];
 }
 
-export const submitSummaryUpdate = defineUpdate<{ year: number; late: boolean }, [SummarySubmission]>('submitSummary');
+/** The answer to a summary: its year, whether it came after the due date, and its version (1 first, then corrections). */
+export interface SummaryResult {
+  year: number;
+  late: boolean;
+  version: number;
+}
+
+export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummarySubmission]>('submitSummary');
 export const reportRectificationUpdate = defineUpdate<{ reportedAt: string }, [RectificationReport]>('reportRectification');
 export const submitIndicatorDataUpdate = defineUpdate<{ year: number }, [IndicatorDataSubmission]>('submitIndicatorData');
 export const baseStateQuery = defineQuery<BaseState>('baseState');

@@ -41,7 +41,8 @@ import {
 import { baseStatusZh } from '../domain/names';
 import { isTerminalStatus, stageZh, type BaseStatus } from '../domain/stages';
 import type { ReadModelChange } from '../activities/record-act';
-import { checkOwnBase, checkReportableYear } from '../domain/base-submissions';
+import { checkIndicatorDataYear, checkOwnBase, checkSummaryCorrection, checkSummaryYear } from '../domain/base-submissions';
+import { invalidPayload, problem, type Refusal } from '../domain/problems';
 import { automaticNext, checkBaseDecision, type BaseAction, type BaseFacts } from '../domain/transitions';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
@@ -58,9 +59,12 @@ import {
   type BaseState,
   type IndicatorDataSubmission,
   type RectificationReport,
+  type SummaryResult,
   type SummarySubmission,
+  type SummaryVersion,
 } from './base-messages';
 import { decideBaseUpdate, RefusalType, type BaseDecisionRequest, type DecisionResult } from './messages';
+import { rulesEditionOfRun } from './rules-edition';
 import type { rectificationWorkflow } from './rectification';
 import {
   rectificationClosedSignal,
@@ -81,6 +85,13 @@ export interface BaseOutcome {
 
 /** How many applied decisions a run hands on for retries (the API also answers retries from the audit log). */
 const APPLIED_KEPT = 50;
+
+/**
+ * Since issue 15: a summary for a year already in is a correction, recorded
+ * as the year's next version. Asked only when one arrives: runs recorded
+ * before answered it as the first submission and recorded nothing.
+ */
+export const SUMMARY_VERSIONS = 'base-summary-versions';
 
 const nowIso = () => new Date(Date.now()).toISOString();
 const cstYearNow = () => yearOf(cstDateOf(Date.now()));
@@ -147,6 +158,8 @@ class BaseRun {
   /** The state this run hands on (continue-as-new). */
   readonly carry: BaseCarry;
   private readonly stepWorkingDays: number;
+  /** The rules this run checks decisions by (workflows/rules-edition.ts). */
+  private readonly rulesEdition: number;
   private readonly homePrefecture: string | null;
   private readonly runYear = cstYearNow();
   /** This run ends at 24:00 CST on 31 December. */
@@ -171,6 +184,7 @@ class BaseRun {
     this.stepWorkingDays = input.stepWorkingDays ?? DEFAULT_STEP_WORKING_DAYS;
     this.homePrefecture = input.unit.prefectures.length === 1 ? (input.unit.prefectures[0] ?? null) : null;
     this.mails = mailQueue(patched(MAILS_IN_DECISION_ORDER));
+    this.rulesEdition = rulesEditionOfRun();
     this.applicantMail = [{ email: input.applicant.contactEmail }];
     this.subject = { subjectType: 'base', subjectId: input.baseId, applicationId: null, workflowId: this.workflowId };
   }
@@ -291,7 +305,7 @@ class BaseRun {
     const result = checkBaseDecision(
       this.facts(),
       { action: request.action, actor: request.actor, reason: request.reason ?? null, payload: request.payload ?? {} },
-      { at: Date.now() },
+      { at: Date.now(), edition: this.rulesEdition },
     );
     if (!result.ok) refuse(result.refusal.kind, result.refusal.zh, result.refusal);
     return result.to;
@@ -307,7 +321,7 @@ class BaseRun {
     const again = this.appliedResult(request.decisionId);
     if (again) return again;
     const { result, next, closes, at } = this.apply(request);
-    await recordActNow({ audit: appliedEntry(request, this.subject, next, at), changes: [this.statusChange(), closeTasksChange(closes, request.decisionId, at)] }, this.writingTasks);
+    await recordActNow({ audit: appliedEntry({ ...request, payload: this.recordedPayload(request) }, this.subject, next, at), changes: [this.statusChange(), closeTasksChange(closes, request.decisionId, at)] }, this.writingTasks);
     this.mails.enqueue(() =>
       acts.notify({
         subjectId: this.input.baseId,
@@ -318,6 +332,20 @@ class BaseRun {
       }),
     );
     return result;
+  }
+
+  /**
+   * What the audit entry records of a decision's payload: as sent, and for a
+   * warning or revocation on Art. 24 ground 6, the verification on record
+   * that establishes the ground (its evidence; domain/sanctions.ts).
+   */
+  private recordedPayload(request: BaseDecisionRequest): Record<string, unknown> {
+    const payload: Record<string, unknown> = { ...(request.payload ?? {}) };
+    const onRecord = this.carry.failedVerification;
+    if ((request.action === 'warn' || request.action === 'revoke') && request.payload.ground === 6 && onRecord) {
+      payload.evidenceOnRecord = { verificationDecisionId: onRecord.decisionId, verifiedAt: onRecord.at };
+    }
+    return payload;
   }
 
   /** Everything that decides happens here, before the handler's first await. */
@@ -349,49 +377,84 @@ class BaseRun {
     if (this.ended) refuse('conflict', '该基地已不再持有称号', { kind: 'conflict', code: 'titleEnded' });
   }
 
-  private checkYear(year: unknown, article: string): void {
-    const wrong = checkReportableYear(year, this.input.namedOn, Date.now(), article);
+  /** A refusal of a rule in domain/, thrown to the Update's caller. */
+  private refuseIf(wrong: Refusal | null): void {
     if (wrong) refuse(wrong.kind, wrong.zh, wrong);
   }
 
-  private checkSummary(sub: SummarySubmission): void {
-    if (this.carry.summaries.includes(sub.year)) return;
-    this.checkSubmission(sub.actor, '年度工作总结');
-    this.checkYear(sub.year, '第十八条 / Art. 18');
+  /** The current version of a year's summary recorded since versions were kept. */
+  private currentSummary(year: number): SummaryVersion | undefined {
+    return this.carry.summaryVersions?.find((v) => v.year === year);
   }
 
-  /** Art. 18: the base submits each year's summary; the prefecture and the province read it. */
-  private async submitSummary(sub: SummarySubmission): Promise<{ year: number; late: boolean }> {
+  /**
+   * Art. 18: a first summary of a year the base held the title in (late
+   * after its due date), or a correction of one already in until its due
+   * date (domain/base-submissions.ts). A retry of the current version is
+   * answered by the handler, not checked again.
+   */
+  private checkSummary(sub: SummarySubmission): void {
+    if (sub.submissionId !== undefined && this.currentSummary(sub.year)?.submissionId === sub.submissionId) return;
+    this.checkSubmission(sub.actor, '年度工作总结');
+    if (typeof sub.submissionId !== 'string' || sub.submissionId.trim() === '') {
+      this.refuseIf(invalidPayload([problem('submissionId', 'missing', '缺少提交编号（submissionId）', 'submissionId is missing')], '第十八条'));
+    }
+    this.refuseIf(checkSummaryYear(sub.year, this.input.namedOn, Date.now()));
+    this.refuseIf(checkSummaryCorrection(sub.year, this.carry.summaries.includes(sub.year), Date.now()));
+  }
+
+  /**
+   * Art. 18: the base submits each year's summary, and may correct it until
+   * its due date: each submission is the year's next version, every version
+   * recorded under the client's id, the latest current. The prefecture and
+   * the province read it.
+   */
+  private async submitSummary(sub: SummarySubmission): Promise<SummaryResult> {
     const { input, carry: s } = this;
     const late = Date.now() > Date.parse(annualSummaryDue(sub.year).dueAt);
-    if (s.summaries.includes(sub.year)) return { year: sub.year, late };
-    s.summaries = [...s.summaries, sub.year].sort();
+    const current = this.currentSummary(sub.year);
+    // A retry of the current version that Temporal did not answer itself (another run): answered, not applied again.
+    if (current && current.submissionId === sub.submissionId) return { year: sub.year, late: current.late, version: current.version };
+    // A year in before versions were kept has its version 1 in.
+    const previous = current?.version ?? (s.summaries.includes(sub.year) ? 1 : 0);
+    if (previous > 0 && !patched(SUMMARY_VERSIONS)) return { year: sub.year, late, version: previous };
+    const version = previous + 1;
+    // Updates accepted before versions carried no client id: the id they were recorded under.
+    const submissionId = sub.submissionId ?? `summary.${input.baseId}.${sub.year}`;
+    if (version === 1) s.summaries = [...s.summaries, sub.year].sort();
+    s.summaryVersions = [...(s.summaryVersions ?? []).filter((v) => v.year !== sub.year), { year: sub.year, version, submissionId, late }].sort((a, b) => a.year - b.year);
     const at = nowIso();
+    // The first version closes the prefecture's task for an overdue summary (a correction comes before the due date: no task).
     const taskId = taskIdFor({ step: `annualSummary.${sub.year}` });
-    this.openTasks.delete(taskId);
-    this.showState();
-    const submissionId = `summary.${input.baseId}.${sub.year}`;
+    if (version === 1) {
+      this.openTasks.delete(taskId);
+      this.showState();
+    }
     await recordActNow(
       {
         audit: appliedEntry(
-          { decisionId: submissionId, action: 'submitSummary', actor: sub.actor, payload: { year: sub.year, fileId: sub.fileId, late } },
+          { decisionId: submissionId, action: 'submitSummary', actor: sub.actor, payload: { year: sub.year, fileId: sub.fileId, late, version } },
           this.subject,
           s.status,
           at,
         ),
         changes: [
-          { kind: 'summary', summary: { baseId: input.baseId, year: sub.year, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at } },
-          closeTasksChange([taskId], submissionId, at),
+          {
+            kind: 'summary',
+            summary: { baseId: input.baseId, year: sub.year, version, submissionId, fileId: sub.fileId, summary: sub.summary, late, submittedBy: sub.actor.sub, submittedAt: at },
+          },
+          ...(version === 1 ? [closeTasksChange([taskId], submissionId, at)] : []),
         ],
       },
       this.writingTasks,
     );
-    return { year: sub.year, late };
+    return { year: sub.year, late, version };
   }
 
+  /** Art. 22: indicator data of a year that has ended (domain/base-submissions.ts). The handler does not check again: nothing to gate for replay. */
   private checkIndicatorData(data: IndicatorDataSubmission): void {
     this.checkSubmission(data.actor, '“两山指数”指标数据');
-    this.checkYear(data.year, '第二十二条 / Art. 22');
+    this.refuseIf(checkIndicatorDataYear(data.year, this.input.namedOn, Date.now()));
   }
 
   /** Art. 22: a year of indicator data for the post-evaluation, checked by the API against the 两山指数 before it comes. */
@@ -680,9 +743,13 @@ const warn: EffectOf<'warn'> = (run, { payload: p }, from, next) => {
   return [];
 };
 
-const verifyRectification: EffectOf<'verifyRectification'> = ({ carry: s }, { payload }) => {
+const verifyRectification: EffectOf<'verifyRectification'> = ({ carry: s }, request) => {
+  const { payload } = request;
   if (payload.completed) s.statusBeforeRectification = null;
-  else s.rectificationFailed = true;
+  else {
+    s.rectificationFailed = true;
+    s.failedVerification = { decisionId: request.decisionId, at: nowIso() };
+  }
   return [];
 };
 

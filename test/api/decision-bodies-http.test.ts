@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graveRecords } from '../support/grave-acts';
 import { signDevToken } from '../../api/auth';
 import { errorSchema } from '../../api/openapi';
 import { cstDateOf } from '../../domain/dates';
@@ -100,7 +101,9 @@ describe('decisions bodies over HTTP', () => {
     // prefectureReject always needs a reason (Art. 9).
     expect422(await decide(applications, zunyi, { action: 'prefectureReject' }), ['reason']);
     // Role and region still come first (403, 404), then the stage (409), then the payload (422).
-    expect((await decide(applications, zunyi, { action: 'select', stray: 'x' })).status).toBe(403);
+    expect((await decide(applications, zunyi, { action: 'select' })).status).toBe(403);
+    // A field that is no payload field of the action is refused first, as any malformed body (400, issue 15).
+    expect((await decide(applications, zunyi, { action: 'select', stray: 'x' })).status).toBe(400);
     expect((await decide(applications, bijie, { action: 'prefectureReject' })).status).toBe(404);
     expect((await decide(applications, zunyi, { action: 'openNotice', workingDays: 'five' })).status).toBe(409);
     expect((await decide(applications, zunyi, { action: 'prefectureAccept' })).status).toBe(200);
@@ -109,8 +112,11 @@ describe('decisions bodies over HTTP', () => {
     expect422(await decide(applications, zunyi, { action: 'openNotice' }), ['workingDays']);
 
     const bases = `/api/bases/${baseId}/decisions`;
-    expect422(await decide(bases, province, { action: 'warn', ground: '1', reason: '督察发现问题' }), ['ground']);
-    expect422(await decide(bases, province, { action: 'warn', ground: 1 }), ['reason']);
+    // A warning rests on a deliberation and its ground's evidence (domain/grave-acts.ts); the fields are checked before the files.
+    const records = graveRecords(1);
+    expect422(await decide(bases, province, { action: 'warn', ground: '1', reason: '督察发现问题', ...records }), ['ground']);
+    expect422(await decide(bases, province, { action: 'warn', ground: 1, ...records }), ['reason']);
+    expect422(await decide(bases, province, { action: 'warn', ground: 1, reason: '督察发现问题' }), ['deliberationBody', 'deliberationDate', 'minutesFileId', 'evidenceTitle', 'evidenceDate', 'evidenceFileIds']);
     expect422(await decide(bases, province, { action: 'requireRectification', requirements: [], deadline: '2099-02-30' }), ['requirements', 'deadline']);
   });
 

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadedGraveRecords } from '../support/grave-acts';
 import { signDevToken } from '../../api/auth';
 import type { SmtpSink } from '../../infra/smtp-sink';
 import type { Actor } from '../../workflows/messages';
@@ -99,10 +100,16 @@ describe('the application lifecycle over HTTP', () => {
   it('goes from submission to naming with the right role at each step, and mails the people concerned', async () => {
     // The province keeps the expert pool (Art. 25); one expert is from the unit's own prefecture.
     const expert = async (name: string, email: string, prefecture: string) =>
-      String((await call('POST', '/api/experts', province, { name, email, prefecture, fields: ['生态保护'] })).body.id);
+      String((await call('POST', '/api/experts', province, { name, email, region: prefecture, fields: ['生态保护'] })).body.id);
     const wang = await expert('王专家', 'wang@experts.example', '520100');
     const li = await expert('李专家', 'li@experts.example', '522600');
-    const local = await expert('赵专家', 'zhao@experts.example', '520300');
+    // Registered in a county of the unit's prefecture (遵义市 红花岗区): recused by region (Art. 26, by hierarchy).
+    const local = await expert('赵专家', 'zhao@experts.example', '520302');
+    // A region that is not one of Guizhou's divisions is refused where it enters, naming the field.
+    const unknownRegion = await call('POST', '/api/experts', province, { name: '钱专家', email: 'qian@experts.example', region: '529999' });
+    expect(unknownRegion.status).toBe(422);
+    expect((unknownRegion.body.error as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual(['region']);
+    expect((await call('GET', '/api/experts', province)).body.experts).toEqual(expect.arrayContaining([expect.objectContaining({ id: local, region: '520302', regionZh: '遵义市 红花岗区' })]));
     // Each change of the pool is an act of record; the expert's mail address stays out of the log.
     const added = await harness.database.db.decision.findMany({ where: { subjectType: 'expert', subjectId: { in: [wang, li, local] }, outcome: 'applied' } });
     expect(added.map((d) => [d.action, d.actorRole])).toEqual([['expertAdded', 'provinceOfficer'], ['expertAdded', 'provinceOfficer'], ['expertAdded', 'provinceOfficer']]);
@@ -172,7 +179,10 @@ describe('the application lifecycle over HTTP', () => {
     await decide(id, zunyi, 'recommend', { governmentConsent: true, opinion: '同意推荐' });
     const conflicted = await call('POST', `/api/applications/${id}/decisions`, province, { decisionId: `assign-${randomUUID()}`, action: 'assignExperts', expertIds: [wang, local] });
     expect(conflicted.status).toBe(422);
-    expect(JSON.stringify(conflicted.body)).toContain(local);
+    // Said with the expert's name and region, never an id.
+    expect((conflicted.body.error as { message: string }).message).toContain('专家“赵专家”登记在遵义市 红花岗区');
+    const refusal = conflicted.body.error as { message: string; details: Array<{ zh: string }> };
+    expect([refusal.message, ...refusal.details.map((d) => d.zh)].join()).not.toContain(local);
     await decide(id, province, 'assignExperts', { expertIds: [wang, li] });
 
     // One task per expert; each expert sees only their own (Art. 13, 26).
@@ -191,7 +201,8 @@ describe('the application lifecycle over HTTP', () => {
     await decide(id, province, 'select');
     await decide(id, province, 'openNotice', { workingDays: 7 });
     await letDaysPassUntil(id, province, 'naming');
-    const named = await decide(id, province, 'name');
+    // Naming rests on the deliberation, its minutes uploaded by the province (Art. 16).
+    const named = await decide(id, province, 'name', await uploadedGraveRecords(base, await signDevToken(SECRET, province)));
     expect(named.stage).toBe('named');
 
     // What the applicant sees at the end: the title, the notices and the whole timeline.

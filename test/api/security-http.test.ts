@@ -197,7 +197,7 @@ beforeAll(async () => {
   complaintId = (filed.body as { complaintId: string }).complaintId;
 
   const addExpert = async (name: string, prefecture: string) => {
-    const r = await send('POST', '/api/experts', { actor: province, body: { name, email: `${randomUUID().slice(0, 8)}@experts.example`, fields: ['生态'], prefecture } });
+    const r = await send('POST', '/api/experts', { actor: province, body: { name, email: `${randomUUID().slice(0, 8)}@experts.example`, fields: ['生态'], region: prefecture } });
     expect(r.status).toBe(201);
     return (r.body as { id: string }).id;
   };
@@ -251,7 +251,8 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /api/files': {
     request: () => ({ url: '/api/files', form: () => { const f = new FormData(); f.append('file', new Blob(['%PDF-1.7\nm\n%%EOF\n']), 'm.pdf'); return f; } }),
-    expect: only({ 'applicant/own': 201, 'applicant/foreign': 201 }),
+    // Applicants upload materials, officers minutes and evidence (issue 15).
+    expect: only({ 'applicant/own': 201, 'applicant/foreign': 201, 'prefectureOfficer/own': 201, 'prefectureOfficer/foreign': 201, provinceOfficer: 201 }),
   },
   // A submission without materials: the applicant of 遵义市 passes every
   // access check and gets the 422 listing what is missing; one of 贵阳市 may
@@ -282,15 +283,23 @@ const MATRIX: Record<string, Row> = {
     request: (cell) => ({ url: `/api/complaints/${complaintId}/investigation`, body: { decisionId: `matrix-inv-${cell.replace('/', '-')}-${++cellCounter}`, outcome: 'maybe', findings: '矩阵测试' } }),
     expect: only({ 'prefectureOfficer/own': 422, 'prefectureOfficer/foreign': 404, provinceOfficer: 403 }),
   },
+  // A dismissal naming a complaint that is not the notice's: the office of
+  // 遵义市 (whose notice it is) passes every access check and gets 422; the
+  // province sees the notice but does not run its investigations (403).
+  'POST /api/notices/:id/complaints/dismissals': {
+    request: (cell) => ({ url: `/api/notices/${noticeId}/complaints/dismissals`, body: { decisionId: `matrix-dismiss-${cell.replace('/', '-')}-${++cellCounter}`, complaintIds: [randomUUID()], reason: '矩阵测试' } }),
+    expect: only({ 'prefectureOfficer/own': 422, 'prefectureOfficer/foreign': 404, provinceOfficer: 403 }),
+  },
   'GET /api/tasks': { request: () => ({ url: '/api/tasks' }), expect: signedIn(200) },
   'GET /api/experts': { request: () => ({ url: '/api/experts' }), expect: only({ provinceOfficer: 200 }) },
   'POST /api/experts': {
-    request: (cell) => ({ url: '/api/experts', body: { name: `矩阵专家${cell}`, email: `m${++cellCounter}@experts.example`, prefecture: '520600' } }),
+    request: (cell) => ({ url: '/api/experts', body: { name: `矩阵专家${cell}`, email: `m${++cellCounter}@experts.example`, region: '520600' } }),
     expect: only({ provinceOfficer: 201 }),
   },
   'PATCH /api/experts/:id': { request: () => ({ url: `/api/experts/${spareExpertId}`, body: { fields: ['水环境'] } }), expect: only({ provinceOfficer: 200 }) },
   'PUT /api/ops/calendar/:year': { request: () => ({ url: '/api/ops/calendar/2031', body: { holidays: ['2031-01-01'], workdays: [] } }), expect: only({ ops: 200 }) },
   'GET /api/ops/audit': { request: () => ({ url: '/api/ops/audit?limit=5' }), expect: only({ ops: 200 }) },
+  'GET /api/ops/refused-reads': { request: () => ({ url: '/api/ops/refused-reads?limit=5' }), expect: only({ ops: 200 }) },
   'GET /api/ops/workflows': { request: () => ({ url: '/api/ops/workflows?limit=5' }), expect: only({ ops: 200 }) },
   'GET /api/ops/workflows/:workflowId/history': { request: () => ({ url: `/api/ops/workflows/application-${applicationId}/history` }), expect: only({ ops: 200 }) },
   'GET /api/ops/notifications': { request: () => ({ url: '/api/ops/notifications?limit=5' }), expect: only({ ops: 200 }) },
@@ -311,7 +320,7 @@ const MATRIX: Record<string, Row> = {
     expect: only({ provinceOfficer: 409 }),
   },
   'POST /api/bases/:id/annual-summaries': {
-    request: () => ({ url: `/api/bases/${baseId}/annual-summaries`, body: { year: 2027, fileId: 'no-such-file', summary: '矩阵测试' } }),
+    request: () => ({ url: `/api/bases/${baseId}/annual-summaries`, body: { submissionId: `matrix-summary-${++cellCounter}`, year: 2027, fileId: 'no-such-file', summary: '矩阵测试' } }),
     expect: only({ 'applicant/own': 422, 'applicant/foreign': 404 }),
   },
   'POST /api/bases/:id/rectification-report': {
@@ -374,7 +383,11 @@ describe('access matrix: every route × every role × own and foreign region', (
     expect(decision).toMatchObject({ actorRole: 'prefectureOfficer', actorPrefecture: '520100', applicationId, subjectType: 'application', refusal: expect.stringMatching(/^404 notFound/) });
     expect((decision!.payload as { decisionId?: string }).decisionId).toMatch(/^matrix-prefectureOfficer-foreign-/);
     expect(Date.now() - decision!.at.getTime()).toBeLessThan(120_000);
-    expect(rows.some((d) => d.subjectId === applicationId && d.action === 'read')).toBe(true);
+    // Refused reads are counted, not chained (issue 15): the foreign officer's 404 on the application is in RefusedRead.
+    expect(rows.some((d) => d.subjectId === applicationId && d.action === 'read')).toBe(false);
+    expect(await database.db.refusedRead.findFirst({ where: { actorSub: prefectureForeign.sub, route: '/api/applications/:id', status: 404 } })).toMatchObject({
+      actorRole: 'prefectureOfficer', actorPrefecture: '520100', count: expect.any(Number), lastSubject: applicationId,
+    });
     // ops may not decide at all: refused by the route's role check, before the body is read.
     const roleRefusal = await database.db.decision.findFirst({ where: { outcome: 'refused', actorSub: ops.sub, subjectId: `/api/applications/${applicationId}/decisions` } });
     expect(roleRefusal).toMatchObject({ actorRole: 'ops', action: 'POST /api/applications/:id/decisions', refusal: expect.stringMatching(/^403 forbidden/) });
@@ -598,6 +611,36 @@ describe('audit log', () => {
 
 // ---- the fuzz run ----------------------------------------------------------
 
+type Operation = { parameters?: Array<{ name: string; in: string; style?: string; schema: JsonSchema }> };
+
+/** The query parameters an operation documents: the properties of its query object (form, exploded), or single parameters. */
+function queryProperties(op: Operation): Array<[string, JsonSchema]> {
+  return (op.parameters ?? [])
+    .filter((p) => p.in === 'query')
+    .flatMap((p): Array<[string, JsonSchema]> => (p.schema.type === 'object' && p.style === 'form' ? Object.entries((p.schema.properties ?? {}) as Record<string, JsonSchema>) : [[p.name, p.schema]]));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The paths of the properties of a JSON value that its schema closes out
+ * (`additionalProperties: false`), following oneOf by the alternative whose
+ * constants the value carries (a decision's action, a material's kind).
+ */
+function strayFields(schema: JsonSchema, value: unknown, at = ''): string[] {
+  const alternatives = (schema.oneOf ?? schema.anyOf) as JsonSchema[] | undefined;
+  if (Array.isArray(alternatives)) {
+    const constants = (a: JsonSchema) => Object.entries((a.properties ?? {}) as Record<string, JsonSchema>).filter(([, p]) => 'const' in p);
+    const picked = alternatives.filter((a) => isRecord(value) && constants(a).length > 0 && constants(a).every(([k, p]) => Object.hasOwn(value, k) && value[k] === p.const));
+    return picked.length === 1 ? strayFields(picked[0]!, value, at) : [];
+  }
+  if (schema.type === 'array' && Array.isArray(value) && schema.items) return value.flatMap((v, i) => strayFields(schema.items as JsonSchema, v, `${at}${i}.`));
+  if (schema.type !== 'object' || !isRecord(value)) return [];
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  return Object.entries(value).flatMap(([k, v]) =>
+    Object.hasOwn(properties, k) ? strayFields(properties[k]!, v, `${at}${k}.`) : schema.additionalProperties === false ? [`${at}${k}`] : []);
+}
+
 describe('fuzz against GET /api/openapi.json', () => {
   it('finds no 5xx and no response outside the document', async () => {
     const doc = (await send('GET', '/api/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { 'x-roles': string[]; parameters?: Array<{ name: string; in: string; schema: JsonSchema }>; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> };
@@ -627,11 +670,15 @@ describe('fuzz against GET /api/openapi.json', () => {
       operation: fc.constantFrom(...operations),
       pathValue: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...realIds) }, { weight: 1, arbitrary: fc.constantFrom(...otherIds) }),
     }).chain(({ operation, pathValue }) => tokenFor(operation.op['x-roles']).map((token) => ({ operation, pathValue, token }))).chain(({ operation, token, pathValue }) => {
-      const params = operation.op.parameters ?? [];
-      const query = fc.record(
+      const known = fc.record(
         // Values capped at 4000 characters: Node refuses a request line over 16 KB with 431 before the app sees it.
-        Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, fromSchema(p.schema, 2).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 4000))])),
+        Object.fromEntries(queryProperties(operation.op).map(([name, schema]) => [name, fromSchema(schema, 2).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 4000))])),
         { requiredKeys: [] },
+      );
+      // Now and then a parameter the document does not name (strict queries, issue 15: never accepted).
+      const query = fc.oneof(
+        { weight: 9, arbitrary: known },
+        { weight: 1, arbitrary: fc.tuple(known, fc.constantFrom('isAdmin', 'debug', '__proto__', 'x'), fc.string({ maxLength: 8 })).map(([q, k, v]) => ({ ...(q as Record<string, unknown>), [k]: v })) },
       );
       const jsonSchema = operation.op.requestBody?.content['application/json']?.schema;
       const body = jsonSchema
@@ -647,6 +694,7 @@ describe('fuzz against GET /api/openapi.json', () => {
     });
 
     let cases = 0;
+    let strayRequests = 0;
     const statuses = new Map<number, number>();
     const started = Date.now();
     await fc.assert(
@@ -669,12 +717,23 @@ describe('fuzz against GET /api/openapi.json', () => {
         const expressPath = operation.path.replace(/\{([^}]+)\}/g, ':$1');
         const r = findRoute(operation.method, expressPath)!;
         const problems = checkAgainstDocument(r, reply);
+        // A field the document does not name (additionalProperties: false), in the query or the JSON body, is never accepted.
+        const names = new Set(queryProperties(operation.op).map(([name]) => name));
+        const jsonBody = operation.op.requestBody?.content['application/json']?.schema;
+        const stray = [
+          ...Object.keys(query).filter((k) => !names.has(k)),
+          ...(jsonBody && options.body !== undefined ? strayFields(jsonBody, JSON.parse(JSON.stringify(options.body)) as unknown) : []),
+        ];
+        if (stray.length && reply.status < 300) problems.push(`accepted ${reply.status} with fields the document does not name: ${stray.join(', ')}`);
+        if (stray.length) strayRequests += 1;
         if (problems.length) throw new Error(`${problems.join('; ')} ← ${operation.method.toUpperCase()} ${url.slice(0, 300)} ${JSON.stringify(body ?? null).slice(0, 300)}`);
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 1500), interruptAfterTimeLimit: 50_000, markInterruptAsFailure: false, verbose: 1 },
     );
     console.info(`fuzz: ${cases} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
     expect(cases).toBeGreaterThan(100);
+    // The strict-input check above did run (about one request in ten carries a field the document does not name).
+    expect(strayRequests).toBeGreaterThan(0);
     // The log is still a chain after everything the fuzz run did.
     const { verifyAuditChain } = await import('../../activities/audit');
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });

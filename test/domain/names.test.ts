@@ -33,8 +33,8 @@ function sources(dir: string): string[] {
 /** The audit log's action ids the issue lists: some are being added elsewhere now, so they are named ahead. */
 const AUDITED_ACTIONS = [
   'withdraw', 'submit', 'reportRectification', 'submitSummary', 'submitIndicatorData', 'expire',
-  'fileComplaint', 'investigate', 'delegateInvestigation', 'delegateComplaint',
-  'expertPoolChange', 'expertAdded', 'expertUpdated', 'expertDeactivated', 'calendarOverride', 'resend',
+  'fileComplaint', 'investigate', 'delegateInvestigation', 'delegateComplaint', 'dismissComplaint', 'dismissComplaints',
+  'expertPoolChange', 'expertAdded', 'expertUpdated', 'expertDeactivated', 'calendarOverride', 'resend', 'uploadFile', 'upload',
 ];
 
 /** Every literal written as an audit `action:` in workflows/, activities/ and api/. */

@@ -41,7 +41,7 @@ describe('who may see what', () => {
 
   it('an expert sees only what it is assigned, never from its own prefecture, and no bases (Art. 26)', () => {
     expect(maySee(actors.expert, application)).toBe(true);
-    expect(checkVisibility(actors.zunyiExpert, application)).toMatchObject({ kind: 'forbidden', code: 'conflictOfInterest', article: '第二十六条 / Art. 26' });
+    expect(checkVisibility(actors.zunyiExpert, application)).toMatchObject({ kind: 'forbidden', code: 'conflictOfInterest', article: '第二十六条' });
     expect(checkVisibility(actors.unassignedExpert, application)).toMatchObject({ code: 'notAssigned' });
     // e9 is assigned to the cross-prefecture unit but comes from one of its prefectures
     expect(checkVisibility(actors.unassignedExpert, crossUnit)).toMatchObject({ code: 'conflictOfInterest' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { graveRecords } from '../support/grave-acts';
 import {
   APPLICATION_STAGES,
   AUTOMATIC_TRANSITIONS,
@@ -47,7 +48,7 @@ const validApp: Record<string, Req> = {
   concludeReview: { action: 'concludeReview', payload: { passed: true } },
   select: { action: 'select' },
   provinceReject: { action: 'provinceReject', reason: '名额有限，择优未入选' },
-  name: { action: 'name', payload: { namedOn: '2027-03-01' } },
+  name: { action: 'name', payload: { namedOn: '2027-03-01', ...graveRecords() } },
 };
 
 const validBase: Record<string, Req> = {
@@ -55,9 +56,10 @@ const validBase: Record<string, Req> = {
   verifyRectification: { action: 'verifyRectification', payload: { completed: true } },
   concludeEvaluation: { action: 'concludeEvaluation', payload: { outcome: 'pass' } },
   renew: { action: 'renew' },
-  warn: { action: 'warn', payload: { ground: 1 }, reason: '中央督察发现重大问题' },
-  revoke: { action: 'revoke', payload: { ground: 4 }, reason: '发生重大突发环境事件' },
-  recommendNational: { action: 'recommendNational' },
+  warn: { action: 'warn', payload: { ground: 1, ...graveRecords(1) }, reason: '中央督察发现重大问题' },
+  revoke: { action: 'revoke', payload: { ground: 4, ...graveRecords(4) }, reason: '发生重大突发环境事件' },
+  // Valid in every status it may be taken in: a base not in good standing needs the exception's reason (Art. 6).
+  recommendNational: { action: 'recommendNational', payload: { exceptionReason: '生态修复成效突出，经厅务会研究例外推荐' } },
 };
 
 const app = (stage: ApplicationStage, actor: Actor, req: Req, extra = {}) =>
@@ -218,11 +220,11 @@ describe('application refusals', () => {
   });
 
   it('name: namedOn is optional, a real date, not in the future', () => {
-    expect(app('naming', actors.province, { action: 'name' }).ok).toBe(true);
-    expect(app('naming', actors.province, { action: 'name', payload: { namedOn: '2027-03-01' } }).ok).toBe(true);
-    const future = app('naming', actors.province, { action: 'name', payload: { namedOn: '2027-03-02' } });
+    expect(app('naming', actors.province, { action: 'name', payload: graveRecords() }).ok).toBe(true);
+    expect(app('naming', actors.province, { action: 'name', payload: { namedOn: '2027-03-01', ...graveRecords() } }).ok).toBe(true);
+    const future = app('naming', actors.province, { action: 'name', payload: { namedOn: '2027-03-02', ...graveRecords() } });
     expect(future.ok ? [] : future.refusal.problems?.map((p) => p.code)).toEqual(['inTheFuture']);
-    const bad = app('naming', actors.province, { action: 'name', payload: { namedOn: '2027-02-30' } });
+    const bad = app('naming', actors.province, { action: 'name', payload: { namedOn: '2027-02-30', ...graveRecords() } });
     expect(bad.ok ? [] : bad.refusal.problems?.map((p) => p.code)).toEqual(['notDate']);
   });
 
@@ -326,19 +328,42 @@ describe('base decisions in detail (Art. 22-24, Art. 6)', () => {
 
   it('warn names a ground 1–7 and a reason; it may carry a rectification', () => {
     expect(base('named', actors.province, validBase.warn as Req)).toMatchObject({ ok: true, to: 'warned' });
-    expect(base('named', actors.province, { ...validBase.warn, payload: { ground: 5, requirements: '改善水质', deadline: '2027-12-31' } } as Req)).toMatchObject({ ok: true, to: 'underRectification' });
-    const half = base('named', actors.province, { ...validBase.warn, payload: { ground: 5, requirements: '改善水质' } } as Req);
+    expect(base('named', actors.province, { ...validBase.warn, payload: { ground: 5, requirements: '改善水质', deadline: '2027-12-31', ...graveRecords(5) } } as Req)).toMatchObject({ ok: true, to: 'underRectification' });
+    const half = base('named', actors.province, { ...validBase.warn, payload: { ground: 5, requirements: '改善水质', ...graveRecords(5) } } as Req);
     expect(half.ok ? [] : half.refusal.problems?.map((p) => `${p.field}:${p.code}`)).toEqual(['deadline:missing']);
-    const noReason = base('named', actors.province, { action: 'warn', payload: { ground: 1 } });
+    const noReason = base('named', actors.province, { action: 'warn', payload: { ground: 1, ...graveRecords(1) } });
     expect(noReason.ok ? [] : noReason.refusal.problems?.map((p) => p.field)).toEqual(['reason']);
-    const badGround = base('named', actors.province, { action: 'warn', payload: { ground: 8 }, reason: 'x' });
+    const badGround = base('named', actors.province, { action: 'warn', payload: { ground: 8, ...graveRecords() }, reason: 'x' });
     expect(badGround.ok ? [] : badGround.refusal.problems?.map((p) => `${p.field}:${p.code}`)).toEqual(['ground:outOfRange']);
   });
 
   it('grounds 6 and 7 need the facts the system recorded', () => {
-    expect(refusalOf(base('named', actors.province, { action: 'warn', payload: { ground: 6 }, reason: 'x' }, { rectificationFailed: false }))).toEqual({ kind: 'conflict', code: 'groundNotEstablished' });
-    expect(refusalOf(base('named', actors.province, { action: 'revoke', payload: { ground: 7 }, reason: 'x' }, { postEvaluationHeld: false }))).toEqual({ kind: 'conflict', code: 'groundNotEstablished' });
-    expect(base('underRectification', actors.province, { action: 'revoke', payload: { ground: 6 }, reason: '整改未完成' })).toMatchObject({ ok: true, to: 'revoked' });
+    expect(refusalOf(base('named', actors.province, { action: 'warn', payload: { ground: 6, ...graveRecords(6) }, reason: 'x' }, { rectificationFailed: false }))).toEqual({ kind: 'conflict', code: 'groundNotEstablished' });
+    expect(refusalOf(base('named', actors.province, { action: 'revoke', payload: { ground: 7, ...graveRecords(7) }, reason: 'x' }, { postEvaluationHeld: false }))).toEqual({ kind: 'conflict', code: 'groundNotEstablished' });
+    expect(base('underRectification', actors.province, { action: 'revoke', payload: { ground: 6, ...graveRecords(6) }, reason: '整改未完成' })).toMatchObject({ ok: true, to: 'revoked' });
+  });
+
+  it('grave acts rest on a deliberation and, for Art. 24, the evidence their ground names (all missing items at once)', () => {
+    const bare = base('named', actors.province, { action: 'revoke', payload: { ground: 1 }, reason: '督察发现重大问题' });
+    expect(bare.ok ? [] : bare.refusal.problems?.map((p) => `${p.field}:${p.code}`)).toEqual([
+      'deliberationBody:missing', 'deliberationDate:missing', 'minutesFileId:missing', 'evidenceTitle:missing', 'evidenceDate:missing', 'evidenceFileIds:missing',
+    ]);
+    expect(bare.ok ? '' : bare.refusal.zh).toContain('第二十四条第（一）项须写明督察或督查的名称');
+    // Ground 3 needs two documents (the case, and the plan not completed as planned).
+    const oneFile = base('named', actors.province, { action: 'warn', payload: { ground: 3, ...graveRecords(3), evidenceFileIds: ['only-one'] }, reason: '毁林案件未按计划整改' });
+    expect(oneFile.ok ? [] : oneFile.refusal.problems?.map((p) => `${p.field}:${p.code}`)).toEqual(['evidenceFileIds:missing']);
+    // Ground 6: the verification is on record; the deliberation is still needed.
+    const six = base('underRectification', actors.province, { action: 'revoke', payload: { ground: 6 }, reason: '整改未完成' }, { rectificationFailed: true });
+    expect(six.ok ? [] : six.refusal.problems?.map((p) => p.field)).toEqual(['deliberationBody', 'deliberationDate', 'minutesFileId']);
+    const ahead = app('naming', actors.province, { action: 'name', payload: { ...graveRecords(), deliberationDate: '2027-03-02' } });
+    expect(ahead.ok ? [] : ahead.refusal.problems?.map((p) => `${p.field}:${p.code}`)).toEqual(['deliberationDate:inTheFuture']);
+    const noMinutes = app('naming', actors.province, { action: 'name', payload: { deliberationBody: '厅务会', deliberationDate: '2027-02-01' } });
+    expect(noMinutes.ok ? [] : noMinutes.refusal.problems?.map((p) => p.field)).toEqual(['minutesFileId']);
+  });
+
+  it('a run started under the first edition of the rules is not asked for records it did not know (its history replays)', () => {
+    expect(checkBaseDecision(baseFacts('named'), { action: 'revoke', payload: { ground: 4 }, reason: '发生重大突发环境事件', actor: actors.province }, { at: AT, edition: 1 })).toMatchObject({ ok: true, to: 'revoked' });
+    expect(checkApplicationDecision(appFacts('naming'), { action: 'name', actor: actors.province }, { at: AT, edition: 1 })).toMatchObject({ ok: true, to: 'named' });
   });
 
   it('revoke ends the title; nothing can be decided afterwards', () => {
@@ -348,8 +373,13 @@ describe('base decisions in detail (Art. 22-24, Art. 6)', () => {
   });
 
   it('recommendNational only for bases in good standing, status unchanged', () => {
-    expect(base('renewed', actors.province, validBase.recommendNational as Req)).toMatchObject({ ok: true, to: 'renewed' });
-    expect(refusalOf(base('warned', actors.province, validBase.recommendNational as Req))).toEqual({ kind: 'conflict', code: 'wrongStage' });
+    expect(base('renewed', actors.province, { action: 'recommendNational' })).toMatchObject({ ok: true, to: 'renewed' });
+    // 「原则上」: a warned base, or one under rectification, only with a written exception reason (recorded with the decision).
+    const warned = base('warned', actors.province, { action: 'recommendNational' });
+    expect(refusalOf(warned)).toEqual({ kind: 'conflict', code: 'notInGoodStanding' });
+    expect(warned.ok ? '' : warned.refusal.zh).toContain('例外推荐的理由');
+    expect(base('warned', actors.province, validBase.recommendNational as Req)).toMatchObject({ ok: true, to: 'warned' });
+    expect(base('underRectification', actors.province, validBase.recommendNational as Req)).toMatchObject({ ok: true, to: 'underRectification' });
   });
 
   it('rectification deadlines run to 24:00 CST', () => {
@@ -370,7 +400,7 @@ describe('helpers for the API and the UI', () => {
 
   it('lists what the province may do with a base now', () => {
     expect(availableBaseActions(baseFacts('named'), actors.province)).toEqual(['requireRectification', 'concludeEvaluation', 'renew', 'warn', 'revoke', 'recommendNational']);
-    expect(availableBaseActions(baseFacts('underRectification'), actors.province)).toEqual(['verifyRectification', 'warn', 'revoke']);
+    expect(availableBaseActions(baseFacts('underRectification'), actors.province)).toEqual(['verifyRectification', 'warn', 'revoke', 'recommendNational']);
     expect(availableBaseActions(baseFacts('named'), actors.zunyiOfficer)).toEqual([]);
     expect(availableBaseActions(baseFacts('revoked'), actors.province)).toEqual([]);
   });

@@ -154,7 +154,7 @@ describe('the web console', () => {
   it('takes an application from submission to naming, with a complaint from the board and a refusal shown with its reason', async () => {
     // The expert pool is kept through the API here (the console has no page for it).
     const expert = async (name: string, email: string, prefecture: string) =>
-      String((await callApi('POST', '/api/experts', province, { name, email, prefecture, fields: ['生态保护'] })).body.id);
+      String((await callApi('POST', '/api/experts', province, { name, email, region: prefecture, fields: ['生态保护'] })).body.id);
     const wang = await expert('王专家', 'wang@experts.example', '520100');
     const li = await expert('李专家', 'li@experts.example', '522600');
     const local = await expert('赵专家', 'zhao@experts.example', '520300');
@@ -223,12 +223,35 @@ describe('the web console', () => {
     await shot(p, 'notice-board-complaint');
     await p.getByRole('button', { name: '提交投诉举报' }).click();
     await p.getByTestId('complaint-filed').waitFor();
+    // Two junk complaints besides it (issue 15), through the API.
+    const noticeId = `application-${id}:notice:prefecture`;
+    for (const content of ['广告：出售二手挖掘机', '测试测试测试']) {
+      const filed = await callApi('POST', `/api/notices/${encodeURIComponent(noticeId)}/complaints`, undefined, { complainant: { name: '某某', contact: '13900000000' }, content });
+      expect(filed.status).toBe(201);
+    }
 
-    // The notice closes; the application waits for the investigation (Art. 10).
+    // The notice closes; the application waits for the investigations (Art. 10).
     await env.sleep(10 * DAY);
     await syncClock();
     await o.reload();
     await untilText(o, '[data-testid=notice]', '项目区内存在违规建设');
+    await untilText(o, '[data-testid=notice]', '测试测试测试');
+    // The officer dismisses the two junk complaints at once, with one reason, on a phone.
+    await o.setViewportSize(PHONE);
+    const dismissal = form(o, 'dismissComplaints');
+    await dismissal.getByText('待调查 3 件').waitFor();
+    await dismissal.getByRole('button', { name: '不予受理所选 0 件' }).click();
+    await dismissal.getByText('请至少勾选一件投诉举报').waitFor();
+    await dismissal.getByText('广告：出售二手挖掘机').click();
+    await dismissal.getByText('测试测试测试').click();
+    await dismissal.locator('textarea[name=reason]').fill('广告及无实质内容，与本次公示无关，不予受理');
+    const box = await dismissal.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    await o.screenshot({ path: path.join(SHOTS, 'complaint-dismissal-390.png'), fullPage: true });
+    await dismissal.getByRole('button', { name: '不予受理所选 2 件' }).click();
+    await o.getByTestId('done').filter({ hasText: '已对 2 件投诉举报不予受理' }).waitFor();
+    await o.setViewportSize(DESKTOP);
+    await untilText(o, 'form[data-action="dismissComplaints"]', '待调查 1 件');
     const investigation = form(o, 'investigate');
     await investigation.locator('select[name=outcome]').selectOption('untrue');
     await investigation.locator('textarea[name=findings]').fill('经现场核查，所涉建设已依法审批');
@@ -256,20 +279,15 @@ describe('the web console', () => {
     await shot(v, 'inbox-province');
     await v.goto(`${base}/applications/${id}`);
     const assign = form(v, 'assignExperts');
+    // Recusal (Art. 26, by region): the expert registered in the unit's own prefecture is shown with why, and cannot be chosen.
+    const recused = assign.getByTestId('expert-recused');
+    expect(await recused.innerText()).toContain('赵专家');
+    expect(await recused.innerText()).toContain('应回避');
+    expect(await assign.locator(`input[value="${local}"]`).isDisabled()).toBe(true);
     await assign.locator(`input[value="${wang}"]`).check();
-    await assign.locator(`input[value="${local}"]`).check();
-    await assign.locator('textarea[name=reason]').fill('按专业领域选派');
-    await assign.locator('button[type=submit]').click();
-    const refusal = assign.getByTestId('error');
-    await refusal.waitFor();
-    expect(await refusal.innerText()).toContain('应回避');
-    expect(await refusal.innerText()).toContain('422');
-    expect(await assign.locator(`input[value="${wang}"]`).isChecked()).toBe(true);
-    expect(await assign.locator(`input[value="${local}"]`).isChecked()).toBe(true);
-    expect(await assign.locator('textarea[name=reason]').inputValue()).toBe('按专业领域选派');
-    await shot(v, 'decision-refused');
-    await assign.locator(`input[value="${local}"]`).uncheck();
     await assign.locator(`input[value="${li}"]`).check();
+    await assign.locator('textarea[name=reason]').fill('按专业领域选派');
+    await shot(v, 'expert-picker-recusal');
     await assign.locator('button[type=submit]').click();
     await v.getByTestId('done').filter({ hasText: '指派专家' }).waitFor();
     await untilText(v, '[data-testid=stage]', '专家资料审核');
@@ -307,15 +325,23 @@ describe('the web console', () => {
     await untilText(v, '[data-testid=notice]', '省级公示');
     await letDaysPassUntil(id, 'naming');
 
-    // ---- naming (Art. 16): a future date is refused by the workflow with its reason, the date stays typed.
+    // ---- naming (Art. 16, 「按程序审议通过后命名」): the deliberation is recorded with its minutes; the
+    // consequence is confirmed before sending; a future date is refused by the workflow with its reason.
     await v.reload();
     const name = form(v, 'name');
     await name.locator('input[name=namedOn]').fill('2099-01-01');
+    await name.locator('textarea[name=deliberationBody]').fill('厅务会');
+    await name.locator('input[name=deliberationDate]').fill('2026-01-05');
+    await name.locator('input[name=minutesFileId]').setInputFiles(pdf('厅务会审议纪要'));
+    await name.getByTestId('uploaded-minutesFileId').waitFor();
     await name.locator('button[type=submit]').click();
+    expect(await name.getByTestId('grave-act-confirm').innerText()).toContain('有效期3年');
+    await name.getByTestId('grave-act-confirm').locator('button[type=submit]').click();
     await name.getByTestId('error').filter({ hasText: '命名日期不能晚于今天' }).waitFor();
     expect(await name.locator('input[name=namedOn]').inputValue()).toBe('2099-01-01');
     await name.locator('input[name=namedOn]').fill('');
     await name.locator('button[type=submit]').click();
+    await name.getByTestId('grave-act-confirm').locator('button[type=submit]').click();
     await v.getByTestId('done').filter({ hasText: '已命名' }).waitFor();
     await untilText(v, '[data-testid=stage]', '已命名');
     await untilText(v, '[data-testid=timeline]', '命名授牌');
@@ -328,6 +354,9 @@ describe('the web console', () => {
     await shot(v, 'applications');
 
     // ---- the base (Art. 16-22): the applicant enters indicator data and sees the 两山指数 evaluation.
+    // Indicator data covers a year that has ended (Art. 22): the naming year's is entered in January of the next.
+    const namedYear = new Date((await env.currentTimeMs()) + 8 * 3600_000).getUTCFullYear();
+    await env.sleep(Date.parse(`${namedYear + 1}-01-05T02:00:00Z`) - (await env.currentTimeMs()));
     await syncClock();
     await a.goto(`${base}/bases`);
     await untilText(a, '[data-testid=bases]', '赤水市');
@@ -344,6 +373,34 @@ describe('the web console', () => {
     await a.getByText('指标数据已保存').waitFor();
     await untilText(a, '[data-testid=evaluation]', '达标');
     await shot(a, 'base-detail', true);
+
+    // ---- a revocation (Art. 24): the evidence form asks what the ground names, the consequence is
+    // confirmed before sending, and the county sees the ground and the evidence it was given.
+    await v.goto(`${base}/bases/${id}`);
+    const revoke = form(v, 'revoke');
+    await revoke.waitFor();
+    await revoke.locator('select[name=ground]').selectOption('4');
+    expect(await revoke.getByTestId('ground-evidence').innerText()).toContain('事件的名称及定级');
+    await revoke.locator('textarea[name=deliberationBody]').fill('厅党组会议');
+    await revoke.locator('input[name=deliberationDate]').fill('2026-01-05');
+    await revoke.locator('input[name=minutesFileId]').setInputFiles(pdf('厅党组会议纪要'));
+    await revoke.getByTestId('uploaded-minutesFileId').waitFor();
+    await revoke.locator('textarea[name=evidenceTitle]').fill('赤水河重大突发环境事件（重大级）');
+    await revoke.locator('input[name=evidenceDate]').fill('2026-01-04');
+    await revoke.locator('input[name=evidenceFileIds]').setInputFiles(pdf('事件认定文件'));
+    await revoke.getByTestId('uploaded-evidenceFileIds').waitFor();
+    await revoke.locator('textarea[name=reason]').fill('发生重大突发环境事件，撤销称号');
+    await revoke.locator('button[type=submit]').click();
+    const confirm = revoke.getByTestId('grave-act-confirm');
+    expect(await confirm.innerText()).toContain('不再持有');
+    await shot(v, 'revoke-confirm');
+    await confirm.locator('button[type=submit]').click();
+    await v.getByRole('status').filter({ hasText: '已办理“撤销称号”' }).waitFor();
+    await a.reload();
+    await untilText(a, '[data-testid=grave-act]', '第二十四条第（四）项');
+    const acts = await a.getByTestId('grave-act').allInnerTexts();
+    expect(acts.join('\n')).toContain('事件认定文件.pdf');
+    expect(acts.join('\n')).toContain('厅党组会议');
   }, 150_000);
 });
 

@@ -103,7 +103,7 @@ export function createFakeActivities(): FakeActivities {
       keep(escalations, input);
     },
     async loadExperts(ids) {
-      return ids.map((id) => ({ id, name: `专家${id}`, email: `${id}@experts.example`, prefecture: null, active: true }));
+      return ids.map((id) => ({ id, name: `专家${id}`, email: `${id}@experts.example`, region: null, active: true }));
     },
     async listAcceptanceWindowRecipients(): Promise<AcceptanceWindowRecipient[]> {
       return [];

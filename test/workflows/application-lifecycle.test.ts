@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graveRecords } from '../support/grave-acts';
 import type { SmtpSink } from '../../infra/smtp-sink';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { applicationStateQuery, decideUpdate, type Actor, type ApplicationDecisionRequest } from '../../workflows/messages';
@@ -32,8 +33,8 @@ let expertB: string;
 beforeAll(async () => {
   harness = await startHarness({ server: 'timeSkipping', name: 'lifecycle' });
   ({ env, database, sink, taskQueue } = harness);
-  expertA = (await database.db.expert.create({ data: { name: '王专家', email: 'wang@experts.example', prefecture: '520100' } })).id;
-  expertB = (await database.db.expert.create({ data: { name: '李专家', email: 'li@experts.example', prefecture: '522600' } })).id;
+  expertA = (await database.db.expert.create({ data: { name: '王专家', email: 'wang@experts.example', region: '520100' } })).id;
+  expertB = (await database.db.expert.create({ data: { name: '李专家', email: 'li@experts.example', region: '522600' } })).id;
 });
 
 afterAll(() => harness?.stop());
@@ -116,7 +117,7 @@ describe('application lifecycle', () => {
     expect((await decide(handle, 'select', province)).stage).toBe('provinceNotice');
     await decide(handle, 'openNotice', province, { workingDays: 7 });
     await untilStage(handle, 'naming');
-    const named = await decide(handle, 'name', province);
+    const named = await decide(handle, 'name', province, graveRecords());
     expect(named.stage).toBe('named');
     const outcome = await handle.result();
     expect(outcome.stage).toBe('named');
@@ -145,6 +146,33 @@ describe('application lifecycle', () => {
     expect((await decide(handle, 'provinceReject', province, {}, '名额有限，列入培育')).stage).toBe('rejected');
     expect(await handle.result()).toMatchObject({ stage: 'rejected', endReason: '名额有限，列入培育' });
     await exportHistory('application-cross-prefecture', handle);
+  });
+
+  it('takes a cross-prefecture unit through the prefecture it chose (Art. 11): 遵义 pre-reviews, notices and recommends, 毕节 may not', async () => {
+    const i: ApplicationInput = { ...input('赤水河上游流域', ['520300', '520500']), submitVia: '520300' };
+    const handle = await start(i);
+    await untilStage(handle, 'prefectureReview', 1000, 5);
+    await expect(decide(handle, 'prefectureAccept', bijie)).rejects.toMatchObject({ cause: { type: 'DecisionForbidden', message: expect.stringContaining('经遵义市申报') } });
+    await decide(handle, 'prefectureAccept', zunyi);
+    await decide(handle, 'openNotice', zunyi, { workingDays: 5 });
+    await untilStage(handle, 'prefectureRecommendation');
+    await expect(decide(handle, 'recommend', bijie, { governmentConsent: true, opinion: '同意推荐' })).rejects.toThrow();
+    expect((await decide(handle, 'recommend', zunyi, { governmentConsent: true, opinion: '同意推荐' })).stage).toBe('expertAssignment');
+
+    const app = await database.db.application.findUniqueOrThrow({ where: { id: i.applicationId }, include: { notices: true } });
+    expect(app).toMatchObject({ submitVia: '520300', stage: 'expertAssignment' });
+    expect(app.notices).toMatchObject([{ level: 'prefecture', prefecture: '520300', outcome: 'clear' }]);
+    // The receipt names 遵义; the prefecture steps' tasks were 遵义's, and went to its mailbox, none to 毕节's.
+    const tasks = await database.db.task.findMany({ where: { applicationId: i.applicationId, role: 'prefectureOfficer' } });
+    expect(tasks.map((t) => [t.step, t.prefecture])).toContainEqual(['prefectureRecommendation', '520300']);
+    expect(tasks.every((t) => t.prefecture === '520300')).toBe(true);
+    const mails = await sink.waitFor((m) => m.some((x) => x.to.includes(i.applicant.contactEmail) && x.subject.includes('已受理')));
+    expect(mails.find((x) => x.to.includes(i.applicant.contactEmail) && x.subject.includes('已受理'))?.text).toContain('现转遵义市生态环境主管部门预审');
+    const ofUnit = mails.filter((x) => x.subject.includes('赤水河上游流域'));
+    expect(ofUnit.filter((x) => x.to.includes('lsjd-520300@sthj.guizhou.example')).map((x) => x.subject)).toContain('【待办】赤水河上游流域：市（州）推荐');
+    expect(ofUnit.filter((x) => x.to.includes('lsjd-520500@sthj.guizhou.example'))).toEqual([]);
+    await withdraw(handle, i.applicant.sub);
+    await exportHistory('application-cross-prefecture-via', handle);
   });
 
   it('ends with "rejected" at the prefecture pre-review, which needs a reason', async () => {

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graveRecords } from '../support/grave-acts';
 import type { ActRecord } from '../../activities/record-act';
 import { addDays, cstDateOf } from '../../domain/dates';
 import { titleTerm } from '../../domain/deadlines';
@@ -95,8 +96,8 @@ const decide = (handle: Handle, r: LooseDecision) => handle.executeUpdate(decide
 describe('base decisions in the read model', () => {
   it('two quick decisions leave the later status, whichever write commits first', async () => {
     const { handle, input } = await startBase(cstDateOf(await env.currentTimeMs()));
-    const warn = request('warn', { ground: 1 }, '督察发现问题');
-    const revoke = request('revoke', { ground: 4 }, '发生重大突发环境事件');
+    const warn = request('warn', { ground: 1, ...graveRecords(1) }, '督察发现问题');
+    const revoke = request('revoke', { ground: 4, ...graveRecords(4) }, '发生重大突发环境事件');
     // The warning's write waits until the revocation's has committed.
     const reordered = holdUntil(warn.decisionId, (act) => act.audit?.decisionId === revoke.decisionId);
     const [warned, revoked] = await Promise.all([decide(handle, warn), (async () => {
@@ -140,7 +141,7 @@ describe('base decisions in the read model', () => {
     const first = rectificationWorkflowId(input.baseId, 1);
     await eventually(() => handle.query(baseStateQuery), (s) => s.rectification?.workflowId === first);
     const deadline = addDays(today, 60);
-    const warned = await decide(handle, request('warn', { ground: 2, requirements: ['限期治理河道污染'], deadline }, '整改期间发现新的突出问题'));
+    const warned = await decide(handle, request('warn', { ground: 2, requirements: ['限期治理河道污染'], deadline, ...graveRecords(2) }, '整改期间发现新的突出问题'));
     expect(warned.stage).toBe('underRectification');
     const second = rectificationWorkflowId(input.baseId, 2);
     const s = await eventually(() => handle.query(baseStateQuery), (st) => st.rectification?.workflowId === second);

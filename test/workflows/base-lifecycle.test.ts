@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graveRecords } from '../support/grave-acts';
 import { cstDateOf, cstTimeOnDate, endOfCstDayMs, startOfCstDayMs } from '../../domain/dates';
 import { annualSummaryDue, postEvaluationSchedule, type TitleTerm } from '../../domain/deadlines';
 import type { SmtpSink } from '../../infra/smtp-sink';
@@ -64,9 +65,11 @@ async function until(atMs: number): Promise<void> {
 
 const state = (handle: Handle) => handle.query(baseStateQuery);
 
-async function submitSummary(handle: Handle, input: BaseInput, year: number) {
+/** A version of a year's summary under its own id (the Update's and the audit entry's). */
+async function submitSummary(handle: Handle, input: BaseInput, year: number, submissionId = `summary-${year}-${randomUUID()}`, summary = `${year}年度工作总结`) {
   return handle.executeUpdate(submitSummaryUpdate, {
-    args: [{ year, fileId: `file-${year}`, summary: `${year}年度工作总结`, actor: { sub: input.applicant.sub, role: 'applicant', prefecture: '520300' } }],
+    updateId: submissionId,
+    args: [{ submissionId, year, fileId: `file-${year}`, summary, actor: { sub: input.applicant.sub, role: 'applicant', prefecture: '520300' } }],
   });
 }
 
@@ -122,12 +125,24 @@ describe('base lifecycle', () => {
         await until(Date.parse(due.dueAt) + 3 * DAY);
         const task = await database.db.task.findUnique({ where: { id: `${handle.workflowId}:annualSummary.${year}` } });
         expect(task).toMatchObject({ status: 'open', role: 'prefectureOfficer', prefecture: '520300' });
-        expect(await submitSummary(handle, input, year)).toEqual({ year, late: true });
+        expect(await submitSummary(handle, input, year)).toEqual({ year, late: true, version: 1 });
         const closed = await database.db.task.findUnique({ where: { id: `${handle.workflowId}:annualSummary.${year}` } });
         expect(closed?.status).toBe('done');
+        // The first year's summary was corrected on time; after its due date it is not any more (Art. 18).
+        await expect(submitSummary(handle, input, firstYear, `late-fix-${randomUUID()}`, '逾期更正')).rejects.toMatchObject({ cause: { message: expect.stringContaining(`${firstYear}年度工作总结已提交，更正截止于`) } });
       } else {
         await until(startOfCstDayMs(`${year + 1}-01-25`) + 10 * HOUR);
-        expect(await submitSummary(handle, input, year)).toEqual({ year, late: false });
+        expect(await submitSummary(handle, input, year)).toEqual({ year, late: false, version: 1 });
+        if (year === firstYear) {
+          // A correction before 31 January 24:00 CST: the year's version 2, every version kept; retried, recorded once.
+          const correction = `correction-${randomUUID()}`;
+          expect(await submitSummary(handle, input, year, correction, `${year}年度工作总结（更正）`)).toEqual({ year, late: false, version: 2 });
+          expect(await submitSummary(handle, input, year, correction, `${year}年度工作总结（更正）`)).toEqual({ year, late: false, version: 2 });
+          const versions = await database.db.baseSummary.findMany({ where: { baseId: input.baseId, year }, orderBy: { version: 'asc' } });
+          expect(versions.map((v) => [v.version, v.summary, v.late])).toEqual([[1, `${year}年度工作总结`, false], [2, `${year}年度工作总结（更正）`, false]]);
+          expect(versions[1]?.submissionId).toBe(correction);
+          expect(await database.db.decision.count({ where: { decisionId: correction, outcome: 'applied', action: 'submitSummary' } })).toBe(1);
+        }
       }
       // Both reminders, once each: 30 and 7 days before 31 January.
       await sink.waitFor(() => mailsTo(email, `${year}年度工作总结（第十八条）还有7天`).length >= 1);
@@ -192,7 +207,8 @@ describe('base lifecycle', () => {
     expect(outcome).toMatchObject({ status: 'expired', termNo: 3, termEndsOn: last.endsOn });
     const row = await database.db.base.findUnique({ where: { id: input.baseId }, include: { summaries: true } });
     expect(row).toMatchObject({ status: 'expired', termNo: 3, namedOn, termEndsOn: last.endsOn });
-    expect(row?.summaries.map((x) => x.year).sort()).toEqual(Array.from({ length: year - firstYear }, (_, i) => firstYear + i));
+    expect(row?.summaries.filter((x) => x.version === 1).map((x) => x.year).sort()).toEqual(Array.from({ length: year - firstYear }, (_, i) => firstYear + i));
+    expect(row?.summaries.filter((x) => x.version > 1).map((x) => [x.year, x.version])).toEqual([[firstYear, 2]]);
     expect(row?.summaries.filter((x) => x.late).map((x) => x.year)).toEqual([lateYear]);
     expect(Number(last.endsOn.slice(0, 4)) - firstYear).toBe(9);
 
@@ -215,7 +231,7 @@ describe('base lifecycle', () => {
     const firstRunId = handle.firstExecutionRunId;
     const term = (await state(handle)).term;
     // Ground 6 is not available before a rectification has failed.
-    await expect(decide(handle, 'revoke', { ground: 6 }, '未完成整改')).rejects.toThrow();
+    await expect(decide(handle, 'revoke', { ground: 6, ...graveRecords(6) }, '未完成整改')).rejects.toThrow();
     await atEvaluation(handle, term);
     await decide(handle, 'concludeEvaluation', { outcome: 'rectify' }, '指标未达标');
     const deadline = cstDateOf(Date.parse(postEvaluationSchedule(term).opensAt) + 30 * DAY);
@@ -227,7 +243,7 @@ describe('base lifecycle', () => {
     for (let n = 0; n < 100 && !(await database.db.task.findUnique({ where: { id: taskId } })); n++) await new Promise((r) => setTimeout(r, 50));
     expect(await database.db.task.findUnique({ where: { id: taskId } })).toMatchObject({ status: 'open', role: 'provinceOfficer' });
     expect((await decide(handle, 'verifyRectification', { completed: false }, '逾期未完成整改')).stage).toBe('underRectification');
-    expect((await decide(handle, 'revoke', { ground: 6 }, '后评估要求整改，但未能有效完成')).stage).toBe('revoked');
+    expect((await decide(handle, 'revoke', { ground: 6, ...graveRecords(6) }, '后评估要求整改，但未能有效完成')).stage).toBe('revoked');
     expect(await handle.result()).toMatchObject({ status: 'revoked' });
     expect(await rectification.result()).toEqual({ outcome: 'notCompleted', verificationTask: taskId });
     await exportHistory('rectification-not-completed', rectification);

@@ -22,15 +22,20 @@ import type { ActRecord, ReadModelChange } from '../../activities/record-act';
 import { addDays, cstDateOf, endOfCstDayMs, yearOf } from '../../domain/dates';
 import { postEvaluationSchedule, renewedTerm, titleTerm, type TitleTerm } from '../../domain/deadlines';
 import type { Refusal } from '../../domain/problems';
-import type { BaseStatus } from '../../domain/stages';
+import { initialApplicationStage, type BaseStatus } from '../../domain/stages';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { baseWorkflow } from '../../workflows/base';
 import { baseStateQuery, reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate, type BaseInput } from '../../workflows/base-messages';
 import { applicationStateQuery, decideBaseUpdate, decideUpdate, RefusalType, type Actor, type DecisionResult } from '../../workflows/messages';
 import { isBaseAction } from '../../domain/decision-payloads';
 import { uncheckedApplicationDecision, uncheckedBaseDecision, type LooseDecision } from '../support/decisions';
+import { graveRecords } from '../support/grave-acts';
 import { noticeWorkflow } from '../../workflows/notice';
-import { fileComplaintUpdate, investigateUpdate, type InvestigationRequest, type NoticeInput, type NoticeLevel } from '../../workflows/notice-messages';
+import {
+  dismissalActId, dismissComplaintsUpdate, fileComplaintUpdate, investigateUpdate, noticeStateQuery, type DismissalRequest, type InvestigationRequest, type NoticeInput, type NoticeLevel,
+} from '../../workflows/notice-messages';
+import { COMPLAINT_DIGEST_WINDOW_MS } from '../../domain/complaints';
+import { renderMail, type TemplateParams } from '../../activities/mail-templates';
 import type { rectificationWorkflow } from '../../workflows/rectification';
 import { rectificationWorkflowId } from '../../workflows/rectification-messages';
 import { createFakeActivities, DAY_MS } from '../support/fake-activities';
@@ -204,7 +209,7 @@ interface App {
 
 const CROSS = ['520300', '520500'];
 
-async function startApp(name: string, prefectures = ['520300'], options: { id?: string; waitForTask?: boolean } = {}): Promise<App> {
+async function startApp(name: string, prefectures = ['520300'], options: { id?: string; waitForTask?: boolean; submitVia?: string } = {}): Promise<App> {
   const id = options.id ?? randomUUID();
   const input: ApplicationInput = {
     applicationId: id,
@@ -213,11 +218,12 @@ async function startApp(name: string, prefectures = ['520300'], options: { id?: 
     applicant: { name: `${name}人民政府`, contactEmail: `gov-${id.slice(0, 8)}@unit.example`, sub: `applicant-${id}` },
     materials: [],
     submittedAt: new Date(await nowMs()).toISOString(),
+    ...(options.submitVia ? { submitVia: options.submitVia } : {}),
   };
   const wf = `application-${id}`;
   const handle = await env.client.workflow.start(applicationWorkflow, { taskQueue, workflowId: wf, args: [input] });
   if (options.waitForTask !== false) {
-    const first = prefectures.length > 1 ? 'expertAssignment' : 'prefectureReview';
+    const first = initialApplicationStage(prefectures, options.submitVia);
     await until(`the ${first} task`, () => fake.taskOpened(`${wf}:${first}`));
   }
   return {
@@ -434,9 +440,9 @@ describe('application decisions (stubbed activities)', () => {
     expect(await nextActEventually(app.wf)).toEqual({ changes: [stageAt(app, 5, 'naming')] });
 
     await taskOpen(app, 'naming');
-    expect(fieldsOf(await refused(send(app.handle, request('name', province, { namedOn: addDays(await todayCst(), 2) })), RefusalType.invalid))).toEqual(['namedOn']);
+    expect(fieldsOf(await refused(send(app.handle, request('name', province, { namedOn: addDays(await todayCst(), 2), ...graveRecords() })), RefusalType.invalid))).toEqual(['namedOn']);
     let term: TitleTerm | undefined;
-    const { at } = await decideApp(app, request('name', province), 'named', (at, id) => {
+    const { at } = await decideApp(app, request('name', province, graveRecords()), 'named', (at, id) => {
       term = titleTerm(cstDateOf(at));
       return [
         { kind: 'naming', applicationId: app.id, namedOn: term.namedOn, titleEndsOn: term.endsOn },
@@ -504,6 +510,64 @@ describe('application decisions (stubbed activities)', () => {
   });
 });
 
+describe('a cross-prefecture unit chooses its path (Art. 11, stubbed activities)', () => {
+  const bijie: Actor = { sub: 'bijie-officer', role: 'prefectureOfficer', prefecture: '520500' };
+  const receiptOf = (app: App) => fake.mails.find((m) => m.workflowId === app.wf && m.value.template === 'applicationReceived')?.value;
+  const taskOf = (app: App, step: string) => fake.tasks.find((t) => t.value.id === `${app.wf}:${step}`)?.value;
+
+  it('through 遵义市: 遵义 pre-reviews, runs the notice, investigates and recommends; 毕节 is refused (403) at each step', async () => {
+    const app = await startApp('赤水河流域', CROSS, { submitVia: '520300' });
+    expect(fake.applications.find((a) => a.value.id === app.id)?.value).toMatchObject({ stage: 'prefectureReview', submitVia: '520300' });
+    // The task goes to 遵义's inbox and mailbox; the receipt names 遵义.
+    expect(taskOf(app, 'prefectureReview')).toMatchObject({ role: 'prefectureOfficer', prefecture: '520300' });
+    expect(receiptOf(app)?.params).toMatchObject({ prefecture: '520300' });
+    expect(renderMail('applicationReceived', receiptOf(app)!.params as TemplateParams<'applicationReceived'>).text).toContain('现转遵义市生态环境主管部门预审');
+
+    const notHers = await refused(send(app.handle, request('prefectureAccept', bijie)), RefusalType.forbidden);
+    expect(notHers).toMatchObject({ code: 'wrongRegion', article: '第十一条' });
+    expect(notHers.zh).toContain('经遵义市申报');
+    expect(nextActs(app.wf)).toEqual([]);
+    await decideApp(app, request('prefectureAccept', zunyi), 'prefectureNotice', (at, id) => [stageAt(app, 1, 'prefectureNotice'), closing([`${app.wf}:prefectureReview`], id, at)]);
+    await taskOpen(app, 'prefectureNotice.open');
+    expect(taskOf(app, 'prefectureNotice.open')).toMatchObject({ prefecture: '520300' });
+    expect((await refused(send(app.handle, request('openNotice', bijie, { workingDays: 5 })), RefusalType.forbidden)).code).toBe('wrongRegion');
+    await decideApp(app, request('openNotice', zunyi, { workingDays: 5 }), 'prefectureNotice', (at, id) => [closing([`${app.wf}:prefectureNotice.open`], id, at)]);
+
+    // 遵义 runs the notice: its complaints are 遵义's to investigate.
+    const noticeId = `${app.wf}:notice:prefecture`;
+    const open = (await until('the notice to open', () => fake.notices.find((n) => n.value.id === noticeId && n.value.status === 'open')?.value))!;
+    expect(open).toMatchObject({ level: 'prefecture', prefecture: '520300', summary: { prefectures: CROSS } });
+    const notice = client.workflow.getHandle(noticeId);
+    const { complaintId, taskId } = await fileComplaint(notice, noticeId);
+    expect(fake.tasks.find((t) => t.value.id === taskId)?.value).toMatchObject({ role: 'prefectureOfficer', prefecture: '520300' });
+    expect((await refused(investigate(notice, { decisionId: `x-${randomUUID()}`, complaintId, actor: bijie, outcome: 'untrue', findings: '—' }), RefusalType.forbidden)).code).toBe('wrongRegion');
+    await investigate(notice, { decisionId: `inv-${randomUUID()}`, complaintId, actor: zunyi, outcome: 'untrue', findings: '经核查不属实' });
+    await advanceTo(open.closesAt);
+    expect(await notice.result()).toMatchObject({ outcome: 'clear', complaints: 1 });
+    expect(await nextActEventually(app.wf)).toEqual({ changes: [stageAt(app, 2, 'prefectureRecommendation')] });
+
+    await taskOpen(app, 'prefectureRecommendation');
+    expect(taskOf(app, 'prefectureRecommendation')).toMatchObject({ prefecture: '520300' });
+    expect((await refused(send(app.handle, request('recommend', bijie, { governmentConsent: true, opinion: '同意推荐' })), RefusalType.forbidden)).code).toBe('wrongRegion');
+    await decideApp(app, request('recommend', zunyi, { governmentConsent: true, opinion: '同意推荐' }), 'expertAssignment', (at, id) => [
+      stageAt(app, 3, 'expertAssignment'),
+      closing([`${app.wf}:prefectureRecommendation`], id, at),
+    ]);
+    await withdrawAfterTask(app, 'expertAssignment', 4);
+  });
+
+  it('directly: the expert assignment of the province first, as before; the receipt names the province; a run without a choice (older input) goes directly too', async () => {
+    for (const submitVia of ['province', undefined]) {
+      const app = await startApp(`乌江流域${submitVia ?? ''}`, CROSS, submitVia ? { submitVia } : {});
+      expect(fake.applications.find((a) => a.value.id === app.id)?.value).toMatchObject({ stage: 'expertAssignment', submitVia: 'province' });
+      expect(taskOf(app, 'expertAssignment')).toMatchObject({ role: 'provinceOfficer', prefecture: null });
+      expect(receiptOf(app)?.params).toMatchObject({ prefecture: null });
+      expect((await refused(send(app.handle, request('prefectureAccept', zunyi)), RefusalType.conflict)).code).toBe('wrongStage');
+      await withdrawAfterTask(app, 'expertAssignment', 1);
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------
 // Bases
 
@@ -567,9 +631,16 @@ function decideBase(base: Base, r: LooseDecision, status: BaseStatus, revision: 
 }
 
 async function revokeBase(base: Base, revision: number, closes: string[] = [], facts: StatusFacts = {}): Promise<void> {
-  await decideBase(base, request('revoke', province, { ground: 1 }, '测试结束'), 'revoked', revision, closes, { ...facts, endReason: '测试结束' });
+  await decideBase(base, request('revoke', province, { ground: 1, ...graveRecords(1) }, '测试结束'), 'revoked', revision, closes, { ...facts, endReason: '测试结束' });
   expect(await client.workflow.getHandle(base.wf).result()).toMatchObject({ status: 'revoked', endReason: '测试结束' });
   expect(leftOpen(base.wf)).toEqual([]);
+}
+
+/** The base's open tasks (last year's overdue summary, by the date the test runs), once their rows are written: a revocation closes them. */
+async function openBaseTasks(base: Base): Promise<string[]> {
+  const open = (await base.handle.query(baseStateQuery)).openTasks.map((t) => t.taskId);
+  await until('the open tasks’ rows', () => open.every((t) => fake.taskOpened(t)));
+  return open;
 }
 
 const rectificationChild = (base: Base, n: number) => client.workflow.getHandle<typeof rectificationWorkflow>(rectificationWorkflowId(base.id, n));
@@ -614,33 +685,39 @@ describe('base decisions and submissions (stubbed activities)', () => {
     const base = await startBase(today);
     await decideBase(base, request('requireRectification', province, { requirements: '限期整改', deadline: addDays(today, 20) }), 'underRectification', 1);
     await until('the rectification child', () => base.handle.query(baseStateQuery), (s) => !!s.rectification?.workflowId);
-    expect((await refused(send(base.handle, request('revoke', province, { ground: 6 }, '整改未完成')), RefusalType.conflict)).code).toBe('groundNotEstablished');
+    expect((await refused(send(base.handle, request('revoke', province, { ground: 6, ...graveRecords(6) }, '整改未完成')), RefusalType.conflict)).code).toBe('groundNotEstablished');
     expect(fieldsOf(await refused(send(base.handle, request('verifyRectification', province, { completed: false })), RefusalType.invalid))).toEqual(['reason']);
     expect(nextActs(base.wf)).toEqual([]);
 
-    await decideBase(base, request('verifyRectification', province, { completed: false }, '整改未有效完成'), 'underRectification', 2);
+    const verify = request('verifyRectification', province, { completed: false }, '整改未有效完成');
+    const verified = await decideBase(base, verify, 'underRectification', 2);
     expect(await base.handle.query(baseStateQuery)).toMatchObject({ status: 'underRectification', rectificationFailed: true });
     // Verified before any report or the deadline: the child never opened a task.
     expect(await rectificationChild(base, 1).result()).toEqual({ outcome: 'notCompleted', verificationTask: null });
 
-    await decideBase(base, request('revoke', province, { ground: 6 }, '整改未有效完成，撤销称号'), 'revoked', 3, [], { endReason: '整改未有效完成，撤销称号' });
+    // Ground 6's evidence is on record: the revocation's audit entry cites the verification.
+    const revoke = request('revoke', province, { ground: 6, ...graveRecords(6) }, '整改未有效完成，撤销称号');
+    expect(await send(base.handle, revoke)).toEqual({ decisionId: revoke.decisionId, action: 'revoke', stage: 'revoked' });
+    const act = oneAct(base.wf);
+    expect(act.audit?.payload).toEqual({ ...revoke.payload, evidenceOnRecord: { verificationDecisionId: verify.decisionId, verifiedAt: verified.at } });
+    expect(act.changes).toEqual([statusAt(base, 3, 'revoked', { endReason: '整改未有效完成，撤销称号' }), closing([], revoke.decisionId, act.audit?.at ?? '')]);
     expect(await client.workflow.getHandle(base.wf).result()).toEqual({ status: 'revoked', endReason: '整改未有效完成，撤销称号', termNo: 1, termEndsOn: titleTerm(today).endsOn });
   });
 
   it('warn without terms, with terms, and with new terms during a rectification (rectification 2 replaces 1); revoke ends it', async () => {
     const today = await todayCst();
     const base = await startBase(today);
-    expect(fieldsOf(await refused(send(base.handle, request('warn', province, { ground: 1 })), RefusalType.invalid))).toEqual(['reason']);
-    await decideBase(base, request('warn', province, { ground: 1 }, '督察发现问题'), 'warned', 1);
-    expect(fieldsOf(await refused(send(base.handle, request('warn', province, { ground: 2, requirements: ['整治'] }, '理由')), RefusalType.invalid))).toEqual(['deadline']);
+    expect(fieldsOf(await refused(send(base.handle, request('warn', province, { ground: 1, ...graveRecords(1) })), RefusalType.invalid))).toEqual(['reason']);
+    await decideBase(base, request('warn', province, { ground: 1, ...graveRecords(1) }, '督察发现问题'), 'warned', 1);
+    expect(fieldsOf(await refused(send(base.handle, request('warn', province, { ground: 2, requirements: ['整治'], ...graveRecords(2) }, '理由')), RefusalType.invalid))).toEqual(['deadline']);
 
     const deadline1 = addDays(today, 30);
-    await decideBase(base, request('warn', province, { ground: 2, requirements: ['限期治理'], deadline: deadline1 }, '挂牌督办'), 'underRectification', 2);
+    await decideBase(base, request('warn', province, { ground: 2, requirements: ['限期治理'], deadline: deadline1, ...graveRecords(2) }, '挂牌督办'), 'underRectification', 2);
     const first = rectificationWorkflowId(base.id, 1);
     await until('rectification 1', () => base.handle.query(baseStateQuery), (s) => s.rectification?.workflowId === first);
 
     const deadline2 = addDays(today, 60);
-    await decideBase(base, request('warn', province, { ground: 5, requirements: ['限期治理河道污染'], deadline: deadline2 }, '整改期间环境质量明显下降'), 'underRectification', 3);
+    await decideBase(base, request('warn', province, { ground: 5, requirements: ['限期治理河道污染'], deadline: deadline2, ...graveRecords(5) }, '整改期间环境质量明显下降'), 'underRectification', 3);
     const second = rectificationWorkflowId(base.id, 2);
     const state = await until('rectification 2', () => base.handle.query(baseStateQuery), (s) => s.rectification?.workflowId === second);
     expect(state.rectification).toMatchObject({ requirements: ['限期治理河道污染'], deadline: deadline2 });
@@ -688,8 +765,8 @@ describe('base decisions and submissions (stubbed activities)', () => {
     const base = await startBase(await todayCst());
     await decideBase(base, request('recommendNational', province), 'named', 1, [], { nationalRecommended: true });
     expect((await base.handle.query(baseStateQuery)).nationalRecommended).toBe(true);
-    await decideBase(base, request('warn', province, { ground: 1 }, '督察发现问题'), 'warned', 2, [], { nationalRecommended: true });
-    expect((await refused(send(base.handle, request('recommendNational', province)), RefusalType.conflict)).code).toBe('wrongStage');
+    await decideBase(base, request('warn', province, { ground: 1, ...graveRecords(1) }, '督察发现问题'), 'warned', 2, [], { nationalRecommended: true });
+    expect((await refused(send(base.handle, request('recommendNational', province)), RefusalType.conflict)).code).toBe('notInGoodStanding');
     await revokeBase(base, 3, [], { nationalRecommended: true });
   });
 
@@ -708,48 +785,100 @@ describe('base decisions and submissions (stubbed activities)', () => {
   });
 
   it('submissions: the annual summary and a year of indicator data are one act each; the same Update again records nothing more', async () => {
-    const today = await todayCst();
-    const base = await startBase(today);
-    const year = yearOf(today);
+    // Named two years ago (on 31 December): a year that has ended (last year) to report indicator data on.
+    const year = yearOf(await todayCst());
+    const base = await startBase(`${year - 2}-12-31`);
 
-    const summary = { year, fileId: 'file-summary-1', summary: '本年度完成生态修复项目3个', actor: base.applicant };
-    const summaryUpdateId = `summary-${randomUUID()}`;
-    const s1 = await base.handle.executeUpdate(submitSummaryUpdate, { updateId: summaryUpdateId, args: [summary] });
-    const s2 = await base.handle.executeUpdate(submitSummaryUpdate, { updateId: summaryUpdateId, args: [summary] });
-    expect(s1).toEqual({ year, late: false });
+    const summary = { submissionId: `summary-${randomUUID()}`, year, fileId: 'file-summary-1', summary: '本年度完成生态修复项目3个', actor: base.applicant };
+    const s1 = await base.handle.executeUpdate(submitSummaryUpdate, { updateId: summary.submissionId, args: [summary] });
+    const s2 = await base.handle.executeUpdate(submitSummaryUpdate, { updateId: summary.submissionId, args: [summary] });
+    expect(s1).toEqual({ year, late: false, version: 1 });
     expect(s2).toEqual(s1);
     const summaryAct = oneAct(base.wf);
-    const summaryId = `summary.${base.id}.${year}`;
     const at = summaryAct.audit?.at ?? '';
     expect(summaryAct).toEqual({
-      audit: applied(base.subject, { decisionId: summaryId, action: 'submitSummary', actor: base.applicant, payload: { year, fileId: summary.fileId, late: false } }, 'named', at),
+      audit: applied(base.subject, { decisionId: summary.submissionId, action: 'submitSummary', actor: base.applicant, payload: { year, fileId: summary.fileId, late: false, version: 1 } }, 'named', at),
       changes: [
-        { kind: 'summary', summary: { baseId: base.id, year, fileId: summary.fileId, summary: summary.summary, late: false, submittedBy: base.applicant.sub, submittedAt: at } },
-        closing([`${base.wf}:annualSummary.${year}`], summaryId, at),
+        {
+          kind: 'summary',
+          summary: { baseId: base.id, year, version: 1, submissionId: summary.submissionId, fileId: summary.fileId, summary: summary.summary, late: false, submittedBy: base.applicant.sub, submittedAt: at },
+        },
+        closing([`${base.wf}:annualSummary.${year}`], summary.submissionId, at),
       ],
     });
     expect((await base.handle.query(baseStateQuery)).summaries).toEqual([year]);
 
-    const data = { submissionId: `data-${randomUUID()}`, year, values: { forestCoverage: 72.5 }, evaluation: { score: 88 }, actor: base.applicant };
+    const data = { submissionId: `data-${randomUUID()}`, year: year - 1, values: { forestCoverage: 72.5 }, evaluation: { score: 88 }, actor: base.applicant };
     const d1 = await base.handle.executeUpdate(submitIndicatorDataUpdate, { updateId: data.submissionId, args: [data] });
     const d2 = await base.handle.executeUpdate(submitIndicatorDataUpdate, { updateId: data.submissionId, args: [data] });
-    expect(d1).toEqual({ year });
+    expect(d1).toEqual({ year: year - 1 });
     expect(d2).toEqual(d1);
     const dataAct = oneAct(base.wf);
     const dataAt = dataAct.audit?.at ?? '';
     expect(dataAct).toEqual({
-      audit: applied(base.subject, { decisionId: data.submissionId, action: 'submitIndicatorData', actor: base.applicant, payload: { year, values: data.values } }, 'named', dataAt),
-      changes: [{ kind: 'indicatorData', baseId: base.id, year, values: { values: data.values }, evaluation: data.evaluation, submittedBy: base.applicant.sub, submittedAt: dataAt }],
+      audit: applied(base.subject, { decisionId: data.submissionId, action: 'submitIndicatorData', actor: base.applicant, payload: { year: year - 1, values: data.values } }, 'named', dataAt),
+      changes: [{ kind: 'indicatorData', baseId: base.id, year: year - 1, values: { values: data.values }, evaluation: data.evaluation, submittedBy: base.applicant.sub, submittedAt: dataAt }],
     });
 
-    // Only the base's own applicant, only years it held the title in, only a rectification that is open.
+    // Only the base's own applicant; indicator data only for a year that has ended (the current one refused, naming `year`),
+    // from the naming year on; a report only for a rectification that is open.
     const other: Actor = { sub: 'someone-else', role: 'applicant', prefecture: '520300' };
-    expect((await refused(base.handle.executeUpdate(submitIndicatorDataUpdate, { updateId: `x-${randomUUID()}`, args: [{ ...data, submissionId: `x-${randomUUID()}`, actor: other }] }), RefusalType.forbidden)).code).toBe('notTheBase');
-    expect(fieldsOf(await refused(base.handle.executeUpdate(submitIndicatorDataUpdate, { updateId: `y-${randomUUID()}`, args: [{ ...data, submissionId: `y-${randomUUID()}`, year: year - 1 }] }), RefusalType.invalid))).toEqual(['year']);
+    const dataAgain = (fields: Record<string, unknown>) => {
+      const id = `x-${randomUUID()}`;
+      return base.handle.executeUpdate(submitIndicatorDataUpdate, { updateId: id, args: [{ ...data, submissionId: id, ...fields }] });
+    };
+    expect((await refused(dataAgain({ actor: other }), RefusalType.forbidden)).code).toBe('notTheBase');
+    const current = await refused(dataAgain({ year }), RefusalType.invalid);
+    expect(current.problems).toEqual([expect.objectContaining({ field: 'year', code: 'yearNotEnded', zh: `${year}年尚未结束，“两山指数”指标数据只能报送已结束的年度；现可报送${year - 2}年至${year - 1}年的数据` })]);
+    expect(fieldsOf(await refused(dataAgain({ year: year - 3 }), RefusalType.invalid))).toEqual(['year']);
     const report = { reportId: `report-${randomUUID()}`, report: '整改报告', actor: base.applicant };
     expect((await refused(base.handle.executeUpdate(reportRectificationUpdate, { updateId: report.reportId, args: [report] }), RefusalType.conflict)).code).toBe('noRectification');
     expect(nextActs(base.wf)).toEqual([]);
-    await revokeBase(base, 1);
+    await revokeBase(base, 1, await openBaseTasks(base));
+  });
+
+  it('annual summary corrections: each a version under its own id until the due date, the latest current; a retry recorded once; refused after the due date', async () => {
+    const year = yearOf(await todayCst());
+    const base = await startBase(`${year - 2}-12-31`);
+    const version = (submissionId: string, y: number, text: string) => ({ submissionId, year: y, fileId: `file-${submissionId}`, summary: text, actor: base.applicant });
+    const submit = (v: ReturnType<typeof version>, updateId = v.submissionId) => base.handle.executeUpdate(submitSummaryUpdate, { updateId, args: [v] });
+
+    const first = version(`s1-${randomUUID()}`, year, '初稿');
+    expect(await submit(first)).toEqual({ year, late: false, version: 1 });
+    oneAct(base.wf);
+    // A correction before 31 January of the next year: version 2, recorded under its own id; no task to close.
+    const correction = version(`s2-${randomUUID()}`, year, '更正稿');
+    expect(await submit(correction)).toEqual({ year, late: false, version: 2 });
+    const act = oneAct(base.wf);
+    const at = act.audit?.at ?? '';
+    expect(act).toEqual({
+      audit: applied(base.subject, { decisionId: correction.submissionId, action: 'submitSummary', actor: base.applicant, payload: { year, fileId: correction.fileId, late: false, version: 2 } }, 'named', at),
+      changes: [
+        {
+          kind: 'summary',
+          summary: { baseId: base.id, year, version: 2, submissionId: correction.submissionId, fileId: correction.fileId, summary: '更正稿', late: false, submittedBy: base.applicant.sub, submittedAt: at },
+        },
+      ],
+    });
+    // The same correction again, by the same Update id or another (as after a continue-as-new): answered, recorded once.
+    expect(await submit(correction)).toEqual({ year, late: false, version: 2 });
+    expect(await submit(correction, `retry-${randomUUID()}`)).toEqual({ year, late: false, version: 2 });
+    expect(nextActs(base.wf)).toEqual([]);
+    expect(await base.handle.query(baseStateQuery)).toMatchObject({ summaries: [year], summaryVersions: [{ year, version: 2, submissionId: correction.submissionId, late: false }] });
+
+    // A correction needs its own id, and only the base's applicant corrects.
+    const noId: Record<string, unknown> = { ...version('', year, '无编号') };
+    delete noId.submissionId;
+    expect(fieldsOf(await refused(base.handle.executeUpdate(submitSummaryUpdate, { updateId: `n-${randomUUID()}`, args: [noId as ReturnType<typeof version>] }), RefusalType.invalid))).toEqual(['submissionId']);
+    expect((await refused(submit({ ...version(`o-${randomUUID()}`, year, '他人'), actor: { sub: 'someone-else', role: 'applicant', prefecture: '520300' } }), RefusalType.forbidden)).code).toBe('notTheBase');
+
+    // Two years ago, due 31 January last year: a first submission is taken, late; its correction is refused (409), naming the due date.
+    expect(await submit(version(`old-${randomUUID()}`, year - 2, '补交'))).toEqual({ year: year - 2, late: true, version: 1 });
+    expect(oneAct(base.wf).changes[0]).toMatchObject({ kind: 'summary', summary: { year: year - 2, version: 1, late: true } });
+    const closed = await refused(submit(version(`old-fix-${randomUUID()}`, year - 2, '补交后更正')), RefusalType.conflict);
+    expect(closed).toMatchObject({ code: 'summaryCorrectionClosed', zh: `${year - 2}年度工作总结已提交，更正截止于${year - 1}年1月31日 24:00（北京时间），现已不能更正` });
+    expect(nextActs(base.wf)).toEqual([]);
+    await revokeBase(base, 1, await openBaseTasks(base));
   });
 
   // The same as the application's withdrawal: a revocation while the base is
@@ -765,7 +894,7 @@ describe('base decisions and submissions (stubbed activities)', () => {
     const wf = `base-${id}`;
     const handle = await env.client.workflow.start(baseWorkflow, { taskQueue, workflowId: wf, args: [input] });
     await held.reached;
-    expect((await send(handle, request('revoke', province, { ground: 1 }, '测试'))).stage).toBe('revoked');
+    expect((await send(handle, request('revoke', province, { ground: 1, ...graveRecords(1) }, '测试'))).stage).toBe('revoked');
     held.release();
     expect((await client.workflow.getHandle(wf).result()).status).toBe('revoked');
     expect(leftOpen(wf)).toEqual([]);
@@ -883,6 +1012,119 @@ describe('notice investigations (stubbed activities)', () => {
     await advanceTo(open.closesAt);
     expect(await client.workflow.getHandle(input.noticeId).result()).toMatchObject({ outcome: 'clear', complaints: 1 });
     expect(auditedActs(input.noticeId)).toHaveLength(2);
+    expect(leftOpen(input.noticeId)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// A flood of complaints (issue 15): one digest mail per window, one dismissal for many
+
+const dismiss = (handle: WorkflowHandle, r: DismissalRequest) => handle.executeUpdate(dismissComplaintsUpdate, { updateId: r.decisionId, args: [r] });
+/** The mails a notice asked for. */
+const mailsOf = (noticeId: string) => fake.mails.filter((m) => m.workflowId === noticeId).map((m) => m.value);
+
+describe('complaint digests and dismissals (stubbed activities)', () => {
+  it('announces N complaints in one digest mail per window (each still gets its task), and none for a window settled meanwhile', async () => {
+    const { input, handle } = await startNotice('prefecture');
+    const filed = [];
+    for (let i = 0; i < 4; i++) filed.push(await fileComplaint(handle, input.noticeId));
+    // Four tasks, no mail yet: the window is open.
+    for (const f of filed) expect(fake.taskOpened(f.taskId)).toBe(true);
+    expect(mailsOf(input.noticeId)).toEqual([]);
+
+    await env.sleep(COMPLAINT_DIGEST_WINDOW_MS + 60_000);
+    const [digest] = await until('the digest', () => mailsOf(input.noticeId), (m) => m.length === 1);
+    expect(digest).toMatchObject({
+      subjectId: input.applicationId,
+      key: 'prefectureNotice.complaintDigest.1',
+      to: [{ role: 'prefectureOfficer', prefecture: '520300' }],
+      template: 'complaintDigest',
+      params: { unitName: '赤水市', level: 'prefecture' },
+    });
+    const listed = (digest!.params as { complaints: Array<{ receivedAt: string; excerpt: string; dueAt: string | null }> }).complaints;
+    expect(listed).toHaveLength(4);
+    for (const c of listed) {
+      expect(c.excerpt).toBe('存在违规开采问题');
+      expect(Number.isNaN(Date.parse(c.receivedAt))).toBe(false);
+      expect(c.dueAt).not.toBeNull();
+    }
+    // Never who filed them or how to reach them.
+    expect(JSON.stringify(digest)).not.toMatch(/张三|13800000000/);
+    expect(renderMail('complaintDigest', digest!.params as never).subject).toBe('【投诉举报汇总】赤水市：市（州）公示期间新收到投诉举报4件');
+
+    // The next complaint opens the next window: its own digest.
+    filed.push(await fileComplaint(handle, input.noticeId));
+    await env.sleep(COMPLAINT_DIGEST_WINDOW_MS + 60_000);
+    const second = (await until('the second digest', () => mailsOf(input.noticeId), (m) => m.length === 2))[1]!;
+    expect(second).toMatchObject({ key: 'prefectureNotice.complaintDigest.2', template: 'complaintDigest' });
+    expect((second.params as { complaints: unknown[] }).complaints).toHaveLength(1);
+
+    // A complaint dismissed before its window ends is not announced at all.
+    filed.push(await fileComplaint(handle, input.noticeId));
+    const last = filed.at(-1)!;
+    await dismiss(handle, { decisionId: `dismiss-${randomUUID()}`, complaintIds: [last.complaintId], reason: '重复投诉', actor: zunyi });
+    await env.sleep(COMPLAINT_DIGEST_WINDOW_MS + 60_000);
+    expect(mailsOf(input.noticeId)).toHaveLength(2);
+
+    // The rest dismissed in one request: the notice ends clear at its closing instant.
+    await dismiss(handle, { decisionId: `dismiss-${randomUUID()}`, complaintIds: filed.slice(0, -1).map((f) => f.complaintId), reason: '内容与本次公示无关', actor: zunyi });
+    const open = fake.notices.find((n) => n.value.id === input.noticeId)!.value;
+    await advanceTo(open.closesAt);
+    expect(await client.workflow.getHandle(input.noticeId).result()).toMatchObject({ outcome: 'clear', complaints: 6 });
+    expect(leftOpen(input.noticeId)).toEqual([]);
+    // No taskAssigned mail for any of them: the digests told the office.
+    expect(mailsOf(input.noticeId).map((m) => m.template)).toEqual(['complaintDigest', 'complaintDigest']);
+  });
+
+  it('dismisses several complaints in one Update: each closed with its task, one act per complaint, all or nothing; the notice ends clear', async () => {
+    const { input, handle, subject } = await startNotice('prefecture');
+    const filed = [];
+    for (let i = 0; i < 4; i++) filed.push(await fileComplaint(handle, input.noticeId));
+    const [done, ...rest] = filed;
+    await investigate(handle, { decisionId: `inv-${randomUUID()}`, complaintId: done!.complaintId, actor: zunyi, outcome: 'untrue', findings: '不属实' });
+    const audited = auditedActs(input.noticeId).length;
+    const ids = rest.map((f) => f.complaintId);
+    const base = { reason: '匿名，内容与本次公示无关', actor: zunyi };
+    const attempt = (over: Partial<DismissalRequest>) => dismiss(handle, { decisionId: `x-${randomUUID()}`, complaintIds: ids, ...base, ...over });
+
+    // Refused as a whole, before anything is recorded.
+    expect((await refused(attempt({ actor: guiyang }), RefusalType.forbidden)).code).toBe('wrongRegion');
+    expect((await refused(attempt({ actor: province }), RefusalType.forbidden)).code).toBe('wrongRegion');
+    expect(fieldsOf(await refused(attempt({ complaintIds: [ids[0]!, randomUUID()], reason: ' ' }), RefusalType.invalid))).toEqual(['complaintIds.1', 'reason']);
+    expect(fieldsOf(await refused(attempt({ complaintIds: [ids[0]!, ids[0]!] }), RefusalType.invalid))).toEqual(['complaintIds.1']);
+    const concluded = await refused(attempt({ complaintIds: [...ids, done!.complaintId] }), RefusalType.conflict);
+    expect(concluded).toMatchObject({ code: 'alreadyConcluded', problems: [{ field: 'complaintIds.3', code: 'alreadyConcluded' }] });
+    expect(concluded.zh).toMatch(/^所选投诉举报中有1件已办结，本次未作任何处理：第4项（北京时间\d{4}年\d+月\d+日 \d{2}:\d{2}收到）已办结$/);
+    expect(auditedActs(input.noticeId)).toHaveLength(audited);
+    expect((await handle.query(noticeStateQuery)).complaints.filter((c) => c.status === 'open')).toHaveLength(3);
+
+    const r: DismissalRequest = { decisionId: `dismiss-${randomUUID()}`, complaintIds: ids, ...base };
+    const result = await dismiss(handle, r);
+    expect(result.decisionId).toBe(r.decisionId);
+    expect(result.complaints.map((c) => [c.complaintId, c.status, c.outcome])).toEqual(ids.map((id) => [id, 'closed', 'dismissed']));
+    const acts = auditedActs(input.noticeId).slice(audited);
+    expect(acts).toHaveLength(3);
+    const at = acts[0]?.audit?.at ?? '';
+    expect(acts).toEqual(rest.map(({ complaintId, taskId }) => {
+      const actId = dismissalActId(r.decisionId, complaintId);
+      return {
+        audit: applied(subject, { decisionId: actId, action: 'dismissComplaint', actor: zunyi, reason: base.reason, payload: { noticeId: input.noticeId, complaintId, outcome: 'dismissed', dismissalId: r.decisionId, complaints: 3 } }, null, at),
+        changes: [
+          { kind: 'investigation', investigation: { complaintId, decisionId: actId, investigatedBy: zunyi.sub, at, outcome: 'dismissed', findings: base.reason } },
+          closing([taskId], actId, at),
+        ],
+      };
+    }));
+    // The same request again (same Update id) is answered once; another naming one of them is refused.
+    expect(await dismiss(handle, r)).toEqual(result);
+    expect(auditedActs(input.noticeId)).toHaveLength(audited + 3);
+    expect((await refused(attempt({ complaintIds: [ids[1]!] }), RefusalType.conflict)).code).toBe('alreadyConcluded');
+
+    // Nothing open remains: the notice runs to its closing instant and ends clear, not stopped.
+    const open = fake.notices.find((n) => n.value.id === input.noticeId)!.value;
+    await advanceTo(open.closesAt);
+    expect(await client.workflow.getHandle(input.noticeId).result()).toMatchObject({ outcome: 'clear', reason: null, complaints: 4 });
+    expect(auditedActs(input.noticeId)).toHaveLength(audited + 3);
     expect(leftOpen(input.noticeId)).toEqual([]);
   });
 });

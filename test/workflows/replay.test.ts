@@ -8,6 +8,12 @@
 // `patched()` must fail the replay, and the same change behind `patched()`
 // must pass: both are shown, for the base, the application and the notice
 // workflow, on a copy of workflows/ with one line added.
+//
+// One history is frozen, not written by `npm run histories:record`:
+// base-summary-resubmitted was recorded once on the code before summary
+// versions (issue 15 item 5), a run that took indicator data for the current
+// year and then a summary of a year already in, answered as the first and
+// not recorded. The current code must replay it through patched('base-summary-versions').
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,29 +99,33 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 describe('recorded workflow histories', () => {
   it('covers every phase of a base, every path of an application and of its notices', async () => {
     expect((await histories()).map((h) => h.name)).toEqual([
-      // The application: every stage to naming; cross-prefecture; a complaint cleared, one substantiated;
+      // The application: every stage to naming; cross-prefecture (straight to the province, and through the
+      // prefecture it chose, Art. 11); a complaint cleared, one substantiated;
       // an overdue task escalated; withdrawn during a notice; rejected at the pre-review and after the review.
-      'application-complaint-cleared', 'application-complaint-stopped', 'application-cross-prefecture', 'application-escalated',
+      'application-complaint-cleared', 'application-complaint-stopped', 'application-cross-prefecture-via', 'application-cross-prefecture', 'application-escalated',
       'application-named', 'application-prefecture-rejected', 'application-review-rejected', 'application-withdrawn',
       'base-evaluation-rectification', 'base-expired', 'base-named', 'base-renewed', 'base-revoked', 'base-summaries',
+      // Frozen (see above): a summary resubmitted before corrections were versions.
+      'base-summary-resubmitted',
       // The notice: cancelled (the application's child, by a withdrawal), moved by a calendar change, clear,
-      // a complaint substantiated (stopped) and one untrue, delegated by the province, an investigation escalated.
+      // a complaint substantiated (stopped) and one untrue, complaints announced in a digest and dismissed
+      // in one request (issue 15), delegated by the province, an investigation escalated.
       'notice-calendar-changed', 'notice-cancelled', 'notice-clear', 'notice-complaint-stopped', 'notice-complaint-untrue',
-      'notice-delegated', 'notice-escalated',
+      'notice-complaints-dismissed', 'notice-delegated', 'notice-escalated',
       'rectification-completed', 'rectification-not-completed',
     ]);
   });
 
   it('replay on the current code', async () => {
     const results = await replay(await workflowBundle());
-    expect(results).toHaveLength(23);
+    expect(results).toHaveLength(26);
     expect(failures(results)).toEqual(noFailures(results));
   });
 
   describe('base workflow', () => {
     it('fail to replay when a change is not behind patched()', async () => {
       const results = await replay(await mutantBundle('unpatched', UNPATCHED), 'base-');
-      expect(results).toHaveLength(6);
+      expect(results).toHaveLength(7);
       for (const r of results) expect(r.error, r.name).toBeInstanceOf(DeterminismViolationError);
     });
 
@@ -125,16 +135,28 @@ describe('recorded workflow histories', () => {
     });
   });
 
+  describe('base workflow: summary corrections (issue 15)', () => {
+    // A summary of a year already in was answered as the first and recorded
+    // nothing; it is now a correction, recorded. Without the patch gate the
+    // frozen run's resubmission records an act it did not record then.
+    const GATE = 'if (previous > 0 && !patched(SUMMARY_VERSIONS)) return { year: sub.year, late, version: previous };';
+    it('fail to replay a resubmitted summary when the correction is not behind patched()', async () => {
+      const results = await replay(await mutantBundle('summary-ungated', 'if (previous < 0) return { year: sub.year, late, version: previous };', '', 'base.ts', GATE), 'base-summary-resubmitted');
+      expect(results).toHaveLength(1);
+      expect(results[0]!.error).toBeInstanceOf(DeterminismViolationError);
+    });
+  });
+
   describe('application workflow', () => {
     it('fail to replay when a change is not behind patched()', async () => {
       const results = await replay(await mutantBundle('application-unpatched', APPLICATION_UNPATCHED, '', 'application.ts', APPLICATION_ANCHOR), 'application-');
-      expect(results).toHaveLength(8);
+      expect(results).toHaveLength(9);
       for (const r of results) expect(r.error, r.name).toBeInstanceOf(DeterminismViolationError);
     });
 
     it('replay when the same change is behind patched()', async () => {
       const results = await replay(await mutantBundle('application-patched', APPLICATION_PATCHED, 'patched', 'application.ts', APPLICATION_ANCHOR), 'application-');
-      expect(results).toHaveLength(8);
+      expect(results).toHaveLength(9);
       expect(failures(results)).toEqual(noFailures(results));
     });
   });
@@ -142,13 +164,13 @@ describe('recorded workflow histories', () => {
   describe('notice workflow', () => {
     it('fail to replay when a change is not behind patched()', async () => {
       const results = await replay(await mutantBundle('notice-unpatched', NOTICE_UNPATCHED, '', 'notice.ts', NOTICE_ANCHOR), 'notice-');
-      expect(results).toHaveLength(7);
+      expect(results).toHaveLength(8);
       for (const r of results) expect(r.error, r.name).toBeInstanceOf(DeterminismViolationError);
     });
 
     it('replay when the same change is behind patched()', async () => {
       const results = await replay(await mutantBundle('notice-patched', NOTICE_PATCHED, 'patched', 'notice.ts', NOTICE_ANCHOR), 'notice-');
-      expect(results).toHaveLength(7);
+      expect(results).toHaveLength(8);
       expect(failures(results)).toEqual(noFailures(results));
     });
   });

@@ -7,17 +7,23 @@
 // A refusal shows the API's reason; what was typed stays in the form.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { fieldChoices, fieldValueZh, validateFields, type FieldSpec } from '../../domain/payloads';
+import { GRAVE_ACT_CONSEQUENCE_ZH, isGraveAct } from '../../domain/grave-acts';
+import { groundCitationZh } from '../../domain/names';
+import { sanctionGround } from '../../domain/sanctions';
 import { PREFECTURES } from '../../domain/prefectures';
 import { problem, type Problem } from '../../domain/problems';
+import { expertRecusalZh } from '../../domain/scope';
 import { REVIEW_CRITERIA, type TransitionRule } from '../../domain/transitions';
-import { api, newDecisionId } from './api';
-import { ErrorBox } from './components';
+import { api, ApiError, newDecisionId } from './api';
+import { ErrorBox, ProblemList } from './components';
 import { actionZh, outcomeZh, stageZh } from './format';
 
 export interface Expert {
   id: string;
   name: string;
-  prefecture?: string | null;
+  /** Where the expert is registered (domain/regions.ts) and its name. */
+  region?: string | null;
+  regionZh?: string | null;
   active: boolean;
   fields?: string[];
 }
@@ -25,7 +31,7 @@ export interface Expert {
 type Values = Record<string, string | boolean | string[] | Record<string, string>>;
 
 function initialValue(f: FieldSpec): Values[string] {
-  if (f.type === 'idList') return [];
+  if (f.type === 'idList' || f.type === 'fileList') return [];
   if (f.type === 'scores') return {};
   if (f.type === 'true') return false;
   if (f.type === 'integer' && f.name === 'workingDays') return String(f.min);
@@ -52,6 +58,7 @@ function payloadOf(fields: readonly FieldSpec[], values: Values): Record<string,
         if (typeof v === 'string' && v) out[f.name] = `${v.length === 16 ? `${v}:00` : v}+08:00`;
         break;
       case 'idList':
+      case 'fileList':
         if (Array.isArray(v) && v.length) out[f.name] = v;
         break;
       case 'scores':
@@ -72,7 +79,56 @@ function payloadOf(fields: readonly FieldSpec[], values: Values): Record<string,
   return out;
 }
 
-function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[string]; set: (v: Values[string]) => void; experts: Expert[] | null }) {
+/**
+ * An uploaded file (or several) as a field's value: each chosen file is sent
+ * to POST /api/files at once and the field holds the returned ids; the names
+ * are shown, never the ids.
+ */
+function FileInput({ f, value, set, label }: { f: FieldSpec; value: Values[string]; set: (v: Values[string]) => void; label: string }) {
+  const multiple = f.type === 'fileList';
+  const ids = multiple ? (Array.isArray(value) ? value : []) : typeof value === 'string' && value ? [value] : [];
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const upload = async (files: FileList | null) => {
+    if (!files?.length) return;
+    setBusy(true);
+    setError(null);
+    const added: string[] = [];
+    try {
+      for (const file of Array.from(files)) {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        const r = await api<{ fileId: string }>('POST', '/api/files', { form });
+        added.push(r.fileId);
+        setNames((n) => ({ ...n, [r.fileId]: file.name }));
+      }
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+      if (added.length) set(multiple ? [...new Set([...ids, ...added])] : added[added.length - 1]!);
+    }
+  };
+  return (
+    <div className="file-field">
+      <label>
+        {label}
+        <input type="file" name={f.name} multiple={multiple} accept=".pdf,.ofd,.png,.jpg,.jpeg,.docx,.xlsx" onChange={(e) => void upload(e.target.files)} />
+      </label>
+      {busy && <span className="muted">正在上传…</span>}
+      {ids.map((id) => (
+        <span key={id} className="ok" data-testid={`uploaded-${f.name}`}>
+          ✓ 已上传 {names[id] ?? '文件'}
+          <button type="button" className="link" onClick={() => set(multiple ? ids.filter((x) => x !== id) : '')}>移除</button>
+        </span>
+      ))}
+      {error && <span className="bad">{error}</span>}
+    </div>
+  );
+}
+
+function FieldInput({ f, value, set, experts, unitPrefectures }: { f: FieldSpec; value: Values[string]; set: (v: Values[string]) => void; experts: Expert[] | null; unitPrefectures: readonly string[] }) {
   const label = `${f.zh}${f.required ? '' : '（选填）'}`;
   const choices = f.type === 'integer' ? fieldChoices(f) : [];
   if (choices.length) {
@@ -150,6 +206,9 @@ function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[st
           </select>
         </label>
       );
+    case 'file':
+    case 'fileList':
+      return <FileInput f={f} value={value} set={set} label={label} />;
     case 'prefecture':
       return (
         <label>
@@ -169,15 +228,27 @@ function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[st
       if (!experts) return <p className="muted">正在读取专家库…</p>;
       return (
         <fieldset>
-          <legend>{label}（专家库，第二十五条；不得选派申报单元所在市（州）的专家，第二十六条）</legend>
+          <legend>{label}（专家库，第二十五条；不得选派登记在申报单元所在市（州）的专家，第二十六条）</legend>
           <div className="checks">
-            {experts.filter((x) => x.active).map((x) => (
-              <label key={x.id} className="check">
-                <input type="checkbox" name={`${f.name}`} value={x.id} checked={chosen.includes(x.id)} onChange={(e) => set(e.target.checked ? [...chosen, x.id] : chosen.filter((c) => c !== x.id))} />
-                {x.name}
-                {x.prefecture ? `（${PREFECTURES.find((p) => p.code === x.prefecture)?.zh ?? x.prefecture}）` : ''}
-              </label>
-            ))}
+            {experts.filter((x) => x.active).map((x) => {
+              // The same rule the API and the workflow apply: a recused expert is shown, with why, and cannot be chosen.
+              const recusal = expertRecusalZh(x, unitPrefectures);
+              return (
+                <label key={x.id} className={recusal ? 'check disabled' : 'check'} data-testid={recusal ? 'expert-recused' : 'expert-choice'}>
+                  <input
+                    type="checkbox"
+                    name={`${f.name}`}
+                    value={x.id}
+                    disabled={!!recusal}
+                    checked={!recusal && chosen.includes(x.id)}
+                    onChange={(e) => set(e.target.checked ? [...chosen, x.id] : chosen.filter((c) => c !== x.id))}
+                  />
+                  {x.name}
+                  {x.regionZh ? `（${x.regionZh}）` : ''}
+                  {recusal && <small className="muted">：{recusal}</small>}
+                </label>
+              );
+            })}
           </div>
         </fieldset>
       );
@@ -208,23 +279,45 @@ function FieldInput({ f, value, set, experts }: { f: FieldSpec; value: Values[st
   }
 }
 
+/** What the chosen Art. 24 ground needs as evidence (domain/sanctions.ts), said beside the evidence fields. */
+function GroundEvidenceHint({ ground }: { ground: Values[string] | undefined }) {
+  const info = typeof ground === 'string' && ground ? sanctionGround(Number(ground)) : undefined;
+  if (!info) return null;
+  return (
+    <p className="hint" data-testid="ground-evidence">
+      {groundCitationZh(info.ground)}
+      {info.evidence === 'onRecord'
+        ? '：依据为系统中记录的整改核查结论，无需另附文件。'
+        : `须提供：${info.evidence.titleZh}、${info.evidence.dateZh}，及至少 ${info.evidence.minFiles} 份文件（${info.requiresZh}）。`}
+    </p>
+  );
+}
+
 export function DecisionForm<S extends string, F>({
   rule,
   endpoint,
   onDone,
   experts,
+  unitPrefectures = [],
 }: {
   rule: TransitionRule<S, F>;
   endpoint: string;
   onDone: (result: { action: string; stage: string }) => void;
   experts: Expert[] | null;
+  /** The unit's prefectures: the expert picker leaves out the experts who must recuse (Art. 26). */
+  unitPrefectures?: readonly string[];
 }) {
   const [values, setValues] = useState<Values>(() => Object.fromEntries(rule.payload.map((f) => [f.name, initialValue(f)])));
   const [reason, setReason] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setProblems([]), [values, reason]);
+  // A grave act (naming, warning, revocation) is sent only after its consequence is confirmed.
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    setProblems([]);
+    setConfirming(false);
+  }, [values, reason]);
   // One id per content of the form: sending it again (a retry after a lost
   // answer, a second click) is applied once; any change makes it a new decision.
   const valuesKey = JSON.stringify(values);
@@ -241,6 +334,11 @@ export function DecisionForm<S extends string, F>({
     if (reasonRequired && !reason.trim()) found.push(problem('reason', 'missing', '须说明理由', 'a reason is required'));
     setProblems(found);
     if (found.length) return;
+    if (isGraveAct(rule.action) && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     setBusy(true);
     try {
       const result = await api<{ action: string; stage: string }>('POST', endpoint, {
@@ -266,26 +364,33 @@ export function DecisionForm<S extends string, F>({
         {rule.to.length === 1 && rule.to[0] !== rule.from[0] ? `。办理后进入“${stageZh(rule.to[0]!)}”` : ''}
       </p>
       {rule.payload.map((f) => (
-        <FieldInput key={f.name} f={f} value={values[f.name]!} experts={experts} set={(v) => setValues((x) => ({ ...x, [f.name]: v }))} />
+        <FieldInput key={f.name} f={f} value={values[f.name]!} experts={experts} unitPrefectures={unitPrefectures} set={(v) => setValues((x) => ({ ...x, [f.name]: v }))} />
       ))}
+      <GroundEvidenceHint ground={values.ground} />
       <label>
         理由{reasonRequired ? '（必填）' : rule.reasonRequired === 'whenNegative' ? '（否定时必填）' : '（选填）'}
         <textarea name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
-      {problems.length > 0 && (
-        <div className="error" role="alert" data-testid="form-problems">
-          <strong>请先补正：</strong>
-          <ul>
-            {problems.map((p, i) => (
-              <li key={i}>{p.zh}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ProblemList problems={problems} lead="请先补正：" testId="form-problems" />
       <ErrorBox error={error} title="未能办理" />
-      <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
-        {busy ? '正在提交…' : `确认${actionZh(rule.action)}`}
-      </button>
+      {confirming && isGraveAct(rule.action) ? (
+        <div className="confirm" role="alertdialog" aria-label={`确认${actionZh(rule.action)}`} data-testid="grave-act-confirm">
+          <p>
+            <strong>请确认：{actionZh(rule.action)}</strong>
+          </p>
+          <p>{GRAVE_ACT_CONSEQUENCE_ZH[rule.action]}</p>
+          <button type="submit" className="danger" disabled={busy}>
+            {busy ? '正在提交…' : `确认${actionZh(rule.action)}`}
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
+            返回修改
+          </button>
+        </div>
+      ) : (
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
+          {busy ? '正在提交…' : isGraveAct(rule.action) ? `${actionZh(rule.action)}…` : `确认${actionZh(rule.action)}`}
+        </button>
+      )}
     </form>
   );
 }

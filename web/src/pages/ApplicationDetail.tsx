@@ -6,13 +6,15 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { INVESTIGATION_OUTCOMES } from '../../../domain/notice';
 import { PLAN_CHAPTERS, PLAN_ISSUERS } from '../../../domain/materials';
 import { problem, type Problem } from '../../../domain/problems';
+import { SUBMIT_VIA_PROVINCE } from '../../../domain/submission-path';
 import { APPLICATION_TRANSITIONS, REVIEW_CRITERIA } from '../../../domain/transitions';
 import { api, newDecisionId } from '../api';
+import { ComplaintDismissal, dismissibleComplaints } from '../ComplaintDismissal';
 import { DecisionForm, type Expert } from '../DecisionForm';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
 import {
   actionZh, actorZh, complaintStatusZh, dueText, escalationZh, formatCst, formatDate, groundZh, investigationOutcomeZh, noticeLevelZh, noticeOutcomeZh,
-  noticeStatusZh, outcomeZh, prefecturesZh, roleZh, stageZh, stepZh, unitTypeZh,
+  noticeStatusZh, outcomeZh, prefecturesZh, roleZh, stageZh, stepZh, submissionPathZh, unitTypeZh,
 } from '../format';
 import type { SessionUser } from '../session';
 import type { Role } from '../../../domain/roles';
@@ -30,6 +32,8 @@ interface Complaint {
 interface Notice {
   id: string;
   level: string;
+  /** The prefecture running a prefecture notice. */
+  prefecture?: string | null;
   workingDays: number;
   opensAt: string;
   closesAt: string;
@@ -64,6 +68,8 @@ interface Detail {
   namedOn: string | null;
   titleEndsOn: string | null;
   unit: { name: string; type: string; prefectures: string[]; terrain?: string | null };
+  /** Art. 11: `province`, or the code of the prefecture that pre-reviews it. */
+  submitVia?: string;
   applicant: { name: string; contactEmail: string };
   submittedAt: string;
   materials: Array<Record<string, unknown>>;
@@ -75,17 +81,25 @@ interface Detail {
 }
 
 const PATH = ['prefectureReview', 'prefectureNotice', 'prefectureRecommendation', 'expertAssignment', 'expertReview', 'reviewConclusion', 'selection', 'provinceNotice', 'naming', 'named'];
+/** The steps a cross-prefecture unit applying directly to the province does not take (Art. 11). */
+const PREFECTURE_STEPS = ['prefectureReview', 'prefectureNotice', 'prefectureRecommendation'];
 
-function StageBar({ stage }: { stage: string }) {
+function StageBar({ stage, direct }: { stage: string; direct: boolean }) {
   const at = PATH.indexOf(stage);
   const ended = at < 0;
   return (
     <ol className="stages" aria-label="阶段">
-      {PATH.map((s, i) => (
-        <li key={s} className={i < at ? 'done' : i === at ? 'current' : ''} aria-current={i === at ? 'step' : undefined}>
-          {stageZh(s)}
-        </li>
-      ))}
+      {PATH.map((s, i) =>
+        direct && PREFECTURE_STEPS.includes(s) ? (
+          <li key={s} className="skipped" title="直接向省生态环境厅申报，不经过此步">
+            {stageZh(s)}（不经过）
+          </li>
+        ) : (
+          <li key={s} className={i < at ? 'done' : i === at ? 'current' : ''} aria-current={i === at ? 'step' : undefined}>
+            {stageZh(s)}
+          </li>
+        ),
+      )}
       {ended && <li className="current ended">{stageZh(stage)}</li>}
     </ol>
   );
@@ -195,6 +209,17 @@ function Investigation({ complaint, user, onDone }: { complaint: Complaint; user
   );
 }
 
+/**
+ * Whether this officer investigates the complaint (domain/complaints.ts): a
+ * prefecture notice's, the prefecture running it (a cross-prefecture unit's
+ * is run by the one it applied through, Art. 11); a province notice's, the
+ * province or the prefecture it delegated the complaint to.
+ */
+function investigates(notice: Notice, complaint: Complaint, user: SessionUser): boolean {
+  if (notice.level === 'prefecture') return user.role === 'prefectureOfficer' && (!notice.prefecture || notice.prefecture === user.prefecture);
+  return user.role === 'provinceOfficer' || (user.role === 'prefectureOfficer' && !!user.prefecture && complaint.delegatedTo === user.prefecture);
+}
+
 function Materials({ materials }: { materials: Array<Record<string, unknown>> }) {
   return (
     <ul className="plain">
@@ -245,12 +270,13 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
             {stageZh(data.stage)}
           </span>
         </div>
-        <StageBar stage={data.stage} />
+        <StageBar stage={data.stage} direct={data.submitVia === SUBMIT_VIA_PROVINCE} />
         <Facts
           items={[
             ['申报年度', data.year],
             ['类型', unitTypeZh(data.unit.type)],
             ['所在市（州）', prefecturesZh(data.unit.prefectures)],
+            ...(data.submitVia ? ([['申报途径', submissionPathZh(data.submitVia)]] as Array<[string, string]>) : []),
             ['建设主体', `${data.applicant.name}（${data.applicant.contactEmail}）`],
             ['提交时间', formatCst(data.submittedAt)],
             ...(data.namedOn ? ([['命名日期', formatDate(data.namedOn)], ['称号有效期至', formatDate(data.titleEndsOn)]] as Array<[string, string]>) : []),
@@ -279,6 +305,7 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
                 rule={r}
                 endpoint={`/api/applications/${encodeURIComponent(data.id)}/decisions`}
                 experts={experts}
+                unitPrefectures={data.unit.prefectures}
                 onDone={(res) => {
                   setDone(`已办理“${actionZh(res.action)}”，当前阶段：${stageZh(res.stage)}`);
                   reload();
@@ -308,6 +335,13 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
               公示期 {n.workingDays} 个工作日：{formatCst(n.opensAt)} 至 <strong>{formatCst(n.closesAt)}</strong>（北京时间）
               {n.provisional && <span className="muted">（该年度节假日安排未公布，截止时间按周末推算，可能调整）</span>}
             </p>
+            {dismissibleComplaints(n, user).length > 0 && (
+              <ComplaintDismissal
+                noticeId={n.id}
+                complaints={dismissibleComplaints(n, user)}
+                onDone={(count) => (setDone(`已对 ${count} 件投诉举报不予受理`), reload())}
+              />
+            )}
             {n.complaints.length === 0 ? (
               <p className="muted">未收到投诉举报。</p>
             ) : (
@@ -324,8 +358,8 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
                         投诉人：{c.complainant.name}（{c.complainant.contact}）
                       </div>
                     )}
-                    {c.findings && <div className="muted">调查情况：{c.findings}</div>}
-                    {c.status !== 'closed' && <Investigation complaint={c} user={user} onDone={() => (setDone('调查结论已记录'), reload())} />}
+                    {c.findings && <div className="muted">{c.outcome === 'dismissed' ? '不予受理的理由' : '调查情况'}：{c.findings}</div>}
+                    {c.status !== 'closed' && investigates(n, c, user) && <Investigation complaint={c} user={user} onDone={() => (setDone('调查结论已记录'), reload())} />}
                   </li>
                 ))}
               </ul>

@@ -3,6 +3,7 @@
 // the 两山指数 evaluation, indicator data entry for the base, and the
 // province's decision forms (the API's `actions`).
 import { useState } from 'react';
+import { checkIndicatorDataYear, indicatorDataYears } from '../../../domain/base-submissions';
 import type { Evaluation } from '../../../domain/ls-index/evaluate';
 import { BASE_TRANSITIONS } from '../../../domain/transitions';
 import { DecisionForm } from '../DecisionForm';
@@ -24,10 +25,76 @@ interface BaseDetailView {
   termEndsOn: string;
   termNo: number;
   nationalRecommended: boolean;
-  summaries: Array<{ year: number; fileId: string; summary: string; late: boolean; submittedAt: string }>;
+  summaries: AnnualSummary[];
   openTasks: OpenTask[];
   timeline: TimelineEntry[];
+  graveActs: GraveAct[];
   actions: string[];
+}
+
+/** A version of a year's annual summary (Art. 18): 1 the first, then each correction. */
+interface SummaryVersion {
+  version: number;
+  fileId: string;
+  summary: string;
+  late: boolean;
+  submittedAt: string;
+}
+
+/** A year's annual summary: its current version, and every version first to current. */
+interface AnnualSummary extends SummaryVersion {
+  year: number;
+  corrected: boolean;
+  versions: SummaryVersion[];
+}
+
+interface FileRef {
+  fileId: string;
+  name: string;
+}
+
+/** The naming, a warning or a revocation with what it rests on (api/grave-acts.ts). */
+interface GraveAct {
+  decisionId: string;
+  actionZh: string;
+  at: string;
+  reason: string | null;
+  groundZh: string | null;
+  deliberation: { body: string; date: string; minutes: FileRef | null } | null;
+  evidence: { title: string | null; date: string | null; files: FileRef[] } | null;
+  evidenceOnRecord: { verifiedAt: string } | null;
+}
+
+/** What each grave act rests on: the county sees the ground and the evidence it was given. */
+function GraveActs({ acts }: { acts: GraveAct[] }) {
+  if (acts.length === 0) return <Empty>没有记录。</Empty>;
+  return (
+    <ul className="grave-acts">
+      {acts.map((a) => (
+        <li key={a.decisionId} data-testid="grave-act">
+          <strong>{a.actionZh}</strong>（{formatCst(a.at)}）
+          {a.groundZh && <div>情形：{a.groundZh}</div>}
+          {a.reason && <div>理由：{a.reason}</div>}
+          {a.deliberation ? (
+            <div>
+              审议：{a.deliberation.body}，{formatDate(a.deliberation.date)}
+              {a.deliberation.minutes && <>；审议纪要：{a.deliberation.minutes.name}</>}
+            </div>
+          ) : (
+            <div className="muted">（该决定记录于要求记录审议之前）</div>
+          )}
+          {a.evidence && (
+            <div>
+              依据：{a.evidence.title ?? ''}
+              {a.evidence.date && `（${formatDate(a.evidence.date)}）`}
+              {a.evidence.files.length > 0 && <>；文件：{a.evidence.files.map((f) => f.name).join('、')}</>}
+            </div>
+          )}
+          {a.evidenceOnRecord && <div>依据：{formatCst(a.evidenceOnRecord.verifiedAt)} 核查认定整改未有效完成（系统记录）</div>}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 const SANCTIONS = ['requireRectification', 'verifyRectification', 'warn', 'revoke'];
@@ -44,9 +111,10 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
   const rules = data.actions
     .map((a) => BASE_TRANSITIONS.find((r) => r.action === a && r.from.includes(data.status as never) && r.role === user.role))
     .filter((r): r is NonNullable<typeof r> => !!r);
-  const firstYear = Number(data.namedOn.slice(0, 4));
-  const lastYear = Math.max(firstYear, Math.min(Number(data.termEndsOn.slice(0, 4)), new Date().getFullYear() + 1));
-  const years = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i);
+  // Indicator data only for years that have ended in CST (Art. 22, domain/base-submissions.ts), within the term.
+  const dataYears = indicatorDataYears(data.namedOn, Date.now());
+  const lastYear = Math.min(dataYears.last, Number(data.termEndsOn.slice(0, 4)));
+  const years = Array.from({ length: Math.max(0, lastYear - dataYears.first + 1) }, (_, i) => dataYears.first + i);
   const owner = user.role === 'applicant';
   const held = !['revoked', 'expired'].includes(data.status);
   const sanctions = data.timeline.filter((t) => SANCTIONS.includes(t.action));
@@ -111,9 +179,17 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
 
       {owner && held && (
         <Section title="填报指标数据">
-          <IndicatorForm baseId={data.id} years={years} onSaved={evaluation.reload} />
+          {years.length > 0 ? (
+            <IndicatorForm baseId={data.id} years={years} onSaved={evaluation.reload} />
+          ) : (
+            <Empty>{checkIndicatorDataYear(dataYears.first, data.namedOn, Date.now())?.problems?.[0]?.zh ?? '暂无可填报的年度。'}</Empty>
+          )}
         </Section>
       )}
+
+      <Section title="命名、警告和撤销的依据（第十六条、第二十四条）">
+        <GraveActs acts={data.graveActs ?? []} />
+      </Section>
 
       <Section title="整改与处理（第二十三条、第二十四条）">
         {sanctions.length === 0 ? <Empty>没有整改要求、警告或撤销。</Empty> : <Timeline entries={sanctions} />}
@@ -125,9 +201,24 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
         ) : (
           <ul className="plain">
             {data.summaries.map((s) => (
-              <li key={s.year}>
-                <strong>{s.year}年度</strong> · {formatCst(s.submittedAt)} 提交{s.late && <span className="badge red">逾期</span>}
+              <li key={s.year} data-testid="annual-summary">
+                <strong>{s.year}年度</strong> · 第{s.version}版{s.corrected && <span className="badge amber">已更正</span>} · {formatCst(s.submittedAt)} 提交
+                {s.late && <span className="badge red">逾期</span>}
                 <div>{s.summary}</div>
+                {(s.versions ?? []).length > 1 && (
+                  <details>
+                    <summary>历次版本（共{s.versions.length}版）</summary>
+                    <ul className="plain">
+                      {s.versions.map((v) => (
+                        <li key={v.version}>
+                          第{v.version}版 · {formatCst(v.submittedAt)} 提交{v.late && <span className="badge red">逾期</span>}
+                          {v.version === s.version && <span className="badge">现行</span>}
+                          <div>{v.summary}</div>
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
               </li>
             ))}
           </ul>
