@@ -10,6 +10,8 @@
 // size and sha256, never the content) are written in one transaction
 // (activities/record-act.ts). `checkOfficerFiles` is what an officer's act
 // that cites files checks them with.
+// GET /api/files/:id streams a file back to its uploader or to whoever may
+// see a subject that cites it (`mayRead`); anyone else gets 404.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
@@ -20,16 +22,17 @@ import busboy from 'busboy';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { recordAct } from '../activities/record-act';
-import { roleZh } from '../domain/names';
-import { prefectureName } from '../domain/prefectures';
+import { officeZh } from '../domain/names';
 import { problem, type Problem } from '../domain/problems';
+import { maySee, type Subject } from '../domain/scope';
+import { viaPrefectureOf } from '../domain/submission-path';
 import type { Db } from '../infra/database';
 import type { Actor } from '../workflows/messages';
 import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
-import { badRequest, forbidden, HttpError, unprocessable } from './errors';
+import { badRequest, forbidden, HttpError, notFound, unprocessable } from './errors';
 import { route } from './openapi';
-import { unknownFields } from './validation';
+import { unknownFields, wellFormed } from './validation';
 
 export const ALLOWED_TYPES = [
   { contentType: 'application/pdf', zh: 'PDF' },
@@ -254,8 +257,7 @@ export async function checkOfficerFiles(db: Db, fileIds: readonly string[], acto
   const ids = [...new Set(fileIds)];
   const rows = ids.length ? await db.file.findMany({ where: { id: { in: ids } }, select: { id: true, uploaderRole: true, uploaderPrefecture: true } }) : [];
   const found = new Map(rows.map((f) => [f.id, f]));
-  const office =
-    actor.role === 'prefectureOfficer' && actor.prefecture ? `${prefectureName(actor.prefecture)}生态环境局` : roleZh('provinceOfficer');
+  const office = officeZh(actor.role === 'prefectureOfficer' ? 'prefectureOfficer' : 'provinceOfficer', actor.prefecture);
   const ofOffice = (f: { uploaderRole: string | null; uploaderPrefecture: string | null }) =>
     actor.role === 'provinceOfficer'
       ? f.uploaderRole === 'provinceOfficer'
@@ -269,6 +271,95 @@ export async function checkOfficerFiles(db: Db, fileIds: readonly string[], acto
     if (!ofOffice(f)) return [problem(at, 'notOfficerFile', `${which}须由${office}工作人员上传`, `${at}: file ${id} was not uploaded by an officer of the ${actor.role === 'prefectureOfficer' ? 'prefecture' : 'province'}`)];
     return [];
   });
+}
+
+/** What a page shows for a cited file whose row is gone. */
+export const MISSING_FILE_NAME = '（文件已不存在）';
+
+/** The original names of these files, by id (for responses that list files: a person reads names, never ids). */
+export async function fileNamesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await db.file.findMany({ where: { id: { in: unique } }, select: { id: true, originalName: true } }) : [];
+  return new Map(rows.map((f) => [f.id, f.originalName]));
+}
+
+/** An application's materials as stored, each one that names a file with that file's `name` added. */
+export async function materialsWithFileNames(db: Db, materials: unknown): Promise<unknown> {
+  if (!Array.isArray(materials)) return materials;
+  const fileIdOf = (m: unknown) => (m && typeof m === 'object' && typeof (m as { fileId?: unknown }).fileId === 'string' ? (m as { fileId: string }).fileId : null);
+  const names = await fileNamesOf(db, materials.map(fileIdOf).filter((id): id is string => id !== null));
+  return materials.map((m) => {
+    const id = fileIdOf(m);
+    return id === null ? m : { ...(m as Record<string, unknown>), name: names.get(id) ?? MISSING_FILE_NAME };
+  });
+}
+
+/** The types a browser may show in place (PDF, images); every other type is offered as a download. */
+const INLINE_TYPES: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
+
+/**
+ * `Content-Disposition` for a stored file: `inline` for PDF and images,
+ * `attachment` otherwise; the name as RFC 6266 / 5987 `filename*` (UTF-8,
+ * percent-encoded) with an ASCII `filename` fallback in which nothing could
+ * end the quoted string or the header (quotes, backslashes, `%`, `;`,
+ * control characters and non-ASCII become `_`).
+ */
+export function contentDisposition(name: string, contentType: string): string {
+  const clean = wellFormed(name).replace(/[\u0000-\u001f\u007f]/g, '').trim() || 'file';
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(clean)?.[0] ?? '';
+  const ascii = clean.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  // A name with nothing readable in ASCII falls back to `file.<ext>`.
+  const fallback = /[A-Za-z0-9]/.test(ascii.slice(0, ascii.length - ext.length)) ? ascii : `file${ext}`;
+  const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${INLINE_TYPES.includes(contentType) ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+interface StoredFile {
+  id: string;
+  uploadedBy: string;
+  uploaderRole: string | null;
+}
+
+/**
+ * May this caller read this file? Its uploader may (in the role they
+ * uploaded it in); anyone else only when they may see (domain/scope.ts
+ * maySee) a subject that cites it:
+ * - an application whose materials name it (Application.materials);
+ * - a base whose annual summary (any version, BaseSummary) names it;
+ * - an applied act on an application or a base whose payload cites it: a
+ *   grave act's minutes or evidence (minutesFileId, evidenceFileIds), and a
+ *   rectification report's file (fileId; counted only when the report's
+ *   author uploaded it, because that route does not check the file itself).
+ * Notices and complaints cite no files. The queries read the read model only.
+ */
+async function mayRead(db: Db, actor: Actor, file: StoredFile): Promise<boolean> {
+  if (file.uploadedBy === actor.sub && (file.uploaderRole === null || file.uploaderRole === actor.role)) return true;
+  const [materials, summaries, acts] = await Promise.all([
+    db.$queryRaw<Array<{ id: string }>>`
+      SELECT "id" FROM "Application" WHERE "materials" @> jsonb_build_array(jsonb_build_object('fileId', ${file.id}::text))`,
+    db.baseSummary.findMany({ where: { fileId: file.id }, select: { baseId: true }, distinct: ['baseId'] }),
+    db.$queryRaw<Array<{ subjectType: string; subjectId: string }>>`
+      SELECT DISTINCT "subjectType", "subjectId" FROM "Decision"
+      WHERE "outcome" = 'applied' AND "subjectType" IN ('application', 'base') AND (
+        "payload"->>'minutesFileId' = ${file.id}
+        OR "payload"->'evidenceFileIds' @> jsonb_build_array(${file.id}::text)
+        OR ("action" = 'reportRectification' AND "payload"->>'fileId' = ${file.id} AND "actorSub" = ${file.uploadedBy}))`,
+  ]);
+  const applicationIds = [...new Set([...materials.map((a) => a.id), ...acts.filter((a) => a.subjectType === 'application').map((a) => a.subjectId)])];
+  const baseIds = [...new Set([...summaries.map((s) => s.baseId), ...acts.filter((a) => a.subjectType === 'base').map((a) => a.subjectId)])];
+  const [applications, reviews, bases] = await Promise.all([
+    applicationIds.length ? db.application.findMany({ where: { id: { in: applicationIds } }, select: { id: true, prefectures: true, applicantSub: true, submitVia: true } }) : [],
+    applicationIds.length && actor.role === 'expert' ? db.expertReview.findMany({ where: { applicationId: { in: applicationIds } }, select: { applicationId: true, expertId: true } }) : [],
+    baseIds.length ? db.base.findMany({ where: { id: { in: baseIds } }, select: { prefectures: true, applicantSub: true } }) : [],
+  ]);
+  const subjects: Subject[] = [
+    ...applications.map((a): Subject => ({
+      kind: 'application', prefectures: a.prefectures, applicantSub: a.applicantSub, viaPrefecture: viaPrefectureOf(a.prefectures, a.submitVia),
+      assignedExpertIds: reviews.filter((r) => r.applicationId === a.id).map((r) => r.expertId),
+    })),
+    ...bases.map((b): Subject => ({ kind: 'base', prefectures: b.prefectures, applicantSub: b.applicantSub })),
+  ];
+  return subjects.some((subject) => maySee(actor, subject));
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -338,6 +429,55 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
       res.status(201).json({ fileId: file.id, sha256: file.sha256, size: file.size, contentType: file.contentType, name: file.originalName });
     } finally {
       await rm(received.tmp, { force: true });
+    }
+  });
+
+  route(router, {
+    method: 'get', path: '/files/:id', summary: 'Download one document: its uploader, or whoever may see a subject that cites it (else 404)', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'],
+    responses: { 200: { description: 'the stored bytes, with their type; inline for PDF and images, else as an attachment', mediaTypes: ALLOWED_TYPES.map((t) => t.contentType) } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    const id = String(req.params.id);
+    attempt(req, { subjectType: 'file', subjectId: id, action: 'read' });
+    const file = id.length <= 100 ? await deps.db.file.findUnique({ where: { id } }) : null;
+    // Unknown and not readable answer alike: the file's existence is not revealed.
+    if (!file || !(await mayRead(deps.db, actor, file))) throw notFound();
+    const target = path.resolve(root, file.storagePath);
+    if (!target.startsWith(root + path.sep)) throw notFound();
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(target, 'r');
+    } catch {
+      throw notFound('文件内容已不存在');
+    }
+    const { size } = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    const contentType = (ALLOWED_TYPES as ReadonlyArray<{ contentType: string }>).some((t) => t.contentType === file.contentType) ? file.contentType : 'application/octet-stream';
+    res.status(200);
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Content-Length', String(size));
+    res.setHeader('Content-Disposition', contentDisposition(file.originalName, contentType));
+    // Never run as a page of this origin, whatever the bytes are: no sniffing, a sandbox with nothing allowed.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    res.setHeader('Cache-Control', 'private, no-store');
+    if (req.method === 'HEAD') {
+      await handle.close();
+      res.end();
+      return;
+    }
+    // pipeline closes the file and ends (or destroys) the response. Once the
+    // headers are out an error cannot become a JSON answer: the connection
+    // is cut (the client sees a short body), and a read error is logged.
+    try {
+      await pipeline(handle.createReadStream(), res);
+    } catch (error) {
+      const code = (error as { code?: string } | null)?.code;
+      if (code !== 'ERR_STREAM_PREMATURE_CLOSE') req.log?.error({ err: { type: error instanceof Error ? error.name : typeof error, ...(code ? { code } : {}) } }, 'files: download cut short');
+      res.destroy();
     }
   });
 

@@ -23,6 +23,8 @@ export interface ResponseSpec {
   description: string;
   /** The JSON body; omitted for the error statuses, which share the contract's error shape. */
   schema?: z.ZodType;
+  /** A body that is not JSON (a file download): the media types it may have. */
+  mediaTypes?: readonly string[];
 }
 
 export interface RouteSpec {
@@ -162,7 +164,11 @@ export function openApiDocument(): Record<string, unknown> {
     for (const status of r.statuses) {
       const ok = r.responses[status];
       responses[String(status)] = ok
-        ? { description: ok.description, ...(ok.schema ? { content: { 'application/json': { schema: jsonSchema(ok.schema, 'output') } } } : {}) }
+        ? {
+            description: ok.description,
+            ...(ok.mediaTypes ? { content: Object.fromEntries(ok.mediaTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) } : {}),
+            ...(ok.schema ? { content: { 'application/json': { schema: jsonSchema(ok.schema, 'output') } } } : {}),
+          }
         : { description: ERROR_TEXT[status] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
     const body =

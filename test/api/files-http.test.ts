@@ -284,9 +284,9 @@ describe('checkOfficerFiles: the files an officer\'s act cites', () => {
     const problems = await checkOfficerFiles(database.db, [byProvince, byZunyi, 'no-such-file', byApplicant], province, 'evidenceFileIds', '所依据的文件');
     // The person reads which field and which of its files, never a file's id.
     expect(problems).toEqual([
-      { field: 'evidenceFileIds.1', code: 'notOfficerFile', zh: '所依据的文件中的第2个文件须由省生态环境厅工作人员上传', en: expect.any(String) },
+      { field: 'evidenceFileIds.1', code: 'notOfficerFile', zh: '所依据的文件中的第2个文件须由贵州省生态环境厅工作人员上传', en: expect.any(String) },
       { field: 'evidenceFileIds.2', code: 'unknownFile', zh: '所依据的文件中的第3个文件不存在，请重新上传', en: expect.any(String) },
-      { field: 'evidenceFileIds.3', code: 'notOfficerFile', zh: '所依据的文件中的第4个文件须由省生态环境厅工作人员上传', en: expect.any(String) },
+      { field: 'evidenceFileIds.3', code: 'notOfficerFile', zh: '所依据的文件中的第4个文件须由贵州省生态环境厅工作人员上传', en: expect.any(String) },
     ]);
     // A prefecture officer's act cites files of the same prefecture's officers.
     expect(await checkOfficerFiles(database.db, [byZunyi], officer)).toEqual([]);
