@@ -3,11 +3,13 @@
 // field. Percentages are typed as percentages and sent as fractions (93 → 0.93).
 // Checked before sending by the API's own rules (domain/ls-index/values.ts).
 import { useRef, useState, type FormEvent } from 'react';
-import { INDICATORS, goalZh, taskZh, type IndicatorDef } from '../../domain/ls-index/catalogue';
+import { INDICATORS, TERRAINS_ZH, goalZh, taskZh, type IndicatorDef } from '../../domain/ls-index/catalogue';
+import type { Terrain } from '../../domain/materials';
 import { validateIndicatorData } from '../../domain/ls-index/values';
 import type { Problem } from '../../domain/problems';
 import { api, newDecisionId } from './api';
 import { ErrorBox } from './components';
+import { plainZh } from './format';
 
 type Raw = Record<string, string>;
 
@@ -28,7 +30,15 @@ function valueOf(def: IndicatorDef, raw: Raw): unknown {
   }
 }
 
-export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; years: number[]; onSaved: () => void }) {
+/** The target of an indicator; one set by terrain (indicator 7) is the unit's own, or says the terrain is not on record. */
+function targetOf(def: IndicatorDef, terrain: string | null | undefined): string {
+  if (def.rule.type !== 'atLeastByTerrain') return def.targetZh;
+  const t = terrain && terrain in def.rule.thresholds ? (terrain as Terrain) : null;
+  if (!t) return `${def.targetZh}（本单元未登记地形，评估记为“无数据”）`;
+  return `本单元为${TERRAINS_ZH[t]}：≥${Math.round(def.rule.thresholds[t] * 100)}%`;
+}
+
+export function IndicatorForm({ baseId, years, onSaved, terrain }: { baseId: string; years: number[]; onSaved: () => void; /** The unit's terrain (from its application), for indicator 7. */ terrain?: string | null }) {
   const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   const [year, setYear] = useState(String(years.includes(thisYear) ? thisYear : (years[years.length - 1] ?? '')));
   const [raw, setRaw] = useState<Raw>({});
@@ -126,7 +136,7 @@ export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; year
                   )}
                 </td>
                 <td>{d.valueKind === 'ratio' ? '%' : d.unit}</td>
-                <td>{d.targetZh}</td>
+                <td data-testid={d.rule.type === 'atLeastByTerrain' ? 'terrain-target' : undefined}>{targetOf(d, terrain)}</td>
               </tr>,
             ];
           })}
@@ -137,7 +147,7 @@ export function IndicatorForm({ baseId, years, onSaved }: { baseId: string; year
           <strong>请先补正：</strong>
           <ul>
             {problems.map((p, i) => (
-              <li key={i}>{p.zh.replace(/须在 0 到 1 之间.*$/, '须在 0% 到 100% 之间')}</li>
+              <li key={i}>{plainZh(p.zh).replace(/须在 0 到 1 之间.*$/, '须在 0% 到 100% 之间')}</li>
             ))}
           </ul>
         </div>
