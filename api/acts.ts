@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../activities/audit';
 import type { Actor } from '../workflows/messages';
 
-/** The audit entry of an act the API applies now, by this actor. Its id is new: these acts carry no client id. */
+/** The audit entry of an act the API applies now, by this actor. Its id is new; an act with a client id replaces it (an expert's add: `expertAdded/<requestId>`, api/experts.ts). */
 export function appliedByApi(
   actor: Actor,
   act: Pick<AuditEntry, 'subjectType' | 'subjectId' | 'action' | 'payload'> & { reason?: string | null },

@@ -8,9 +8,9 @@ import { recordAct } from '../activities/record-act';
 import type { Db } from '../infra/database';
 import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
-import { notFound } from './errors';
+import { conflict, notFound } from './errors';
 import { route } from './openapi';
-import { parseBody } from './validation';
+import { decisionIdSchema, parseBody } from './validation';
 import { problem } from '../domain/problems';
 import { isRegionCode, regionPathZh } from '../domain/regions';
 
@@ -32,6 +32,18 @@ const expertSchema = z.strictObject({
 });
 // Without the defaults: a field the PATCH leaves out stays as it is (with them,
 // `{ fields }` alone also set region to null and active to true).
+/**
+ * Adding takes a client-chosen `requestId`, as a decision takes its
+ * `decisionId`: the audit entry's id is `expertAdded/<requestId>`, so the same
+ * add sent again (a retry after a lost answer, a second click) finds that
+ * entry and answers the expert it added instead of adding a second one.
+ */
+const newExpertSchema = expertSchema.extend({
+  requestId: decisionIdSchema.meta({
+    description: 'The client’s id of this add (8-128 of A-Z a-z 0-9 . _ : -), one per content of the form: the same requestId again adds nothing and answers 200 with the expert it added; with another name, fields, region or active it is refused with 409',
+  }),
+});
+const addedActId = (requestId: string) => `expertAdded/${requestId}`;
 const expertPatchSchema = expertSchema
   .extend({ fields: expertSchema.shape.fields.unwrap(), region: expertSchema.shape.region.unwrap(), active: expertSchema.shape.active.unwrap() })
   .partial()
@@ -58,14 +70,45 @@ export function expertsRouter(deps: { db: Db }): Router {
   });
 
   route(router, {
-    method: 'post', path: '/experts', summary: 'Add an expert to the pool', auth: 'bearer', roles: ['provinceOfficer'], body: expertSchema, errors: [403, 422],
-    responses: { 201: { description: 'added', schema: expertView } },
+    method: 'post', path: '/experts', auth: 'bearer', roles: ['provinceOfficer'], body: newExpertSchema, errors: [403, 409, 422],
+    summary: 'Add an expert to the pool; idempotent by the client’s requestId (the same requestId again answers the expert it added, 200, and records nothing)',
+    responses: {
+      201: { description: 'added', schema: expertView },
+      200: { description: 'the same requestId again: the expert it added (as it is now), nothing recorded twice', schema: expertView },
+    },
   }, async (req, res) => {
     attempt(req, { subjectType: 'expert', subjectId: 'new', action: 'addExpert' });
-    const { reason, ...body } = parseBody(expertSchema, req.body);
+    const { reason, requestId, ...body } = parseBody(newExpertSchema, req.body);
+    attempt(req, { decisionId: requestId });
+    const actId = addedActId(requestId);
+    /** The expert an earlier request with this requestId added; 409 when that add named another expert. */
+    const addedBefore = async () => {
+      const row = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: actId, outcome: 'applied' } } });
+      if (!row) return null;
+      // The log keeps no mail address: the rest of what was added must be the same.
+      const was = (row.payload ?? {}) as Partial<Record<'name' | 'fields' | 'region' | 'active', unknown>>;
+      const same = was.name === body.name && JSON.stringify(was.fields) === JSON.stringify(body.fields) && (was.region ?? null) === body.region && was.active === body.active;
+      if (!same) throw conflict('该 requestId 已用于添加另一位专家（姓名、领域、所在地区或状态不同），请换一个新的编号');
+      return { id: row.subjectId };
+    };
+    const earlier = await addedBefore();
+    if (earlier) {
+      res.status(200).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id: earlier.id } })));
+      return;
+    }
     const id = randomUUID();
-    await recordAct(deps.db, { audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body), reason }), changes: [{ kind: 'expertAdded', id, data: body }] });
-    res.status(201).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id } })));
+    const audit = { ...appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body), reason }), decisionId: actId };
+    try {
+      // A concurrent request with the same requestId: recordAct finds its entry and writes nothing, or the
+      // log's unique (decisionId, outcome) refuses this one's entry and the whole transaction; either way the
+      // expert is the one that request added.
+      await recordAct(deps.db, { audit, changes: [{ kind: 'expertAdded', id, data: body }] });
+    } catch (error) {
+      if (!(await addedBefore())) throw error;
+    }
+    const added = await addedBefore();
+    if (!added) throw new Error(`the add ${actId} is not in the audit log`);
+    res.status(added.id === id ? 201 : 200).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id: added.id } })));
   });
 
   route(router, {
