@@ -7,7 +7,7 @@ import type { DueDate } from '../domain/deadlines';
 import type { Db } from '../infra/database';
 import type { DueDateCalendar } from './calendar';
 import type { Mailer } from './mailer';
-import { renderMail, type TemplateName, type TemplateParams } from './mail-templates';
+import { DEFAULT_PUBLIC_URL, renderMail, type TemplateName, type TemplateParams } from './mail-templates';
 import { createHistoryArchiveActivities } from './history-archive';
 import { createBaseActivities } from './bases';
 import { createNoticeActivities } from './notices';
@@ -19,6 +19,8 @@ export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
   mailFrom: string;
+  /** The console's address (PUBLIC_URL, infra/config.ts): every mail links to its page there. Default http://localhost:3000. */
+  publicUrl?: string;
   calendar: DueDateCalendar;
   /** For the history archive (activities/history-archive.ts); the worker passes its client. */
   temporal?: Client;
@@ -181,7 +183,8 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async notify(request: NotifyRequest): Promise<DeliveryResult> {
-      const rendered = renderMail(request.template, request.params);
+      // The link is built here from the subject, so runs recorded before mails had links get one too.
+      const rendered = renderMail(request.template, request.params, { publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL, subjectId: request.subjectId });
       const to = await resolveRecipients(request.to);
       return enqueueAndSend(db, deps.mailer, deps.mailFrom, {
         subjectId: request.subjectId,
@@ -189,6 +192,7 @@ export function createActivities(deps: ActivityDeps) {
         to,
         subject: rendered.subject,
         text: rendered.text,
+        html: rendered.html,
       });
     },
   };

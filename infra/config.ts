@@ -10,6 +10,12 @@ export interface Config {
   databaseUrl: string;
   smtpUrl: string;
   mailFrom: string;
+  /**
+   * The console's address as people reach it (PUBLIC_URL, an absolute http(s)
+   * URL, no trailing slash): the links in the mails the worker sends lead
+   * there. Default http://localhost:<PORT>, the console of `npm start`.
+   */
+  publicUrl: string;
   authJwtSecret: string | undefined;
   authJwksUrl: string | undefined;
   /** Where uploaded documents are stored, by sha256. */
@@ -164,6 +170,24 @@ function oidc(env: NodeJS.ProcessEnv): OidcClientConfig | undefined {
   return { issuer, clientId, scope };
 }
 
+/** PUBLIC_URL: an absolute http(s) URL, kept without a trailing slash; a path prefix (behind a proxy) is kept. */
+export function publicUrl(env: NodeJS.ProcessEnv, fallback: string): string {
+  const raw = env.PUBLIC_URL?.trim();
+  if (!raw) return fallback;
+  const example = 'e.g. https://lsjd.sthjt.guizhou.gov.cn';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be the console's absolute address, ${example}, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`PUBLIC_URL must be an http(s) URL, ${example}, got "${raw}"`);
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(`PUBLIC_URL must be the console's address without credentials, query or fragment, ${example}, got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new ConfigError(`${name} is not set`);
@@ -186,14 +210,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!authJwtSecret && !authJwksUrl) {
     throw new ConfigError('set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (OIDC provider) to verify tokens');
   }
+  const apiPort = port(env, 'PORT', 3000);
   return {
-    port: port(env, 'PORT', 3000),
+    port: apiPort,
     temporalAddress: env.TEMPORAL_ADDRESS || 'localhost:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'liangshan',
     databaseUrl: required(env, 'DATABASE_URL'),
     smtpUrl: required(env, 'SMTP_URL'),
     mailFrom: env.MAIL_FROM || '贵州省生态环境厅 <noreply@sthjt.guizhou.example>',
+    publicUrl: publicUrl(env, `http://localhost:${apiPort}`),
     authJwtSecret,
     authJwksUrl,
     filesDir: env.FILES_DIR || DEFAULT_FILES_DIR,

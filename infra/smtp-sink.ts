@@ -13,6 +13,8 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
+  /** The HTML part, when the mail has one (absent in mails stored before it was kept). */
+  html?: string | null;
   messageId: string | null;
 }
 
@@ -60,6 +62,7 @@ export async function startSmtpSink(options: { port?: number; host?: string; sto
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
+            html: parsed.html === false ? null : (parsed.html ?? null),
             messageId: parsed.messageId ?? null,
           };
           received.push(mail);

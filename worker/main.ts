@@ -57,7 +57,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  activities: createActivities({ db, mailer, mailFrom: config.mailFrom, calendar: createDbCalendar(db), temporal: client }),
+  activities: createActivities({ db, mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, calendar: createDbCalendar(db), temporal: client }),
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
 });
 // The yearly acceptance-window schedules (Art. 11): their runs execute here,

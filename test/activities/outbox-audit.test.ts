@@ -2,7 +2,9 @@
 // once per key even when the activity is retried, an SMTP outage leaves it
 // pending, and the audit log chains its rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
 import { appendAudit, auditHash, GENESIS_HASH, type AuditEntry } from '../../activities/audit';
+import { createDbCalendar } from '../../activities/calendar';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer';
 import { enqueueAndSend, messageIdFor } from '../../activities/outbox';
 import { startSmtpSink, type SmtpSink } from '../../infra/smtp-sink';
@@ -47,6 +49,27 @@ describe('outbox', () => {
     sink.setRefusing(false);
     expect((await enqueueAndSend(database.db, mailer, 'from@x.example', message('k2'))).status).toBe('sent');
     expect(sink.messages().filter((x) => x.subject === '主题 k2')).toHaveLength(1);
+  });
+});
+
+describe('notify', () => {
+  it('sends a task mail as HTML with a plain-text part, both leading to the task\'s page under PUBLIC_URL', async () => {
+    const acts = createActivities({ db: database.db, mailer, mailFrom: 'from@x.example', publicUrl: 'https://lsjd.example.gov.cn', calendar: createDbCalendar(database.db) });
+    await acts.notify({
+      subjectId: 'app-42', key: 'prefectureReview.assigned', to: [{ email: 'office@zunyi.example' }],
+      template: 'taskAssigned', params: { unitName: '赤水市<script>', step: 'prefectureReview', dueAt: '2027-03-16T16:00:00.000Z' },
+    });
+    const [mail] = (await sink.waitFor((m) => m.some((x) => x.to.includes('office@zunyi.example')))).filter((x) => x.to.includes('office@zunyi.example'));
+    expect(mail?.subject).toBe('【待办】赤水市<script>：市（州）预审，2027年3月16日 24:00前办理');
+    expect(mail?.text).toContain('打开办理页面：https://lsjd.example.gov.cn/applications/app-42');
+    expect(mail?.text).not.toMatch(/<(p|a|br)\b/);
+    expect(mail?.html).toContain('<html lang="zh-CN">');
+    expect(mail?.html).toContain('<a href="https://lsjd.example.gov.cn/applications/app-42"');
+    expect(mail?.html).toContain('赤水市&lt;script&gt;');
+    expect(mail?.html).not.toContain('<script');
+    const row = await database.db.notification.findUniqueOrThrow({ where: { subjectId_key: { subjectId: 'app-42', key: 'prefectureReview.assigned' } } });
+    // The outbox keeps both parts, so a resend sends the same mail.
+    expect(row.html).toContain('打开办理页面</a>');
   });
 });
 

@@ -34,9 +34,9 @@ import type { Compose, Json } from './compose-checks';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-// The core variables: the first nine rows of README.md "Configuration" (infra/config.ts).
+// The core variables: the first ten rows of README.md "Configuration" (infra/config.ts).
 const API_CONFIGURATION = [
-  'PORT', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'SMTP_URL', 'MAIL_FROM',
+  'PORT', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_URL',
   'AUTH_JWT_SECRET', 'AUTH_JWKS_URL',
 ];
 

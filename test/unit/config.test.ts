@@ -29,6 +29,16 @@ describe('configuration from the environment (README.md "Configuration")', () =>
     }
   });
 
+  it('reads the console\'s public address for the links in mails: an absolute http(s) URL, http://localhost:<PORT> unless PUBLIC_URL says', () => {
+    expect(loadConfig(base).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ ...base, PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://lsjd.sthjt.guizhou.gov.cn/' }).publicUrl).toBe('https://lsjd.sthjt.guizhou.gov.cn');
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://portal.example.gov.cn/liangshan/' }).publicUrl).toBe('https://portal.example.gov.cn/liangshan');
+    for (const bad of ['lsjd.example.gov.cn', '/console', 'ftp://lsjd.example', 'javascript:alert(1)', 'https://u:p@lsjd.example', 'https://lsjd.example/?a=1', 'https://lsjd.example/#x']) {
+      expect(() => loadConfig({ ...base, PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL must be/);
+    }
+  });
+
   it('reads the console\'s OIDC sign-in: both issuer and client id or neither, a URL, scopes with openid', () => {
     expect(loadConfig(base).oidc).toBeUndefined();
     const issuer = 'https://sso.example.gov.cn/realms/liangshan';

@@ -101,7 +101,7 @@ describe('application slice: submission and prefecture pre-review', () => {
     // One mail per key: the decision mail was sent once although the update ran twice.
     expect(sink.messages().filter((x) => x.subject.includes('赤水市：预审通过'))).toHaveLength(1);
     // The next step waits for the prefecture to publish its notice.
-    await sink.waitFor((m) => m.some((x) => x.subject === '【待办】赤水市：发布市（州）公示'));
+    await sink.waitFor((m) => m.some((x) => x.subject.startsWith('【待办】赤水市：发布市（州）公示，')));
     expect(await database.db.task.findFirst({ where: { applicationId: i.applicationId, status: 'open' } })).toMatchObject({ step: 'prefectureNotice.open' });
     await handle.executeUpdate(decideUpdate, decide({ decisionId: 'end-1', action: 'withdraw', actor: { sub: i.applicant.sub, role: 'applicant', prefecture: '520300' } }));
     expect((await handle.result()).stage).toBe('withdrawn');

@@ -239,7 +239,7 @@ describe('public notice workflow', () => {
     expect(await database.db.task.findUniqueOrThrow({ where: { id: provinceTask.id } })).toMatchObject({ status: 'done', closedBy: 'del-1' });
     const prefectureTask = await waitUntil('the delegated task', () => database.db.task.findUnique({ where: { id: taskIdOf(input, c.complaintId, true) } }));
     expect(prefectureTask).toMatchObject({ role: 'prefectureOfficer', prefecture: '520300', status: 'open' });
-    await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd-520300@sthj.guizhou.example') && x.subject === '【待办】湄潭县：省级公示期间投诉举报的调查核实'));
+    await sink.waitFor((m) => m.some((x) => x.to.includes('lsjd-520300@sthj.guizhou.example') && x.subject.startsWith('【待办】湄潭县：省级公示期间投诉举报的调查核实，')));
     expect((await database.db.complaint.findUniqueOrThrow({ where: { id: c.complaintId } })).delegatedTo).toBe('520300');
 
     expect((await refusal(investigate(handle, { decisionId: 'del-again', complaintId: c.complaintId, actor: province, delegateTo: '520300' }))).type).toBe(RefusalType.conflict);
@@ -303,7 +303,7 @@ describe('public notice workflow', () => {
     const task = await waitUntil('the investigation task', () => database.db.task.findUnique({ where: { id: taskIdOf(input, c.complaintId) } }));
 
     await env.sleep(task.dueAt.getTime() - (await env.currentTimeMs()) + DAY);
-    await sink.waitFor((m) => m.some((x) => x.subject === '【逾期督办】正安县：市（州）公示期间投诉举报的调查核实已逾期' && x.to.includes('lsjd@sthj.guizhou.example')));
+    await sink.waitFor((m) => m.some((x) => x.subject.startsWith('【逾期督办】正安县：市（州）公示期间投诉举报的调查核实已逾期，') && x.to.includes('lsjd@sthj.guizhou.example')));
     const escalated = await database.db.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(escalated).toMatchObject({ status: 'open', escalationLevel: 1 });
     expect(escalated.dueAt.getTime()).toBeGreaterThan(task.dueAt.getTime());
