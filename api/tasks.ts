@@ -1,9 +1,26 @@
 // GET /api/tasks: the caller's open tasks, most urgent first.
+// POST /api/tasks/:id/chase: a chase (催办) of an overdue task (domain/chase.ts),
+// an Update on the workflow that holds the task, the client's chaseId its id.
 import { Router } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { checkChase, MAX_CHASE_MESSAGE_LENGTH } from '../domain/chase';
+import { maySee, type Subject } from '../domain/scope';
 import type { Db } from '../infra/database';
+import { chaseTaskUpdate, type ChaseRequest } from '../workflows/chase-messages';
 import type { Actor } from '../workflows/messages';
+import { attempt } from './audit-refusals';
+import { conflict, notFound } from './errors';
 import { route } from './openapi';
+import { domainRefusalToHttp, refusalToHttp } from './refusals';
+import { decisionIdSchema, parseBody } from './validation';
+
+export const chaseSchema = z.strictObject({
+  chaseId: decisionIdSchema.meta({ description: 'Chosen by the client: the same chaseId again is applied once and answers the same' }),
+  message: z.string().max(MAX_CHASE_MESSAGE_LENGTH).optional(),
+});
+
+const chaseResultSchema = z.looseObject({ chaseId: z.string(), taskId: z.string(), step: z.string(), chasedAt: z.string() });
 
 const tasksSchema = z.looseObject({
   tasks: z.array(z.looseObject({ id: z.string(), subjectType: z.string(), subjectId: z.string(), step: z.string(), role: z.string(), dueAt: z.string(), overdue: z.boolean(), escalationLevel: z.number() })),
@@ -24,7 +41,19 @@ function taskScope(actor: Actor) {
   }
 }
 
-export function tasksRouter(deps: { db: Db; clock: () => Date }): Router {
+/** The task's subject as domain/scope.ts sees it, or null when it is gone. */
+async function subjectOfTask(db: Db, task: { subjectType: string; subjectId: string }): Promise<Subject | null> {
+  if (task.subjectType === 'base') {
+    const base = await db.base.findUnique({ where: { id: task.subjectId }, select: { prefectures: true, applicantSub: true } });
+    return base && { kind: 'base', prefectures: base.prefectures, applicantSub: base.applicantSub };
+  }
+  const app = await db.application.findUnique({ where: { id: task.subjectId }, select: { prefectures: true, applicantSub: true } });
+  if (!app) return null;
+  const reviews = await db.expertReview.findMany({ where: { applicationId: task.subjectId }, select: { expertId: true } });
+  return { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviews.map((r) => r.expertId) };
+}
+
+export function tasksRouter(deps: { db: Db; clock: () => Date; temporal: Client }): Router {
   const router = Router();
   route(router, {
     method: 'get', path: '/tasks', summary: "The caller's open tasks, most urgent first", auth: 'bearer',
@@ -50,5 +79,48 @@ export function tasksRouter(deps: { db: Db; clock: () => Date }): Router {
       })),
     });
   });
+
+  route(router, {
+    method: 'post', path: '/tasks/:id/chase', summary: 'Chase (催办) whoever must act on an overdue task: a mail to them and an act of record', auth: 'bearer',
+    roles: ['prefectureOfficer', 'provinceOfficer'], body: chaseSchema, errors: [403, 404, 409],
+    responses: { 200: { description: 'chased (or the same chaseId again): the chase', schema: chaseResultSchema } },
+  }, async (req, res) => {
+    const actor = req.actor!;
+    const taskId = String(req.params.id);
+    attempt(req, { subjectType: 'route', subjectId: `task ${taskId.slice(0, 200)}`, action: 'chaseTask' });
+    const body = parseBody(chaseSchema, req.body);
+    attempt(req, { decisionId: body.chaseId, reason: body.message ?? null, details: { taskId: taskId.slice(0, 200) } });
+    const task = await deps.db.task.findUnique({ where: { id: taskId } });
+    const subject = task && (await subjectOfTask(deps.db, task));
+    // A task of a subject the caller may not see does not exist for them (404, like the subject).
+    if (!task || !subject || !maySee(actor, subject)) throw notFound();
+    attempt(req, {
+      subjectType: task.subjectType === 'base' ? 'base' : 'application', subjectId: task.subjectId,
+      applicationId: task.subjectType === 'base' ? null : task.subjectId, workflowId: task.workflowId,
+    });
+
+    // A retry of a chase already applied answers from the record, also after the task closed.
+    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: body.chaseId, outcome: 'applied' } } });
+    if (applied) {
+      const payload = applied.payload as { taskId?: string; step?: string } | null;
+      if (applied.action !== 'chaseTask' || payload?.taskId !== task.id) throw conflict('该 chaseId 已用于另一项办理');
+      res.json({ chaseId: body.chaseId, taskId: task.id, step: payload.step ?? task.step, chasedAt: applied.at.toISOString() });
+      return;
+    }
+    const refused = checkChase(actor, { ...task, dueAt: task.dueAt.toISOString() }, subject.prefectures, deps.clock().getTime());
+    if (refused) throw domainRefusalToHttp(refused);
+
+    const request: ChaseRequest = { chaseId: body.chaseId, taskId: task.id, actor, ...(body.message !== undefined ? { message: body.message } : {}) };
+    try {
+      const result = await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(chaseTaskUpdate, { updateId: body.chaseId, args: [request] });
+      res.json(result);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw conflict('该待办的流程已结束，无需催办');
+      const refusal = refusalToHttp(error);
+      if (refusal) throw refusal;
+      throw error;
+    }
+  });
+
   return router;
 }
