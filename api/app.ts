@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): express.Express {
   authed.use(requireAuth(deps.verify));
   authed.use(applicationsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, clock, acceptanceClock: deps.acceptanceClock ?? clock }));
   authed.use(filesRouter({ db: deps.db, filesDir: deps.filesDir ?? DEFAULT_FILES_DIR, maxBytes: deps.filesMaxBytes ?? DEFAULT_FILES_MAX_BYTES }));
-  authed.use(tasksRouter({ db: deps.db, clock }));
+  authed.use(tasksRouter({ db: deps.db, clock, temporal: deps.temporal }));
   authed.use(basesRouter({ db: deps.db, temporal: deps.temporal, clock }));
   authed.use(expertsRouter({ db: deps.db }));
   authed.use(complaintsRouter({ db: deps.db, temporal: deps.temporal }));

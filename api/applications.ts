@@ -20,6 +20,7 @@ import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
 import { domainRefusalToHttp, refusalToHttp } from './refusals';
 import { checkGraveActFiles } from './grave-acts';
+import { materialsWithFileNames } from './files';
 import { decisionBodySchema, parseBody } from './validation';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
@@ -266,7 +267,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
         tasks: { where: { status: 'open' }, orderBy: { dueAt: 'asc' } },
         decisions: { where: { outcome: 'applied' }, orderBy: { seq: 'asc' } },
         notices: { orderBy: { opensAt: 'asc' }, include: { complaints: { orderBy: { receivedAt: 'asc' } } } },
-        expertReviews: { orderBy: { assignedAt: 'asc' } },
+        expertReviews: { orderBy: { assignedAt: 'asc' }, include: { expert: { select: { name: true } } } },
       },
     });
     if (app) attempt(req, { applicationId: app.id, workflowId: app.workflowId });
@@ -299,7 +300,8 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       submitVia: submissionPath(app.prefectures, app.submitVia),
       applicant: { name: app.applicantName, contactEmail: app.contactEmail },
       submittedAt: app.submittedAt.toISOString(),
-      materials: app.materials,
+      // Each file with its name (GET /api/files/:id serves it).
+      materials: await materialsWithFileNames(deps.db, app.materials),
       openTasks: app.tasks.map((t) => ({
         id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, assigneeSub: t.assigneeSub, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel,
       })),
@@ -315,9 +317,10 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       // Experts see their own review; officers see the panel.
       expertReviews: app.expertReviews
         .filter((r) => officer || (actor.role === 'expert' && r.expertId === actor.sub))
-        .map((r) => ({ expertId: r.expertId, assignedAt: r.assignedAt.toISOString(), submittedAt: r.submittedAt?.toISOString() ?? null, criteria: r.criteria, onSite: r.onSite, opinion: r.opinion })),
+        // By name: a person reads who reviews, never an expert's id.
+        .map((r) => ({ expertId: r.expertId, expertName: r.expert.name, mine: actor.role === 'expert' && r.expertId === actor.sub, assignedAt: r.assignedAt.toISOString(), submittedAt: r.submittedAt?.toISOString() ?? null, criteria: r.criteria, onSite: r.onSite, opinion: r.opinion })),
       timeline: app.decisions.map((d) => ({
-        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, resultStage: d.resultStage, at: d.at.toISOString(),
+        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole, prefecture: d.actorPrefecture }, reason: d.reason, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
       actions,
     });

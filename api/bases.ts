@@ -7,19 +7,20 @@ import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { checkIndicatorDataYear, checkOwnBase, checkSummaryCorrection, checkSummaryYear } from '../domain/base-submissions';
-import { annualSummaryDue } from '../domain/deadlines';
-import { yearOf } from '../domain/dates';
+import { annualSummaryDue, postEvaluationSchedule } from '../domain/deadlines';
+import { addDays, yearOf } from '../domain/dates';
 import { evaluateLsIndex, type YearData } from '../domain/ls-index/evaluate';
 import { validateIndicatorData } from '../domain/ls-index/values';
 import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { isBaseStatus, isTerminalStatus, type BaseStatus } from '../domain/stages';
-import { availableBaseActions } from '../domain/transitions';
+import { availableBaseActions, blockedBaseActions } from '../domain/transitions';
 import type { Db } from '../infra/database';
 import { reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate } from '../workflows/base-messages';
 import { decideBaseUpdate, type Actor } from '../workflows/messages';
 import { baseDecision } from '../domain/decision-payloads';
 import { checkGraveActFiles, graveActsOf } from './grave-acts';
+import { fileNamesOf, MISSING_FILE_NAME } from './files';
 import { attempt } from './audit-refusals';
 import { decisionResultSchema } from './applications';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
@@ -50,8 +51,12 @@ const listQuerySchema = z.strictObject({ status: z.string().max(64).optional(), 
 const iso = z.string();
 const baseView = z.looseObject({ id: z.string(), workflowId: z.string(), status: z.string(), namedOn: z.string(), termEndsOn: z.string() });
 const listSchema = z.looseObject({ bases: z.array(baseView) });
-const summaryVersionView = z.looseObject({ version: z.number(), fileId: z.string(), summary: z.string(), late: z.boolean(), submittedAt: iso });
+const summaryVersionView = z.looseObject({ version: z.number(), fileId: z.string(), name: z.string().meta({ description: 'The file’s name as uploaded' }), summary: z.string(), late: z.boolean(), submittedAt: iso });
 const detailSchema = baseView.extend({
+  unit: z.looseObject({
+    name: z.string(), type: z.string(), prefectures: z.array(z.string()),
+    terrain: z.string().nullable().meta({ description: 'The unit’s terrain as applied for (mountain, hill, plain, arid), which sets the target of indicator 7 (Art. 22); null when not given' }),
+  }),
   summaries: z.array(summaryVersionView.extend({
     year: z.number(),
     corrected: z.boolean(),
@@ -72,10 +77,10 @@ const evaluationSchema = z.looseObject({ baseId: z.string(), years: z.array(z.nu
 type SummaryRow = Awaited<ReturnType<Db['baseSummary']['findMany']>>[number];
 
 /** Per year, the current (highest) version of the annual summary, with every version first to last (rows ordered by year, version). */
-function summaryViews(rows: SummaryRow[]) {
+function summaryViews(rows: SummaryRow[], fileNames: ReadonlyMap<string, string>) {
   const years = new Map<number, SummaryRow[]>();
   for (const r of rows) years.set(r.year, [...(years.get(r.year) ?? []), r]);
-  const view = (r: SummaryRow) => ({ version: r.version, fileId: r.fileId, summary: r.summary, late: r.late, submittedBy: r.submittedBy, submittedAt: r.submittedAt.toISOString() });
+  const view = (r: SummaryRow) => ({ version: r.version, fileId: r.fileId, name: fileNames.get(r.fileId) ?? MISSING_FILE_NAME, summary: r.summary, late: r.late, submittedBy: r.submittedBy, submittedAt: r.submittedAt.toISOString() });
   return [...years].map(([year, versions]) => {
     const current = versions.at(-1)!;
     return { year, ...view(current), corrected: current.version > 1, dueAt: annualSummaryDue(year).dueAt, versions: versions.map(view) };
@@ -188,25 +193,38 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const actor = req.actor!;
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'read' });
     const base = await load(req, actor);
-    const [summaries, tasks, decisions, graveActs] = await Promise.all([
+    const [summaries, tasks, decisions, graveActs, application] = await Promise.all([
       deps.db.baseSummary.findMany({ where: { baseId: base.id }, orderBy: [{ year: 'asc' }, { version: 'asc' }] }),
       deps.db.task.findMany({ where: { subjectType: 'base', subjectId: base.id, status: 'open' }, orderBy: { dueAt: 'asc' } }),
       deps.db.decision.findMany({ where: { subjectType: 'base', subjectId: base.id, outcome: 'applied' }, orderBy: { seq: 'asc' } }),
       graveActsOf(deps.db, base.id),
+      // The unit's terrain, as applied for: the target of indicator 7 (Art. 22) depends on it.
+      deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } }),
     ]);
+    // The state the rules' conditions read, from the read model: the post-evaluation opens 90 days before the
+    // term's third anniversary (the day after termEndsOn); the latest conclusion since the last renewal.
+    const sinceRenewal = decisions.slice(decisions.findLastIndex((d) => d.action === 'renew') + 1);
+    const conclusion = sinceRenewal.findLast((d) => d.action === 'concludeEvaluation')?.payload as { outcome?: 'pass' | 'rectify' | 'sanction' } | undefined;
+    const facts = {
+      status: base.status as BaseStatus, prefectures: base.prefectures, applicantSub: base.applicantSub,
+      postEvaluationOpen: deps.clock().getTime() >= Date.parse(postEvaluationSchedule({ anniversary: addDays(base.termEndsOn, 1) }).opensAt),
+      lastEvaluationOutcome: conclusion?.outcome ?? null,
+    };
     res.json({
       id: base.id, workflowId: base.workflowId, status: base.status, endReason: base.endReason,
-      unit: { name: base.unitName, type: base.unitType, prefectures: base.prefectures },
+      unit: { name: base.unitName, type: base.unitType, prefectures: base.prefectures, terrain: application?.terrain ?? null },
       namedOn: base.namedOn, termStartsOn: base.termStartsOn, termEndsOn: base.termEndsOn, termNo: base.termNo, nationalRecommended: base.nationalRecommended,
-      summaries: summaryViews(summaries),
+      summaries: summaryViews(summaries, await fileNamesOf(deps.db, summaries.map((s) => s.fileId))),
       openTasks: tasks.map((t) => ({ id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel })),
       timeline: decisions.map((d) => ({
-        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole }, reason: d.reason, payload: d.payload, resultStage: d.resultStage, at: d.at.toISOString(),
+        decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole, prefecture: d.actorPrefecture }, reason: d.reason, payload: d.payload, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
       // The naming, warnings and revocations with what they rest on (deliberation, ground, evidence).
       graveActs,
       // What the caller may decide in this status (domain/transitions.ts); conditions the workflow alone knows are checked when sent.
-      actions: availableBaseActions({ status: base.status as BaseStatus, prefectures: base.prefectures, applicantSub: base.applicantSub }, actor),
+      actions: availableBaseActions(facts, actor),
+      // Of those, the ones the base's state does not allow yet, with the reason the API would give (the console shows them disabled).
+      actionsBlocked: blockedBaseActions(facts, actor),
     });
   });
 

@@ -14,6 +14,7 @@ export * from './calendar-defaults';
 export * from './notice';
 export * from './deadlines';
 export * from './complaints';
+export * from './chase';
 export * from './materials';
 export * from './sanctions';
 export * from './transitions';

@@ -10,6 +10,7 @@
 // checks that every identifier the system writes has a name).
 // Pure: imports nothing but types.
 import type { ComplaintOutcome, NoticeOutcome } from './notice';
+import { prefectureName } from './prefectures';
 import type { Role } from './roles';
 import type { SanctionGround } from './sanctions';
 
@@ -77,6 +78,17 @@ export function roleZh(role: string): string {
   return lookup(ROLE_ZH, role) ?? lookup(ACTOR_ZH, role) ?? '未知角色';
 }
 
+/**
+ * The office a person acts for, as people name it: 遵义市生态环境局 for a
+ * prefecture officer of 520300, 贵州省生态环境厅 for the province; the role's
+ * name for anyone else (an applicant, an expert, ops). Never an account id.
+ */
+export function officeZh(role: string, prefecture?: string | null): string {
+  if (role === 'prefectureOfficer' && prefecture) return `${prefectureName(prefecture)}生态环境局`;
+  if (role === 'provinceOfficer') return '贵州省生态环境厅';
+  return roleZh(role);
+}
+
 // ---------------------------------------------------------------- actions
 
 /**
@@ -118,6 +130,8 @@ export const ACTION_ZH = {
   investigate: '调查核实投诉举报',
   delegateComplaint: '委托市（州）调查核实投诉举报',
   dismissComplaint: '投诉举报不予受理',
+  // An officer urges the holder of an overdue task (domain/chase.ts).
+  chaseTask: '催办逾期待办',
   // The expert pool (Art. 25), the working-day calendar, the outbox.
   expertPoolChange: '维护专家库',
   expertAdded: '专家入库',
@@ -297,6 +311,7 @@ export const MAIL_TEMPLATE_ZH = {
   taskAssigned: '待办通知',
   taskReminder: '催办提醒',
   taskEscalated: '逾期督办通知',
+  taskChased: '逾期待办催办通知',
   complaintDigest: '投诉举报汇总通知',
   decisionMade: '申报办理结果通知',
   noticeEnded: '公示结束通知',

@@ -109,6 +109,13 @@ export interface TransitionRule<S extends string, F> {
   /** How the result is chosen, described for the docs. */
   toZh?: string;
   guard?: (ctx: GuardContext<F>) => Refusal | Problem[] | null;
+  /**
+   * A condition of the subject's state that no payload can change (the
+   * post-evaluation not open yet, no passed evaluation to renew on): checked
+   * before the payload (409 before 422), and told in advance, so the console
+   * shows the action disabled with this reason instead of offering it.
+   */
+  blockedBy?: (facts: F) => Refusal | null;
   /** Payload problems beyond each field's own (fields that depend on each other), reported with them, all at once. */
   payloadProblems?: (payload: Record<string, unknown>, at: InstantInput, edition: number) => Problem[];
   resolve?: (ctx: GuardContext<F>) => S;
@@ -281,14 +288,14 @@ export const BASE_TRANSITIONS: readonly BaseRule[] = [
     reasonRequired: 'whenNegative', article: '第二十二条、第二十三条', zh: actionZh('concludeEvaluation'), docZh: '按“两山指数”形成后评估结论', en: 'The province concludes the post-evaluation by the 两山指数',
     guardZh: '称号满3年、后评估已开始', toZh: '状态不变；pass 之后可续期，rectify 之后提出整改，sanction 之后警告或撤销',
     negative: (p) => p.outcome === 'rectify' || p.outcome === 'sanction',
-    guard: ({ facts }) => (facts.postEvaluationOpen ? null : refusal('conflict', 'evaluationNotOpen', '该基地称号未满3年或后评估尚未开始', 'The title has not reached 3 years or the post-evaluation has not started', '第二十二条')),
+    blockedBy: (facts) => (facts.postEvaluationOpen ? null : refusal('conflict', 'evaluationNotOpen', '该基地称号未满3年或后评估尚未开始', 'The title has not reached 3 years or the post-evaluation has not started', '第二十二条')),
     resolve: ({ facts }) => facts.status,
   },
   {
     action: 'renew', subject: 'base', from: TITLE_ACTIVE, to: ['renewed'], role: 'provinceOfficer', scope: 'province', payload: [], reasonRequired: 'never',
     article: '第二十二条', zh: actionZh('renew'), docZh: '后评估通过，续期3年', en: 'After a passed post-evaluation, the title is renewed for 3 years [interpretation]',
     guardZh: `最近一次后评估结论为“${evaluationOutcomeZh('pass')}”`, toZh: '新的3年有效期（解释：条例未规定续期，后评估通过的基地可续期3年）',
-    guard: ({ facts }) => (facts.lastEvaluationOutcome === 'pass' ? null : refusal('conflict', 'evaluationNotPassed', '只有后评估通过的基地可以续期', 'Only a base whose post-evaluation passed may be renewed', '第二十二条')),
+    blockedBy: (facts) => (facts.lastEvaluationOutcome === 'pass' ? null : refusal('conflict', 'evaluationNotPassed', '只有后评估通过的基地可以续期', 'Only a base whose post-evaluation passed may be renewed', '第二十二条')),
   },
   {
     action: 'warn', subject: 'base', from: [...TITLE_ACTIVE, 'underRectification'], to: ['warned', 'underRectification'], role: 'provinceOfficer', scope: 'province',
@@ -419,6 +426,8 @@ function runChecks<S extends string, F extends { prefectures: readonly string[];
   if (rule.role !== actor.role) {
     return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${stageZh(current)}”阶段的“${actionZh(action)}”由${roleZh(rule.role)}办理`, `In stage ${current}, “${action}” is taken by ${rule.role}`, rule.article) };
   }
+  const blocked = rule.blockedBy?.(facts);
+  if (blocked) return { ok: false, refusal: blocked };
   const payload = request.payload ?? {};
   const edition = options.edition ?? RULES_EDITION;
   const problems = [...validateFields(rule.payload, payload, edition), ...(rule.payloadProblems?.(payload, options.at, edition) ?? [])];
@@ -458,6 +467,19 @@ export function availableApplicationActions(facts: ApplicationFacts, actor: Acto
   const subject: Subject = { kind: 'application', prefectures: facts.prefectures, applicantSub: facts.applicantSub, assignedExpertIds: facts.assignedExpertIds ?? [], viaPrefecture: facts.viaPrefecture ?? null };
   if (isTerminalStage(facts.stage)) return [];
   return APPLICATION_TRANSITIONS.filter((r) => r.from.includes(facts.stage) && r.role === actor.role && !checkScope(actor, subject, r.scope)).map((r) => r.action as ApplicationAction);
+}
+
+/**
+ * Of the actions this actor could take on a base in its status, those its
+ * state does not allow yet, each with the reason the API would give (the
+ * same rule's `blockedBy`): the console shows them disabled, with the reason.
+ */
+export function blockedBaseActions(facts: BaseFacts, actor: Actor): Array<{ action: BaseAction; zh: string }> {
+  const actions = availableBaseActions(facts, actor);
+  return BASE_TRANSITIONS.filter((r) => actions.includes(r.action as BaseAction) && r.from.includes(facts.status)).flatMap((r) => {
+    const blocked = r.blockedBy?.(facts);
+    return blocked ? [{ action: r.action as BaseAction, zh: blocked.zh }] : [];
+  });
 }
 
 /** The actions this actor could take on a base in its current status. */

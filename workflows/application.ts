@@ -33,6 +33,7 @@ import { automaticNext, checkApplicationDecision, STAGE_ASSIGNEE, type Applicati
 import type { ActRecord, ReadModelChange } from '../activities/record-act';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { registerChaseHandler } from './chase';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue';
 import { baseSummary, noticeSummary, showWaiting } from './metadata';
@@ -173,6 +174,17 @@ class ApplicationRun {
   registerHandlers(): void {
     setHandler(applicationStateQuery, () => this.state());
     setHandler(decideUpdate, (request) => this.decide(request), { validator: (request) => void this.check(request) });
+    const { input } = this;
+    registerChaseHandler({
+      findTask: (taskId) => this.openTasks.get(taskId),
+      prefectures: input.unit.prefectures,
+      subject: { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId: this.workflowId },
+      mailSubjectId: input.applicationId,
+      unitName: input.unit.name,
+      unitEmail: input.applicant.contactEmail,
+      resultStage: () => this.stage,
+      writing: this.writingTasks,
+    });
   }
 
   /** The search attributes and the application's row; decisions wait for the row. */

@@ -46,6 +46,7 @@ import { invalidPayload, problem, type Refusal } from '../domain/problems';
 import { automaticNext, checkBaseDecision, type BaseAction, type BaseFacts } from '../domain/transitions';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
+import { registerChaseHandler } from './chase';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue';
 import { rectificationSummary, showWaiting } from './metadata';
@@ -207,6 +208,17 @@ class BaseRun {
     setHandler(submitSummaryUpdate, (sub) => this.submitSummary(sub), { validator: (sub) => this.checkSummary(sub) });
     setHandler(submitIndicatorDataUpdate, (data) => this.submitIndicatorData(data), { validator: (data) => this.checkIndicatorData(data) });
     setHandler(reportRectificationUpdate, (report) => this.reportRectification(report), { validator: (report) => this.checkReport(report) });
+    const { input } = this;
+    registerChaseHandler({
+      findTask: (taskId) => this.openTasks.get(taskId),
+      prefectures: input.unit.prefectures,
+      subject: this.subject,
+      mailSubjectId: input.baseId,
+      unitName: input.unit.name,
+      unitEmail: input.applicant.contactEmail,
+      resultStage: () => this.carry.status,
+      writing: this.writingTasks,
+    });
   }
 
   showSearchAttributes(): void {

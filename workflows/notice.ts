@@ -35,6 +35,7 @@ import { acts } from './activity-proxies';
 import { formatCstInstantZh } from '../domain/dates';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import { showWaiting } from './metadata';
+import { registerChaseHandler } from './chase';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { RefusalType } from './messages';
 import {
@@ -193,6 +194,17 @@ class NoticeRun {
     setHandler(fileComplaintUpdate, (request) => this.fileComplaint(request), { validator: (request) => this.checkFiling(request) });
     setHandler(investigateUpdate, (request) => this.decide(request), { validator: (request) => void this.checkDecision(request) });
     setHandler(dismissComplaintsUpdate, (request) => this.dismiss(request), { validator: (request) => void this.checkDismissal(request) });
+    const { input } = this;
+    registerChaseHandler({
+      findTask: (taskId) => [...this.investigationTasks.values()].find((t) => t.taskId === taskId),
+      prefectures: input.prefectures,
+      subject: { subjectType: 'application', subjectId: input.applicationId, applicationId: input.applicationId, workflowId: this.workflowId },
+      mailSubjectId: input.applicationId,
+      unitName: input.unit.name,
+      // Investigation tasks are offices' (domain/chase.ts taskHolder): no unit to reach.
+      unitEmail: null,
+      resultStage: () => null,
+    });
   }
 
   /** The board's row and the Temporal UI's details, after each change of the notice's status. */

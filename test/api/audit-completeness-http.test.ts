@@ -157,7 +157,7 @@ describe('every act of record is in the chain: who, role, when, what, why', () =
   });
 
   it('the expert pool: added, changed, deactivated, with the reason and without the mail address', async () => {
-    const added = await call('POST', '/api/experts', province, { name: '周专家', email: 'zhou@experts.example', fields: ['生态'], region: '520500', reason: '第二十五条：补充生态领域专家' });
+    const added = await call('POST', '/api/experts', province, { requestId: 'audit-expert-zhou', name: '周专家', email: 'zhou@experts.example', fields: ['生态'], region: '520500', reason: '第二十五条：补充生态领域专家' });
     expect(added.status).toBe(201);
     const id = String(added.body.id);
     await expectAct(id, 'expertAdded', province, '第二十五条：补充生态领域专家', { name: '周专家', fields: ['生态'], region: '520500', active: true });

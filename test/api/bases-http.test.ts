@@ -58,6 +58,14 @@ describe('bases over HTTP', () => {
     for (let n = 0; n < 100 && !(await database.db.base.findUnique({ where: { id: input.baseId } })); n++) await new Promise((r) => setTimeout(r, 50));
     const id = input.baseId;
 
+    // What cannot be done yet is said in advance, with the rule's own reason: no post-evaluation before it opens, no renewal without a pass.
+    const fresh = await call('GET', `/api/bases/${id}`, province);
+    expect(fresh.body.actionsBlocked).toEqual([
+      { action: 'concludeEvaluation', zh: '该基地称号未满3年或后评估尚未开始' },
+      { action: 'renew', zh: '只有后评估通过的基地可以续期' },
+    ]);
+    expect((await call('POST', `/api/bases/${id}/decisions`, province, { decisionId: `web-${randomUUID()}`, action: 'renew' })).body).toMatchObject({ error: { message: expect.stringContaining('只有后评估通过的基地可以续期') } });
+
     // Scope: the province and the base's prefecture see it; another prefecture and another applicant do not.
     expect((await call('GET', '/api/bases', province)).body.bases).toEqual([expect.objectContaining({ id, status: 'named', namedOn, termNo: 1 })]);
     expect((await call('GET', '/api/bases', zunyi)).body.bases).toHaveLength(1);

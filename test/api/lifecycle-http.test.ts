@@ -100,13 +100,13 @@ describe('the application lifecycle over HTTP', () => {
   it('goes from submission to naming with the right role at each step, and mails the people concerned', async () => {
     // The province keeps the expert pool (Art. 25); one expert is from the unit's own prefecture.
     const expert = async (name: string, email: string, prefecture: string) =>
-      String((await call('POST', '/api/experts', province, { name, email, region: prefecture, fields: ['生态保护'] })).body.id);
+      String((await call('POST', '/api/experts', province, { requestId: `expert-${email.split('@')[0]}`, name, email, region: prefecture, fields: ['生态保护'] })).body.id);
     const wang = await expert('王专家', 'wang@experts.example', '520100');
     const li = await expert('李专家', 'li@experts.example', '522600');
     // Registered in a county of the unit's prefecture (遵义市 红花岗区): recused by region (Art. 26, by hierarchy).
     const local = await expert('赵专家', 'zhao@experts.example', '520302');
     // A region that is not one of Guizhou's divisions is refused where it enters, naming the field.
-    const unknownRegion = await call('POST', '/api/experts', province, { name: '钱专家', email: 'qian@experts.example', region: '529999' });
+    const unknownRegion = await call('POST', '/api/experts', province, { requestId: 'expert-qian', name: '钱专家', email: 'qian@experts.example', region: '529999' });
     expect(unknownRegion.status).toBe(422);
     expect((unknownRegion.body.error as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual(['region']);
     expect((await call('GET', '/api/experts', province)).body.experts).toEqual(expect.arrayContaining([expect.objectContaining({ id: local, region: '520302', regionZh: '遵义市 红花岗区' })]));
@@ -236,10 +236,15 @@ describe('the application lifecycle over HTTP', () => {
       '【两山基地申报】赤水市：命名授牌',
     ]);
     // The experts were given their tasks; the unit's own-prefecture expert was never involved.
-    expect(mails.filter((x) => x.to.includes('wang@experts.example')).map((x) => x.subject)).toContain('【待办】赤水市：核查评估：专家资料审核和实地核查');
+    expect(mails.filter((x) => x.to.includes('wang@experts.example')).map((x) => x.subject.replace(/，.*前办理$/, ''))).toContain('【待办】赤水市：核查评估：专家资料审核和实地核查');
     expect(mails.filter((x) => x.to.includes('li@experts.example')).length).toBeGreaterThan(0);
     expect(mails.filter((x) => x.to.includes('zhao@experts.example'))).toEqual([]);
     // The prefecture office was asked to pre-review (its mailbox from the seed).
-    expect(mails.some((x) => x.subject === '【待办】赤水市：市（州）预审')).toBe(true);
+    // Its mail says by when, and leads to the application's page: HTML with a plain-text part (PUBLIC_URL's default in tests).
+    const review = mails.find((x) => x.subject.startsWith('【待办】赤水市：市（州）预审，'));
+    expect(review?.subject).toMatch(/^【待办】赤水市：市（州）预审，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}前办理$/);
+    expect(review?.text).toContain(`打开办理页面：http://localhost:3000/applications/${id}`);
+    expect(review?.html).toContain(`<a href="http://localhost:3000/applications/${id}"`);
+    expect(review?.html).toContain('打开办理页面</a>');
   });
 });

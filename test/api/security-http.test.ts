@@ -111,7 +111,10 @@ function checkAgainstDocument(r: RegisteredRoute, reply: Reply): string[] {
   const problems: string[] = [];
   if (reply.status >= 500) problems.push(`5xx: ${JSON.stringify(reply.body).slice(0, 300)}`);
   if (!r.statuses.includes(reply.status)) problems.push(`undocumented status ${reply.status}: ${JSON.stringify(reply.body).slice(0, 300)}`);
-  if (!reply.headers.get('content-type')?.startsWith('application/json')) problems.push(`content-type ${reply.headers.get('content-type')}`);
+  // A download (GET /api/files/:id) answers one of its documented media types; everything else JSON.
+  const mediaTypes = reply.status < 400 ? r.responses[reply.status]?.mediaTypes : undefined;
+  const contentType = reply.headers.get('content-type') ?? '';
+  if (mediaTypes ? !mediaTypes.includes(contentType) : !contentType.startsWith('application/json')) problems.push(`content-type ${contentType}`);
   for (const [h, v] of [['x-content-type-options', 'nosniff'], ['x-frame-options', 'DENY'], ['referrer-policy', 'no-referrer']] as const) {
     if (reply.headers.get(h) !== v) problems.push(`header ${h}: ${reply.headers.get(h)}`);
   }
@@ -132,6 +135,7 @@ let applicationId = '';
 let noticeId = '';
 let complaintId = '';
 let spareExpertId = '';
+let materialFileId = '';
 const ACCEPT_ID = 'sec-accept-0001';
 const NOTICE_ID = 'sec-notice-0001';
 
@@ -185,6 +189,7 @@ beforeAll(async () => {
   });
   expect(submitted.status).toBe(201);
   applicationId = (submitted.body as { id: string }).id;
+  materialFileId = ids[0]!;
   await waitUntil('the pre-review task', () => database.db.task.findFirst({ where: { applicationId, step: 'prefectureReview', status: 'open' } }));
   const accepted = await send('POST', `/api/applications/${applicationId}/decisions`, { actor: prefectureOwn, body: { decisionId: ACCEPT_ID, action: 'prefectureAccept', reason: '材料齐全' } });
   expect(accepted.status).toBe(200);
@@ -197,7 +202,7 @@ beforeAll(async () => {
   complaintId = (filed.body as { complaintId: string }).complaintId;
 
   const addExpert = async (name: string, prefecture: string) => {
-    const r = await send('POST', '/api/experts', { actor: province, body: { name, email: `${randomUUID().slice(0, 8)}@experts.example`, fields: ['生态'], region: prefecture } });
+    const r = await send('POST', '/api/experts', { actor: province, body: { requestId: `security-${randomUUID()}`, name, email: `${randomUUID().slice(0, 8)}@experts.example`, fields: ['生态'], region: prefecture } });
     expect(r.status).toBe(201);
     return (r.body as { id: string }).id;
   };
@@ -220,6 +225,12 @@ beforeAll(async () => {
       contactEmail: 'base@x.example', status: 'named', namedOn: '2027-06-01', termStartsOn: '2027-06-01', termEndsOn: '2030-05-31',
     },
   });
+});
+
+// The complaint's investigation task (遵义市's, not overdue), for the chase's row.
+let chaseTaskId = '';
+beforeAll(async () => {
+  chaseTaskId = (await waitUntil('the investigation task', () => database.db.task.findFirst({ where: { applicationId, step: { contains: 'investigation' }, status: 'open' } }))).id;
 });
 
 afterAll(() => harness?.stop());
@@ -253,6 +264,11 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: '/api/files', form: () => { const f = new FormData(); f.append('file', new Blob(['%PDF-1.7\nm\n%%EOF\n']), 'm.pdf'); return f; } }),
     // Applicants upload materials, officers minutes and evidence (issue 15).
     expect: only({ 'applicant/own': 201, 'applicant/foreign': 201, 'prefectureOfficer/own': 201, 'prefectureOfficer/foreign': 201, provinceOfficer: 201 }),
+  },
+  // A material of the application (issue 16): read by whoever sees the application, 404 to everyone else.
+  'GET /api/files/:id': {
+    request: () => ({ url: `/api/files/${materialFileId}` }),
+    expect: { 'applicant/own': 200, 'applicant/foreign': 404, 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 404, provinceOfficer: 200, 'expert/assigned': 200, 'expert/other': 404, ops: 200, public: 401 },
   },
   // A submission without materials: the applicant of 遵义市 passes every
   // access check and gets the 422 listing what is missing; one of 贵阳市 may
@@ -291,9 +307,16 @@ const MATRIX: Record<string, Row> = {
     expect: only({ 'prefectureOfficer/own': 422, 'prefectureOfficer/foreign': 404, provinceOfficer: 403 }),
   },
   'GET /api/tasks': { request: () => ({ url: '/api/tasks' }), expect: signedIn(200) },
+  // A chase of the investigation task of 遵义市, not overdue: the province
+  // passes every access check and gets 409; 遵义市 does not chase its own
+  // office (403); another prefecture does not see it (404).
+  'POST /api/tasks/:id/chase': {
+    request: (cell) => ({ url: `/api/tasks/${encodeURIComponent(chaseTaskId)}/chase`, body: { chaseId: `matrix-chase-${cell.replace('/', '-')}-${++cellCounter}` } }),
+    expect: only({ 'prefectureOfficer/own': 403, 'prefectureOfficer/foreign': 404, provinceOfficer: 409 }),
+  },
   'GET /api/experts': { request: () => ({ url: '/api/experts' }), expect: only({ provinceOfficer: 200 }) },
   'POST /api/experts': {
-    request: (cell) => ({ url: '/api/experts', body: { name: `矩阵专家${cell}`, email: `m${++cellCounter}@experts.example`, region: '520600' } }),
+    request: (cell) => ({ url: '/api/experts', body: { name: `矩阵专家${cell}`, email: `m${++cellCounter}@experts.example`, requestId: `matrix-expert-${cellCounter}`, region: '520600' } }),
     expect: only({ provinceOfficer: 201 }),
   },
   'PATCH /api/experts/:id': { request: () => ({ url: `/api/experts/${spareExpertId}`, body: { fields: ['水环境'] } }), expect: only({ provinceOfficer: 200 }) },

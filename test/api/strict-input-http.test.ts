@@ -130,7 +130,7 @@ describe('strict request bodies', () => {
     expect(mixed.body.error?.message).toMatch(/^不认识的字段：debug；另有 1 处不符合格式$/);
     expect(mixed.body.error?.details?.map((d) => d.path).sort()).toEqual(['debug', 'year']);
     // Other bodies: a complaint's complainant, an expert, a calendar, a resend.
-    expectUnknown(await call('POST', '/api/experts', province, { name: '严专家', email: 'yan@experts.example', admin: true }), ['admin']);
+    expectUnknown(await call('POST', '/api/experts', province, { requestId: 'strict-expert-0001', name: '严专家', email: 'yan@experts.example', admin: true }), ['admin']);
     expectUnknown(await call('PUT', '/api/ops/calendar/2032', { sub: 'strict-ops', role: 'ops' }, { holidays: [], workdays: [], force: true }), ['force']);
     expectUnknown(await call('POST', `/api/bases/${baseId}/annual-summaries`, applicant, { submissionId: 'strict-summary-1', year: 2027, fileId: 'f', summary: '总结', late: false }), ['late']);
     expect(await database.db.application.count()).toBe(1);
@@ -187,7 +187,7 @@ describe('maximum lengths', () => {
     await tooLong('/api/applications', applicant, { ...submission, applicant: { ...submission.applicant, contactEmail: `${'a'.repeat(250)}@x.example` } }, 'applicant.contactEmail');
     await tooLong(`/api/applications/${applicationId}/decisions`, officer, { decisionId: 'strict-long-0001', action: 'prefectureReject', reason: '理'.repeat(5001) }, 'reason');
     await tooLong(`/api/applications/${applicationId}/decisions`, officer, { decisionId: 'x'.repeat(129), action: 'prefectureReject', reason: '理由' }, 'decisionId');
-    await tooLong('/api/experts', province, { name: '专'.repeat(101), email: 'long@experts.example' }, 'name');
+    await tooLong('/api/experts', province, { requestId: 'strict-expert-0002', name: '专'.repeat(101), email: 'long@experts.example' }, 'name');
   });
 
   it('gives every text payload field of the table a maximum length', () => {

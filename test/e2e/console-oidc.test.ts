@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '../../api/auth';
 import { CONSOLE_DIST } from '../../scripts/build-console';
 import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { checkPage } from '../support/page-checks';
 import { startHarness, type Harness } from '../support/harness';
 
 const CLIENT_ID = 'liangshan-console';
@@ -191,14 +192,16 @@ describe('the web console signs in through the OIDC provider (Authorization Code
     await page.goto(`${base}/signin`);
     const button = page.getByRole('button', { name: '通过统一身份认证登录' });
     await button.waitFor();
+    await checkPage(page, 'signin-oidc');
     // Production, with a provider: no pasted tokens.
     expect(await page.locator('textarea[name=token]').count()).toBe(0);
     const tasks = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/tasks' && r.status() === 200);
     await button.click();
     await page.waitForURL((url) => url.pathname === '/');
-    expect(await page.getByTestId('who').innerText()).toContain('省生态环境厅 张三');
+    expect(await page.getByTestId('who').innerText()).toMatch(/贵州省生态环境厅\s*·.*张三/);
     // The inbox loaded: an authenticated API call with the provider's access token succeeded.
     await page.getByText('当前没有待办事项').waitFor();
+    await checkPage(page, 'inbox-oidc');
     const call = await tasks;
     expect(provider.issued).toHaveLength(1);
     expect(call.request().headers().authorization).toBe(`Bearer ${provider.issued[0]}`);

@@ -17,6 +17,7 @@ import { signDevToken } from '../../api/auth';
 import type { Actor } from '../../workflows/messages';
 import { CONSOLE_DIST } from '../../scripts/build-console';
 import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { checkPage } from '../support/page-checks';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -49,12 +50,12 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
+/** Screenshots (1280, and 390 with `phone`), and the page checks at both sizes (test/support/page-checks.ts). */
 async function shot(page: Page, name: string, phone = false): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}-1280.png`), fullPage: true });
-  if (!phone) return;
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
+  await checkPage(page, name, async (size) => {
+    if (size.width === DESKTOP.width) await page.screenshot({ path: path.join(SHOTS, `${name}-1280.png`), fullPage: true });
+    else if (phone) await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
+  });
 }
 
 /** Signs in through the console's sign-in page with a development token. */
@@ -152,9 +153,9 @@ describe('the web console', () => {
   });
 
   it('takes an application from submission to naming, with a complaint from the board and a refusal shown with its reason', async () => {
-    // The expert pool is kept through the API here (the console has no page for it).
+    // The expert pool is kept through the API here (its page is tested in expert-pool.test.ts).
     const expert = async (name: string, email: string, prefecture: string) =>
-      String((await callApi('POST', '/api/experts', province, { name, email, region: prefecture, fields: ['生态保护'] })).body.id);
+      String((await callApi('POST', '/api/experts', province, { requestId: `expert-${email.split('@')[0]}`, name, email, region: prefecture, fields: ['生态保护'] })).body.id);
     const wang = await expert('王专家', 'wang@experts.example', '520100');
     const li = await expert('李专家', 'li@experts.example', '522600');
     const local = await expert('赵专家', 'zhao@experts.example', '520300');
@@ -162,7 +163,11 @@ describe('the web console', () => {
     // ---- the applicant submits, with uploads; the checklist says what is missing before sending.
     const a = await newPage();
     await syncClock();
+    await a.goto(`${base}/signin`);
+    await a.locator('textarea[name=token]').waitFor();
+    await checkPage(a, 'signin');
     await signIn(a, base, applicant);
+    await checkPage(a, 'inbox-applicant');
     await a.getByRole('link', { name: '申报' }).click();
     await a.getByRole('link', { name: '新建申报' }).click();
     await a.locator('input[name=year]').fill('2027');
@@ -201,6 +206,20 @@ describe('the web console', () => {
     expect(await o.getByTestId('inbox').innerText()).toContain('市（州）预审');
     await shot(o, 'inbox', true);
     await o.getByTestId('inbox').getByRole('link', { name: '赤水市' }).click();
+    // The materials are listed by name, never by id, and one opens as the PDF it is (GET /api/files/:id, issue 16).
+    const files = o.getByTestId('file-link');
+    await files.first().waitFor();
+    expect(await files.allInnerTexts()).toEqual(['申报函.pdf', '条件1.pdf', '条件2.pdf', '条件3.pdf', '条件4.pdf', '实施方案.pdf']);
+    const [served, tab] = await Promise.all([
+      o.waitForResponse((r) => /\/api\/files\/[^/]+$/.test(new URL(r.url()).pathname)),
+      o.waitForEvent('popup'),
+      files.filter({ hasText: '申报函.pdf' }).click(),
+    ]);
+    // The bytes themselves are checked in test/api/file-download-http.test.ts; here, that the tab shows what the API served.
+    const headers = served.headers();
+    expect([served.status(), headers['content-type'], headers['content-disposition']?.split(';')[0], headers['content-length']]).toEqual([200, 'application/pdf', 'inline', String(Buffer.byteLength('%PDF-1.7\n申报函\n%%EOF\n'))]);
+    expect(tab.url()).toMatch(/^blob:/);
+    await tab.close();
     await decide(o, 'prefectureAccept', (f) => f.locator('textarea[name=reason]').fill('材料齐全'));
     await untilText(o, '[data-testid=stage]', '市（州）公示');
     await decide(o, 'openNotice', async (f) => {
@@ -360,6 +379,7 @@ describe('the web console', () => {
     await syncClock();
     await a.goto(`${base}/bases`);
     await untilText(a, '[data-testid=bases]', '赤水市');
+    await checkPage(a, 'bases');
     await a.getByTestId('bases').getByRole('link', { name: '赤水市' }).click();
     await a.getByTestId('indicator-form').waitFor();
     await a.locator('input[name="ind-2"]').fill('100');
@@ -379,6 +399,9 @@ describe('the web console', () => {
     await v.goto(`${base}/bases/${id}`);
     const revoke = form(v, 'revoke');
     await revoke.waitFor();
+    // What cannot be done yet is not a live button: renewal shows why (the rule's own reason).
+    expect(await v.locator('section[data-action=renew]').getByTestId('blocked-reason').innerText()).toContain('只有后评估通过的基地可以续期');
+    expect(await v.locator('section[data-action=renew] button').isDisabled()).toBe(true);
     await revoke.locator('select[name=ground]').selectOption('4');
     expect(await revoke.getByTestId('ground-evidence').innerText()).toContain('事件的名称及定级');
     await revoke.locator('textarea[name=deliberationBody]').fill('厅党组会议');
@@ -449,8 +472,9 @@ describe('the ops view', () => {
     await page.getByRole('link', { name: '运维' }).click();
     await untilText(page, '[data-testid=workflow-matrix]', '市（州）预审');
     expect(await page.getByTestId('workflow-matrix').innerText()).toContain('遵义市');
-    await page.getByRole('button', { name: workflowId }).click();
-    await untilText(page, '[data-testid=history]', workflowId);
+    // Rows and the history name the workflow in words; its id stays in an attribute (and in the Web UI link).
+    await page.locator(`button[data-workflow-id="${workflowId}"]`).click();
+    await page.locator(`[data-testid=history][data-workflow-id="${workflowId}"]`).waitFor();
     expect(await page.getByTestId('web-ui-link').getAttribute('href')).toContain(`http://localhost:8233/namespaces/`);
     await shot(page, 'ops-workflows', true);
     await page.getByRole('tab', { name: '邮件发件箱' }).click();

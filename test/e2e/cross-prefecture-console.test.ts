@@ -13,6 +13,7 @@ import { signDevToken } from '../../api/auth';
 import type { Actor } from '../../workflows/messages';
 import { CONSOLE_DIST } from '../../scripts/build-console';
 import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { checkPage } from '../support/page-checks';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -103,6 +104,7 @@ describe('a cross-prefecture unit in the console (Art. 11)', () => {
     await page.screenshot({ path: path.join(SHOTS, 'application-new-cross-prefecture-390.png'), fullPage: true });
     await choice.screenshot({ path: path.join(SHOTS, 'application-new-submit-via-390.png') });
     await fitsThePhone(page);
+    await checkPage(page, 'application-new-cross-prefecture');
     await page.getByRole('button', { name: '提交申报' }).click();
     await page.waitForURL(/\/applications\/[0-9a-f]{20}$/);
     await page.getByTestId('stage').filter({ hasText: '市（州）预审' }).waitFor();
@@ -133,6 +135,7 @@ describe('a cross-prefecture unit in the console (Art. 11)', () => {
     expect(await page.locator('.stages li.done').count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'application-direct-390.png'), fullPage: true });
     await fitsThePhone(page);
+    await checkPage(page, 'application-direct');
 
     // The list says which path each took.
     await page.goto(`${base}/applications`);
@@ -141,5 +144,6 @@ describe('a cross-prefecture unit in the console (Art. 11)', () => {
     expect(await list.innerText()).toContain('直接向省生态环境厅申报');
     expect(await list.innerText()).toContain('经毕节市申报');
     await fitsThePhone(page);
+    await checkPage(page, 'applications-applicant');
   });
 });

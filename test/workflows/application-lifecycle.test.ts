@@ -169,7 +169,7 @@ describe('application lifecycle', () => {
     const mails = await sink.waitFor((m) => m.some((x) => x.to.includes(i.applicant.contactEmail) && x.subject.includes('已受理')));
     expect(mails.find((x) => x.to.includes(i.applicant.contactEmail) && x.subject.includes('已受理'))?.text).toContain('现转遵义市生态环境主管部门预审');
     const ofUnit = mails.filter((x) => x.subject.includes('赤水河上游流域'));
-    expect(ofUnit.filter((x) => x.to.includes('lsjd-520300@sthj.guizhou.example')).map((x) => x.subject)).toContain('【待办】赤水河上游流域：市（州）推荐');
+    expect(ofUnit.filter((x) => x.to.includes('lsjd-520300@sthj.guizhou.example')).map((x) => x.subject.replace(/，.*前办理$/, ''))).toContain('【待办】赤水河上游流域：市（州）推荐');
     expect(ofUnit.filter((x) => x.to.includes('lsjd-520500@sthj.guizhou.example'))).toEqual([]);
     await withdraw(handle, i.applicant.sub);
     await exportHistory('application-cross-prefecture-via', handle);

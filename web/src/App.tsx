@@ -1,13 +1,14 @@
 // The console's frame: who is signed in, what they may open, and the page.
 import { useEffect, useState } from 'react';
 import { Link } from './components';
-import { roleZh, prefectureName } from './format';
+import { officeZh } from './format';
 import { match, navigate, useLocation } from './router';
 import { clearToken, currentUser, setToken, type SessionUser } from './session';
 import { ApplicationDetail } from './pages/ApplicationDetail';
 import { Applications } from './pages/Applications';
 import { BaseDetail } from './pages/BaseDetail';
 import { Bases } from './pages/Bases';
+import { Experts } from './pages/Experts';
 import { Inbox } from './pages/Inbox';
 import { NewApplication } from './pages/NewApplication';
 import { NoticeBoard } from './pages/NoticeBoard';
@@ -39,6 +40,7 @@ const NAV: NavItem[] = [
   { to: '/', label: '待办', show: (u) => !!u },
   { to: '/applications', label: '申报', show: (u) => !!u },
   { to: '/bases', label: '基地', show: (u) => !!u && u.role !== 'expert' },
+  { to: '/experts', label: '专家库', show: (u) => u?.role === 'provinceOfficer' },
   { to: '/notices', label: '公示栏', show: () => true },
   { to: '/ops', label: '运维', show: (u) => u?.role === 'ops' },
 ];
@@ -57,6 +59,7 @@ function Page({ path, user }: { path: string; user: SessionUser | null }) {
   m = match('/bases/:id', path);
   if (m) return <BaseDetail id={m.id!} user={user} />;
   if (path === '/ops' && user.role === 'ops') return <Ops />;
+  if (path === '/experts' && user.role === 'provinceOfficer') return <Experts />;
   return (
     <section className="card">
       <h2>没有这个页面</h2>
@@ -104,8 +107,9 @@ export function App() {
           {user ? (
             <>
               <span data-testid="who">
-                {roleZh(user.role)}
-                {user.prefecture ? `（${prefectureName(user.prefecture)}）` : ''} · {user.name ?? user.sub}
+                {/* The office the person acts for, then their name when the token carries one: never an account id. */}
+                {officeZh(user.role, user.prefecture)}
+                {user.name ? ` · ${user.name}` : ''}
               </span>
               <button type="button" className="link" onClick={signOut}>
                 退出

@@ -16,7 +16,8 @@ import { expertRecusalZh } from '../../domain/scope';
 import { REVIEW_CRITERIA, type TransitionRule } from '../../domain/transitions';
 import { api, ApiError, newDecisionId } from './api';
 import { ErrorBox, ProblemList } from './components';
-import { actionZh, outcomeZh, stageZh } from './format';
+import { FilePicker } from './FilePicker';
+import { actionZh, outcomeZh, plainZh, stageZh } from './format';
 
 export interface Expert {
   id: string;
@@ -112,10 +113,7 @@ function FileInput({ f, value, set, label }: { f: FieldSpec; value: Values[strin
   };
   return (
     <div className="file-field">
-      <label>
-        {label}
-        <input type="file" name={f.name} multiple={multiple} accept=".pdf,.ofd,.png,.jpg,.jpeg,.docx,.xlsx" onChange={(e) => void upload(e.target.files)} />
-      </label>
+      <FilePicker name={f.name} label={label} multiple={multiple} accept=".pdf,.ofd,.png,.jpg,.jpeg,.docx,.xlsx" onFiles={(files) => void upload(files)} />
       {busy && <span className="muted">正在上传…</span>}
       {ids.map((id) => (
         <span key={id} className="ok" data-testid={`uploaded-${f.name}`}>
@@ -140,7 +138,7 @@ function FieldInput({ f, value, set, experts, unitPrefectures }: { f: FieldSpec;
           <option value="">请选择</option>
           {choices.map((c) => (
             <option key={String(c.value)} value={String(c.value)}>
-              （{String(c.value)}）{c.zh}
+              {f.name === 'ground' ? `${groundCitationZh(Number(c.value))}：${c.zh}` : `（${String(c.value)}）${c.zh}`}
             </option>
           ))}
         </select>
@@ -299,6 +297,7 @@ export function DecisionForm<S extends string, F>({
   onDone,
   experts,
   unitPrefectures = [],
+  blockedZh,
 }: {
   rule: TransitionRule<S, F>;
   endpoint: string;
@@ -306,6 +305,8 @@ export function DecisionForm<S extends string, F>({
   experts: Expert[] | null;
   /** The unit's prefectures: the expert picker leaves out the experts who must recuse (Art. 26). */
   unitPrefectures?: readonly string[];
+  /** Why the action cannot be taken yet (the API's `actionsBlocked`, from the rule itself): shown disabled, with it. */
+  blockedZh?: string;
 }) {
   const [values, setValues] = useState<Values>(() => Object.fromEntries(rule.payload.map((f) => [f.name, initialValue(f)])));
   const [reason, setReason] = useState('');
@@ -353,14 +354,30 @@ export function DecisionForm<S extends string, F>({
   };
 
   const danger = ['prefectureReject', 'provinceReject', 'withdraw', 'revoke', 'warn'].includes(rule.action);
+  if (blockedZh) {
+    // Not a live button: the same rule the API applies says why not yet.
+    return (
+      <section className="decision blocked" data-action={rule.action} aria-label={actionZh(rule.action)}>
+        <h3>
+          {actionZh(rule.action)} <small className="muted">{rule.article}</small>
+        </h3>
+        <p className="hint" data-testid="blocked-reason">
+          暂不能办理：{blockedZh}
+        </p>
+        <button type="button" disabled aria-disabled="true">
+          {actionZh(rule.action)}
+        </button>
+      </section>
+    );
+  }
   return (
     <form className="decision" onSubmit={submit} noValidate data-action={rule.action} aria-label={actionZh(rule.action)}>
       <h3>
         {actionZh(rule.action)} <small className="muted">{rule.article}</small>
       </h3>
       <p className="hint">
-        {rule.docZh ?? rule.zh}
-        {rule.guardZh ? `。条件：${rule.guardZh}` : ''}
+        {plainZh(rule.docZh ?? rule.zh)}
+        {rule.guardZh ? `。条件：${plainZh(rule.guardZh)}` : ''}
         {rule.to.length === 1 && rule.to[0] !== rule.from[0] ? `。办理后进入“${stageZh(rule.to[0]!)}”` : ''}
       </p>
       {rule.payload.map((f) => (

@@ -1,6 +1,7 @@
 // Pieces every page uses: loading data, showing what the API refused and why.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, statusZh } from './api';
+import { plainZh } from './format';
 import { navigate } from './router';
 
 export function useApi<T>(path: string | null, deps: unknown[] = []): { data: T | null; error: ApiError | null; loading: boolean; reload: () => void } {
@@ -32,7 +33,7 @@ export function ProblemList({ problems, lead, testId }: { problems: ReadonlyArra
       {lead && <strong>{lead}</strong>}
       <ul>
         {problems.map((p, i) => (
-          <li key={i}>{p.zh}</li>
+          <li key={i}>{plainZh(p.zh)}</li>
         ))}
       </ul>
     </div>
@@ -49,13 +50,13 @@ export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
     <div className="error" role="alert" data-testid="error">
       <strong>
         {title ?? (e.status ? statusZh(e.status) : '出错了')}
-        {e.status ? <span className="muted">（{title ? `${statusZh(e.status)}，` : ''}HTTP {e.status}）</span> : null}
+        {e.status && title ? <span className="muted">（{statusZh(e.status)}）</span> : null}
       </strong>
-      <p className="error-message">{e.message}</p>
+      <p className="error-message">{plainZh(e.message)}</p>
       {problems.length > 0 && (
         <ul>
           {problems.map((p, i) => (
-            <li key={i}>{p.zh}</li>
+            <li key={i}>{plainZh(p.zh)}</li>
           ))}
         </ul>
       )}

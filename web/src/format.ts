@@ -4,7 +4,7 @@
 import { cstDateOf, formatCstDateZh, formatCstInstantZh, isCalendarDate } from '../../domain/dates';
 import { prefectureName } from '../../domain/prefectures';
 import { UNIT_TYPES } from '../../domain/materials';
-import { roleZh } from '../../domain/names';
+import { officeZh } from '../../domain/names';
 
 export {
   actionZh,
@@ -17,6 +17,7 @@ export {
   noticeLevelZh,
   noticeOutcomeZh,
   noticeStatusZh,
+  officeZh,
   outcomeZh,
   roleZh,
   stageZh,
@@ -69,11 +70,10 @@ export function escalationZh(level: number | null | undefined): string {
   return level === 1 ? '已升级（省生态环境厅督办）' : `已升级 ${level} 级`;
 }
 
-export function actorZh(actor: { sub?: string | null; role?: string | null } | null | undefined): string {
-  if (!actor) return '—';
-  const role = actor.role ? roleZh(actor.role) : '';
-  if (actor.role === 'system') return role;
-  return [role, actor.sub].filter(Boolean).join(' · ');
+/** Who acted, by office (遵义市生态环境局, 贵州省生态环境厅) or role: never an account id. */
+export function actorZh(actor: { sub?: string | null; role?: string | null; prefecture?: string | null } | null | undefined): string {
+  if (!actor?.role) return '—';
+  return officeZh(actor.role, actor.prefecture);
 }
 
 export function unitTypeZh(type: string | null | undefined): string {
@@ -82,4 +82,23 @@ export function unitTypeZh(type: string | null | undefined): string {
 
 export function prefecturesZh(codes: readonly string[] | null | undefined): string {
   return (codes ?? []).map(prefectureName).join('、');
+}
+
+/**
+ * A domain or API message as a person reads it: the field paths and ids the
+ * API adds in parentheses for its clients (“（implementationPlan，第八条）”,
+ * “（background，编制大纲）”, “(onSite)”) are left out, keeping the article
+ * they cite, and the domain's “[interpretation]” marker reads （解释） (issue 16).
+ */
+export function plainZh(text: string): string {
+  // Field paths and code values, not prose: an English sentence (“PKCE verification failed”, a provider's words) stays.
+  const identifierLike = (part: string) => /[A-Za-z]/.test(part) && /^[\s\w.:：、,，\-[\]或和]+$/.test(part) && !/[A-Za-z] [A-Za-z]/.test(part);
+  return text
+    .replace(/\s*\[interpretation\]\s*/g, '（解释）')
+    .replace(/\s*[（(]([^（）()]*)[）)]/g, (whole: string, inner: string) => {
+      const parts = inner.split(/[，,；;]/);
+      const kept = parts.filter((p) => !identifierLike(p));
+      if (kept.length === parts.length) return whole;
+      return kept.length ? `（${kept.map((p) => p.trim()).join('，')}）` : '';
+    });
 }

@@ -163,7 +163,7 @@ export async function completeSignIn(query: URLSearchParams): Promise<{ token: s
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
-    const reason = typeof body.error === 'string' ? body.error : `HTTP ${res.status}`;
+    const reason = typeof body.error === 'string' ? body.error : `状态码 ${res.status}`;
     const description = typeof body.error_description === 'string' ? `（${body.error_description}）` : '';
     throw new SignInError(`统一身份认证服务未能签发令牌：${reason}${description}，请重新登录`);
   }

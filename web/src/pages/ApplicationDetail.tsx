@@ -9,8 +9,11 @@ import { problem, type Problem } from '../../../domain/problems';
 import { SUBMIT_VIA_PROVINCE } from '../../../domain/submission-path';
 import { APPLICATION_TRANSITIONS, REVIEW_CRITERIA } from '../../../domain/transitions';
 import { api, newDecisionId } from '../api';
+import { ChaseTask } from '../ChaseTask';
+import { ComplaintDelegation, mayDelegateComplaint } from '../ComplaintDelegation';
 import { ComplaintDismissal, dismissibleComplaints } from '../ComplaintDismissal';
 import { DecisionForm, type Expert } from '../DecisionForm';
+import { FileLink } from '../FileLink';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
 import {
   actionZh, actorZh, complaintStatusZh, dueText, escalationZh, formatCst, formatDate, groundZh, investigationOutcomeZh, noticeLevelZh, noticeOutcomeZh,
@@ -56,8 +59,15 @@ export interface OpenTask {
   step: string;
   role: string;
   prefecture?: string | null;
+  assigneeSub?: string | null;
   dueAt: string;
   escalationLevel: number;
+}
+/** Who is looking and the subject's prefectures: the 催办 button of an overdue task for those who may chase it (ChaseTask). */
+export interface TaskChase {
+  user: SessionUser;
+  prefectures: readonly string[];
+  onDone: (message: string) => void;
 }
 interface Detail {
   id: string;
@@ -75,7 +85,7 @@ interface Detail {
   materials: Array<Record<string, unknown>>;
   openTasks: OpenTask[];
   notices: Notice[];
-  expertReviews: Array<{ expertId: string; assignedAt: string; submittedAt: string | null; criteria: Record<string, number> | null; onSite: boolean | null; opinion: string | null }>;
+  expertReviews: Array<{ expertId: string; expertName: string; mine: boolean; assignedAt: string; submittedAt: string | null; criteria: Record<string, number> | null; onSite: boolean | null; opinion: string | null }>;
   timeline: TimelineEntry[];
   actions: string[];
 }
@@ -135,13 +145,14 @@ function PayloadSummary({ payload }: { payload: Record<string, unknown> }) {
   return parts.length ? <div className="muted">{parts.join('；')}</div> : null;
 }
 
-export function TaskList({ tasks }: { tasks: OpenTask[] }) {
+export function TaskList({ tasks, chase }: { tasks: OpenTask[]; chase?: TaskChase }) {
   if (tasks.length === 0) return <Empty>没有待办事项。</Empty>;
   return (
     <ul className="plain">
       {tasks.map((t) => (
         <li key={t.id}>
           <strong>{stepZh(t.step)}</strong> · {roleZh(t.role as Role)} · 期限 {formatCst(t.dueAt)}（{dueText(t.dueAt, false)}） · {escalationZh(t.escalationLevel)}
+          {chase && <> <ChaseTask task={{ ...t, prefecture: t.prefecture ?? null }} user={chase.user} prefectures={chase.prefectures} onDone={chase.onDone} /></>}
         </li>
       ))}
     </ul>
@@ -229,7 +240,12 @@ function Materials({ materials }: { materials: Array<Record<string, unknown>> })
           {m.kind === 'conditionEvidence' && `申报条件第${String(m.condition)}项：${String(m.explanation ?? '')}`}
           {m.kind === 'implementationPlan' &&
             `建设实施方案（${PLAN_ISSUERS.find((x) => x.issuedBy === m.issuedBy)?.zh ?? '—'}发布；${(Array.isArray(m.chapters) ? m.chapters : []).length}/${PLAN_CHAPTERS.length} 章）`}
-          {typeof m.fileId === 'string' && <span className="muted"> · 文件 {m.fileId.slice(0, 8)}</span>}
+          {typeof m.fileId === 'string' && (
+            <>
+              {' · '}
+              <FileLink fileId={m.fileId} name={typeof m.name === 'string' ? m.name : '材料文件'} />
+            </>
+          )}
         </li>
       ))}
     </ul>
@@ -317,7 +333,7 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
       )}
 
       <Section title="待办事项">
-        <TaskList tasks={data.openTasks} />
+        <TaskList tasks={data.openTasks} chase={{ user, prefectures: data.unit.prefectures, onDone: (m) => (setDone(m), reload()) }} />
       </Section>
 
       <Section title="办理过程">
@@ -360,6 +376,9 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
                     )}
                     {c.findings && <div className="muted">{c.outcome === 'dismissed' ? '不予受理的理由' : '调查情况'}：{c.findings}</div>}
                     {c.status !== 'closed' && investigates(n, c, user) && <Investigation complaint={c} user={user} onDone={() => (setDone('调查结论已记录'), reload())} />}
+                    {mayDelegateComplaint(n, c, user) && (
+                      <ComplaintDelegation complaintId={c.id} prefectures={data.unit.prefectures} onDone={(p) => (setDone(`已委托${prefecturesZh([p])}调查核实`), reload())} />
+                    )}
                   </li>
                 ))}
               </ul>
@@ -383,7 +402,10 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
             <tbody>
               {data.expertReviews.map((r) => (
                 <tr key={r.expertId}>
-                  <td data-label="专家">{experts?.find((x) => x.id === r.expertId)?.name ?? r.expertId}</td>
+                  <td data-label="专家">
+                    {r.expertName}
+                    {r.mine ? '（您）' : ''}
+                  </td>
                   <td data-label="指派">{formatCst(r.assignedAt)}</td>
                   <td data-label="提交">{r.submittedAt ? formatCst(r.submittedAt) : '未提交'}</td>
                   <td data-label="评分">
@@ -401,7 +423,12 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
       <Section title="申报材料">
         <Materials materials={data.materials} />
       </Section>
-      <p className="muted small">流程 {data.workflowId}</p>
+      {/* Ops read the workflow's history by its id; nobody else is shown it. */}
+      {user.role === 'ops' && (
+        <p className="muted small">
+          <Link to={`/ops?workflow=${encodeURIComponent(data.workflowId)}`}>查看流程历史 →</Link>
+        </p>
+      )}
     </div>
   );
 }

@@ -8,7 +8,10 @@ import type { Evaluation } from '../../../domain/ls-index/evaluate';
 import { BASE_TRANSITIONS } from '../../../domain/transitions';
 import { DecisionForm } from '../DecisionForm';
 import { EvaluationView } from '../Evaluation';
+import { FileLink } from '../FileLink';
 import { IndicatorForm } from '../IndicatorForm';
+import { RectificationReportForm } from '../RectificationReportForm';
+import { SummaryForm } from '../SummaryForm';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
 import { actionZh, baseStatusZh, formatCst, formatDate, prefecturesZh, unitTypeZh } from '../format';
 import type { SessionUser } from '../session';
@@ -19,7 +22,7 @@ interface BaseDetailView {
   workflowId: string;
   status: string;
   endReason: string | null;
-  unit: { name: string; type: string; prefectures: string[] };
+  unit: { name: string; type: string; prefectures: string[]; terrain?: string | null };
   namedOn: string;
   termStartsOn: string;
   termEndsOn: string;
@@ -30,12 +33,15 @@ interface BaseDetailView {
   timeline: TimelineEntry[];
   graveActs: GraveAct[];
   actions: string[];
+  actionsBlocked?: Array<{ action: string; zh: string }>;
 }
 
 /** A version of a year's annual summary (Art. 18): 1 the first, then each correction. */
 interface SummaryVersion {
   version: number;
   fileId: string;
+  /** The file's name as uploaded (absent from an older API). */
+  name?: string;
   summary: string;
   late: boolean;
   submittedAt: string;
@@ -45,6 +51,8 @@ interface SummaryVersion {
 interface AnnualSummary extends SummaryVersion {
   year: number;
   corrected: boolean;
+  /** Corrections are taken until then (31 January 24:00 CST of the next year). */
+  dueAt?: string;
   versions: SummaryVersion[];
 }
 
@@ -78,7 +86,11 @@ function GraveActs({ acts }: { acts: GraveAct[] }) {
           {a.deliberation ? (
             <div>
               审议：{a.deliberation.body}，{formatDate(a.deliberation.date)}
-              {a.deliberation.minutes && <>；审议纪要：{a.deliberation.minutes.name}</>}
+              {a.deliberation.minutes && (
+                <>
+                  ；审议纪要：<FileLink fileId={a.deliberation.minutes.fileId} name={a.deliberation.minutes.name} />
+                </>
+              )}
             </div>
           ) : (
             <div className="muted">（该决定记录于要求记录审议之前）</div>
@@ -87,7 +99,17 @@ function GraveActs({ acts }: { acts: GraveAct[] }) {
             <div>
               依据：{a.evidence.title ?? ''}
               {a.evidence.date && `（${formatDate(a.evidence.date)}）`}
-              {a.evidence.files.length > 0 && <>；文件：{a.evidence.files.map((f) => f.name).join('、')}</>}
+              {a.evidence.files.length > 0 && (
+                <>
+                  ；文件：
+                  {a.evidence.files.map((f, i) => (
+                    <span key={`${f.fileId}-${i}`}>
+                      {i > 0 && '、'}
+                      <FileLink fileId={f.fileId} name={f.name} />
+                    </span>
+                  ))}
+                </>
+              )}
             </div>
           )}
           {a.evidenceOnRecord && <div>依据：{formatCst(a.evidenceOnRecord.verifiedAt)} 核查认定整改未有效完成（系统记录）</div>}
@@ -133,7 +155,8 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
             ['类型', unitTypeZh(data.unit.type)],
             ['所在市（州）', prefecturesZh(data.unit.prefectures)],
             ['命名日期', formatDate(data.namedOn)],
-            ['本期称号', `第${data.termNo}期：${formatDate(data.termStartsOn)} 至 ${formatDate(data.termEndsOn)}`],
+            // A revoked or expired title is not shown as running.
+            ['本期称号', held ? `第${data.termNo}期：${formatDate(data.termStartsOn)} 至 ${formatDate(data.termEndsOn)}` : `第${data.termNo}期，已终止（${baseStatusZh(data.status)}）`],
             ['向国家推荐', data.nationalRecommended ? '已推荐' : '未推荐'],
             ...(data.endReason ? ([['结束原因', data.endReason]] as Array<[string, string]>) : []),
           ]}
@@ -158,6 +181,7 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
                 rule={r}
                 endpoint={`/api/bases/${encodeURIComponent(data.id)}/decisions`}
                 experts={[]}
+                blockedZh={data.actionsBlocked?.find((b) => b.action === r.action)?.zh}
                 onDone={(res) => {
                   setDone(`已办理“${actionZh(res.action)}”，当前状态：${baseStatusZh(res.stage)}`);
                   reload();
@@ -169,7 +193,7 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
       )}
 
       <Section title="待办事项">
-        <TaskList tasks={data.openTasks} />
+        <TaskList tasks={data.openTasks} chase={{ user, prefectures: data.unit.prefectures, onDone: (m) => (setDone(m), reload()) }} />
       </Section>
 
       <Section title="“两山指数”评估（第二十二条）">
@@ -180,7 +204,7 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
       {owner && held && (
         <Section title="填报指标数据">
           {years.length > 0 ? (
-            <IndicatorForm baseId={data.id} years={years} onSaved={evaluation.reload} />
+            <IndicatorForm baseId={data.id} years={years} terrain={data.unit.terrain} onSaved={evaluation.reload} />
           ) : (
             <Empty>{checkIndicatorDataYear(dataYears.first, data.namedOn, Date.now())?.problems?.[0]?.zh ?? '暂无可填报的年度。'}</Empty>
           )}
@@ -193,6 +217,7 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
 
       <Section title="整改与处理（第二十三条、第二十四条）">
         {sanctions.length === 0 ? <Empty>没有整改要求、警告或撤销。</Empty> : <Timeline entries={sanctions} />}
+        {owner && data.status === 'underRectification' && <RectificationReportForm baseId={data.id} timeline={data.timeline} onSaved={reload} />}
       </Section>
 
       <Section title="年度工作总结（第十八条）">
@@ -205,6 +230,9 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
                 <strong>{s.year}年度</strong> · 第{s.version}版{s.corrected && <span className="badge amber">已更正</span>} · {formatCst(s.submittedAt)} 提交
                 {s.late && <span className="badge red">逾期</span>}
                 <div>{s.summary}</div>
+                <div>
+                  总结材料：<FileLink fileId={s.fileId} name={s.name ?? '总结材料'} />
+                </div>
                 {(s.versions ?? []).length > 1 && (
                   <details>
                     <summary>历次版本（共{s.versions.length}版）</summary>
@@ -214,6 +242,9 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
                           第{v.version}版 · {formatCst(v.submittedAt)} 提交{v.late && <span className="badge red">逾期</span>}
                           {v.version === s.version && <span className="badge">现行</span>}
                           <div>{v.summary}</div>
+                          <div>
+                            总结材料：<FileLink fileId={v.fileId} name={v.name ?? '总结材料'} />
+                          </div>
                         </li>
                       ))}
                     </ul>
@@ -223,12 +254,18 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
             ))}
           </ul>
         )}
+        {owner && held && <SummaryForm baseId={data.id} namedOn={data.namedOn} summaries={data.summaries} onSaved={reload} />}
       </Section>
 
       <Section title="办理过程">
         <Timeline entries={data.timeline} />
       </Section>
-      <p className="muted small">流程 {data.workflowId}</p>
+      {/* Ops read the workflow's history by its id; nobody else is shown it. */}
+      {user.role === 'ops' && (
+        <p className="muted small">
+          <Link to={`/ops?workflow=${encodeURIComponent(data.workflowId)}`}>查看流程历史 →</Link>
+        </p>
+      )}
     </div>
   );
 }

@@ -3,9 +3,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { Empty, ErrorBox, Link, Loading, Section } from '../components';
-import { byUrgency, dueText, escalationZh, formatCst, prefectureName, roleZh, stepZh } from '../format';
+import { byUrgency, dueText, escalationZh, formatCst, officeZh, stepZh } from '../format';
 import type { SessionUser } from '../session';
-import type { Role } from '../../../domain/roles';
 
 export interface Task {
   id: string;
@@ -79,7 +78,8 @@ export function Inbox({ user }: { user: SessionUser }) {
               return (
                 <tr key={t.id} className={late ? 'overdue' : ''}>
                   <td data-label="事项">
-                    <Link to={href}>{names[t.subjectId] ?? `${t.subjectType === 'base' ? '基地' : '申报'} ${t.subjectId.slice(0, 8)}`}</Link>
+                    {/* Whether the task is about an application or a base, then its unit by name (never an id). */}
+                    <span className="badge">{t.subjectType === 'base' ? '基地' : '申报'}</span> <Link to={href}>{names[t.subjectId] ?? '（名称读取中）'}</Link>
                   </td>
                   <td data-label="环节">{stepZh(t.step)}</td>
                   <td data-label="期限">{formatCst(t.dueAt)}</td>
@@ -90,8 +90,7 @@ export function Inbox({ user }: { user: SessionUser }) {
                     <span className={t.escalationLevel > 0 ? 'badge amber' : 'muted'}>{escalationZh(t.escalationLevel)}</span>
                   </td>
                   <td data-label="承办">
-                    {roleZh(t.role as Role)}
-                    {t.prefecture ? `（${prefectureName(t.prefecture)}）` : ''}
+                    {officeZh(t.role, t.prefecture)}
                   </td>
                 </tr>
               );

@@ -5,6 +5,7 @@
 // The checklist beside the form says what is still missing, by the same rules
 // the API applies (domain/materials.ts), before anything is sent; what the
 // API refuses is shown with its reasons and the form keeps what was typed.
+import { currentOrNextAcceptanceWindow } from '../../../domain/deadlines';
 import { useState, type FormEvent } from 'react';
 import { CONDITIONS, MATERIAL_CHECKLIST, PLAN_CHAPTERS, PLAN_ISSUERS, TERRAINS, UNIT_TYPES, missingMaterials, validateSubmission } from '../../../domain/materials';
 import { PREFECTURES, isCrossPrefecture } from '../../../domain/prefectures';
@@ -12,7 +13,8 @@ import { SUBMIT_VIA_PROVINCE } from '../../../domain/submission-path';
 import type { Problem } from '../../../domain/problems';
 import { api, ApiError } from '../api';
 import { ErrorBox, Section } from '../components';
-import { prefectureName } from '../format';
+import { FilePicker } from '../FilePicker';
+import { plainZh, prefectureName } from '../format';
 import { navigate } from '../router';
 import type { SessionUser } from '../session';
 
@@ -25,23 +27,19 @@ interface Upload {
   error?: string;
 }
 
-const cstYear = () => new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 
 function FileField({ slot, label, upload, onPick }: { slot: Slot; label: string; upload: Upload | undefined; onPick: (slot: Slot, file: File) => void }) {
   return (
     <div className="file-field">
-      <label>
-        {label}
-        <input
-          type="file"
-          name={`file-${slot}`}
-          accept=".pdf,.ofd,.png,.jpg,.jpeg,.docx,.xlsx"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) onPick(slot, f);
-          }}
-        />
-      </label>
+      <FilePicker
+        name={`file-${slot}`}
+        label={label}
+        accept=".pdf,.ofd,.png,.jpg,.jpeg,.docx,.xlsx"
+        onFiles={(files) => {
+          const f = files?.[0];
+          if (f) onPick(slot, f);
+        }}
+      />
       {upload?.busy && <span className="muted">正在上传 {upload.name}…</span>}
       {upload?.fileId && !upload.busy && (
         <span className="ok" data-testid={`uploaded-${slot}`}>
@@ -55,7 +53,8 @@ function FileField({ slot, label, upload, onPick }: { slot: Slot; label: string;
 }
 
 export function NewApplication({ user }: { user: SessionUser }) {
-  const [year, setYear] = useState(String(cstYear()));
+  // The year whose acceptance window is open now, or opens next (Art. 11: 1 January to 30 June, CST).
+  const [year, setYear] = useState(() => String(currentOrNextAcceptanceWindow(Date.now()).year));
   const [unitName, setUnitName] = useState('');
   const [unitType, setUnitType] = useState('county');
   const [others, setOthers] = useState<string[]>([]);
@@ -212,7 +211,7 @@ export function NewApplication({ user }: { user: SessionUser }) {
         </fieldset>
         <fieldset>
           <legend>申报材料（第七条、第八条、第十二条）</legend>
-          <p className="hint">接受 PDF、OFD、PNG、JPEG、Word（.docx）、Excel（.xlsx），按文件内容识别类型。</p>
+          <p className="hint">接受 PDF、OFD、PNG、JPEG、DOCX（文字处理文档）、XLSX（电子表格），按文件内容识别类型。</p>
           <FileField slot="letter" label="申报函" upload={uploads.letter} onPick={pick} />
           {CONDITIONS.map((c) => (
             <div key={c.condition} className="condition">
@@ -257,7 +256,7 @@ export function NewApplication({ user }: { user: SessionUser }) {
             <strong>尚不能提交，请先补正 {problems.length} 项：</strong>
             <ul>
               {problems.map((p, i) => (
-                <li key={i}>{p.zh}</li>
+                <li key={i}>{plainZh(p.zh)}</li>
               ))}
             </ul>
           </div>
@@ -280,7 +279,7 @@ export function NewApplication({ user }: { user: SessionUser }) {
                   <small className="muted"> {m.article}</small>
                   {own.map((p, i) => (
                     <small key={i} className="bad block">
-                      {p.zh}
+                      {plainZh(p.zh)}
                     </small>
                   ))}
                 </span>

@@ -41,6 +41,29 @@ interface Mail {
   sentAt: string | null;
 }
 
+/** The activities' names as ops read them (the history's text names them by their code names). */
+const ACTIVITY_ZH: Record<string, string> = {
+  recordApplication: '登记申报',
+  notify: '发送通知',
+  dueAfterWorkingDays: '计算工作日期限',
+  openTask: '生成待办',
+  closeTask: '关闭待办',
+};
+
+/**
+ * A history line in words and 北京时间: the instants the server writes in UTC
+ * (ISO 8601) read in 北京时间, activities and search attributes by name, and
+ * other workflows' ids as words (the id itself is in the Web UI link).
+ */
+function historyTextZh(text: string): string {
+  return text
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (iso) => formatCst(iso))
+    .replace(/活动 ([A-Za-z]\w*)/g, (_, name: string) => `活动“${ACTIVITY_ZH[name] ?? '系统活动'}”`)
+    .replace(/检索属性更新：[\w、]*/g, '检索属性更新')
+    .replace(/(application|base|notice)-[\w:-]+/g, '相关流程')
+    .replace(/[A-Za-z]\w*[a-z][A-Z]\w*/g, '系统标识');
+}
+
 const RUN_STATUS: Record<string, string> = { RUNNING: '运行中', COMPLETED: '已完成', FAILED: '失败', CANCELED: '已取消', TERMINATED: '已终止', CONTINUED_AS_NEW: '已续跑', TIMED_OUT: '已超时' };
 const MAIL_STATUS: Record<string, string> = { pending: '待发送', sent: '已发送', failed: '发送失败' };
 
@@ -131,8 +154,10 @@ function Workflows({ onPick }: { onPick: (id: string) => void }) {
               {rows.map((w) => (
                 <tr key={`${w.workflowId}-${w.runId}`}>
                   <td data-label="流程">
-                    <button type="button" className="link" onClick={() => onPick(w.workflowId)}>
-                      {w.workflowId}
+                    <button type="button" className="link" data-workflow-id={w.workflowId} onClick={() => onPick(w.workflowId)}>
+                      {workflowTypeZh(w.type)}
+                      {w.year ? ` ${w.year}年` : ''}
+                      {w.prefectures.length ? `（${prefecturesZh(w.prefectures)}）` : ''}
                     </button>
                   </td>
                   <td data-label="类型">{workflowTypeZh(w.type)}</td>
@@ -162,17 +187,17 @@ function HistoryView({ workflowId, setWorkflowId }: { workflowId: string; setWor
     <Section title="流程历史" id="history">
       <form className="toolbar" onSubmit={submit}>
         <label className="inline grow">
-          流程 ID
-          <input name="workflowId" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="application-… 或 base-…" />
+          流程编号
+          <input name="workflowId" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="粘贴流程编号" />
         </label>
         <button type="submit">查看</button>
       </form>
       {workflowId && error && <ErrorBox error={error} />}
       {workflowId && loading && !data && <Loading />}
       {workflowId && data && data.workflowId === workflowId && (
-        <div data-testid="history">
+        <div data-testid="history" data-workflow-id={data.workflowId}>
           <p>
-            {data.workflowId} · {data.source === 'archive' ? '来自归档' : '来自 Temporal'}
+            共 {data.lines.length} 条记录 · {data.source === 'archive' ? '来自归档' : '来自 Temporal'}
             {data.webUiUrl && (
               <>
                 {' · '}
@@ -185,7 +210,7 @@ function HistoryView({ workflowId, setWorkflowId }: { workflowId: string; setWor
           <ol className="history">
             {data.lines.map((l) => (
               <li key={l.eventId}>
-                <span className="when">{l.at ? formatCst(l.at) : ''}</span> <span className="badge">{historyKindZh(l.kind)}</span> {l.text}
+                <span className="when">{l.at ? formatCst(l.at) : ''}</span> <span className="badge">{historyKindZh(l.kind)}</span> {historyTextZh(l.text)}
               </li>
             ))}
           </ol>
@@ -275,7 +300,8 @@ function Outbox() {
 
 export function Ops() {
   const [tab, setTab] = useState<'workflows' | 'outbox'>('workflows');
-  const [workflowId, setWorkflowId] = useState('');
+  // A detail page links here with ?workflow=<id> for its history.
+  const [workflowId, setWorkflowId] = useState(() => new URLSearchParams(location.search).get('workflow') ?? '');
   return (
     <div>
       <div className="tabs" role="tablist">

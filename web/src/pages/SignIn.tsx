@@ -38,7 +38,7 @@ export function SignInCallback() {
           err instanceof SignInError
             ? err.message
             : err instanceof ApiError
-              ? `本系统未接受统一身份认证服务签发的令牌：${err.message}（HTTP ${err.status}），请联系系统管理员`
+              ? `本系统未接受统一身份认证服务签发的令牌：${err.message}（状态码 ${err.status}），请联系系统管理员`
               : `登录未完成：${String(err)}`;
         setSignInError(message);
         navigate('/signin', true);
@@ -111,7 +111,7 @@ export function SignIn({ next = '/' }: { next?: string }) {
       <h1>登录</h1>
       {oidc ? (
         <>
-          <p>使用统一身份认证（OIDC）账号登录：将跳转到身份认证服务，登录后自动返回本系统。</p>
+          <p>使用统一身份认证账号登录：将跳转到身份认证服务，登录后自动返回本系统。</p>
           <p>
             <button type="button" className="primary" data-testid="oidc-signin" disabled={busy} onClick={() => void signInWithProvider()}>
               {busy ? '正在跳转…' : '通过统一身份认证登录'}
@@ -120,7 +120,7 @@ export function SignIn({ next = '/' }: { next?: string }) {
         </>
       ) : (
         <p>
-          生产环境中通过统一身份认证（OIDC）登录：由部署方配置的身份提供方或反向代理完成登录后，返回本系统并携带令牌。
+          生产环境中通过统一身份认证登录：由部署方配置的身份提供方或反向代理完成登录后，返回本系统并携带令牌。
         </p>
       )}
       {!showTokenForm && <ErrorBox error={error} title="登录未完成" />}
@@ -140,7 +140,7 @@ export function SignIn({ next = '/' }: { next?: string }) {
           </label>
           <p className="hint">
             在项目目录运行 <code>npm run -s token -- --role applicant --prefecture 520300 --sub chishui</code>
-            （角色：applicant 建设主体、prefectureOfficer 市（州）生态环境主管部门、provinceOfficer 省生态环境厅、expert 咨询服务专家、ops 运维人员），将输出粘贴到上方。令牌只保存在本浏览器标签页中。
+            （角色：<code>applicant</code> 建设主体、<code>prefectureOfficer</code> 市（州）生态环境主管部门、<code>provinceOfficer</code> 省生态环境厅、<code>expert</code> 咨询服务专家、<code>ops</code> 运维人员），将输出粘贴到上方。令牌只保存在本浏览器标签页中。
           </p>
           {claims && (
             <p className="muted" data-testid="token-claims">
