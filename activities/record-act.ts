@@ -60,7 +60,7 @@ export interface NewExpert {
 }
 
 export interface ActRecord {
-  /** The act's entry in the audit log; absent for a move the system made that is not a person's act (a stage entered after a notice). */
+  /** The act's entry in the audit log. A notice's outcome moving the application on is the system's act (actor `system`, workflows/decision-writes.ts automaticEntry), so the timeline shows it; absent only for writes that change nothing a person decided (a task row, a read-model refresh). */
   audit?: AuditEntry;
   changes: ReadModelChange[];
 }

@@ -125,6 +125,9 @@ export const ACTION_ZH = {
   submitSummary: '提交年度工作总结',
   submitIndicatorData: '报送“两山指数”指标数据',
   expire: '称号到期',
+  // Moves the application's workflow makes by itself (domain/transitions.ts AUTOMATIC_TRANSITIONS), recorded for the timeline.
+  noticeClear: '公示期满无异议，进入下一阶段',
+  noticeStopped: '公示期间投诉举报经查属实，申报终止',
   // Complaints during a notice (Art. 10, 15, 16).
   fileComplaint: '提交投诉举报',
   investigate: '调查核实投诉举报',

@@ -34,7 +34,7 @@ import type { ActRecord, ReadModelChange } from '../activities/record-act';
 import { acts } from './activity-proxies';
 import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await-decision';
 import { registerChaseHandler } from './chase';
-import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
+import { appliedEntry, automaticEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue';
 import { baseSummary, noticeSummary, showWaiting } from './metadata';
 import {
@@ -400,7 +400,7 @@ class ApplicationRun {
     if (!result) return;
     const stopped = result.outcome === 'stopped';
     if (stopped) this.endReason = result.reason ?? '公示期间投诉举报经查属实';
-    await this.enterStage(automaticNext('application', s, stopped ? 'noticeStopped' : 'noticeClear'));
+    await this.enterStage(s, stopped ? 'noticeStopped' : 'noticeClear');
     await acts.notify({
       subjectId: input.applicationId,
       key: `notice.${level}.ended`,
@@ -442,11 +442,14 @@ class ApplicationRun {
     this.showState();
   }
 
-  /** A move the workflow makes by itself (a notice's outcome: AUTOMATIC_TRANSITIONS). */
-  private async enterStage(next: ApplicationStage): Promise<void> {
+  /** A move the workflow makes by itself (a notice's outcome: AUTOMATIC_TRANSITIONS), recorded as the system's act for the timeline. */
+  private async enterStage(from: ApplicationStage, event: 'noticeClear' | 'noticeStopped'): Promise<void> {
+    const next = automaticNext('application', from, event);
     if (next === this.stage) return;
     this.moveTo(next);
-    await recordActLater({ changes: [this.stageChange()] });
+    const { applicationId } = this.input;
+    const subject = { subjectType: 'application', subjectId: applicationId, applicationId, workflowId: this.workflowId } as const;
+    await recordActLater({ audit: automaticEntry(subject, event, this.revision, next, event === 'noticeStopped' ? this.endReason : null, nowIso()), changes: [this.stageChange()] });
   }
 
   /** The stage as the read model shows it, at this revision. Taken before any await. */

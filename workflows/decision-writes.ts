@@ -39,6 +39,34 @@ export function appliedEntry(
   };
 }
 
+/**
+ * A move the workflow made by itself (a notice's outcome), recorded as the
+ * system's act so the timeline shows it: its id is the run's own (the
+ * subject and the stage's revision), so a retried write records it once.
+ */
+export function automaticEntry(
+  subject: Pick<AuditEntry, 'subjectType' | 'subjectId' | 'applicationId' | 'workflowId'>,
+  event: string,
+  revision: number,
+  resultStage: string,
+  reason: string | null,
+  at: string,
+): AuditEntry {
+  return {
+    decisionId: `auto:${subject.subjectId}:${revision}`,
+    ...subject,
+    action: event,
+    actorSub: 'system',
+    actorRole: 'system',
+    actorPrefecture: null,
+    reason,
+    payload: {},
+    outcome: 'applied',
+    resultStage,
+    at,
+  };
+}
+
 export function closeTasksChange(taskIds: readonly string[], closedBy: string, closedAt: string): ReadModelChange {
   return { kind: 'closeTasks', taskIds: [...taskIds], closedBy, closedAt };
 }

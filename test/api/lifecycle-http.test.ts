@@ -216,7 +216,7 @@ describe('the application lifecycle over HTTP', () => {
       ['province', 'closed', 'clear', true],
     ]);
     expect((final.timeline as Body[]).map((t) => t.action)).toEqual([
-      'submit', 'prefectureAccept', 'openNotice', 'investigate', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'name',
+      'submit', 'prefectureAccept', 'openNotice', 'investigate', 'noticeClear', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'noticeClear', 'name',
     ]);
     const listed = (await call('GET', '/api/applications?stage=named', zunyi)).body.applications as Body[];
     expect(listed.map((a) => a.id)).toEqual([id]);

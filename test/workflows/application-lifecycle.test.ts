@@ -133,7 +133,7 @@ describe('application lifecycle', () => {
     expect(app.expertReviews.every((r) => r.submittedAt !== null)).toBe(true);
     expect((await database.db.task.findMany({ where: { applicationId: i.applicationId, status: 'open' } })).map((t) => t.id)).toEqual([]);
     const actions = (await database.db.decision.findMany({ where: { subjectId: i.applicationId }, orderBy: { seq: 'asc' } })).map((x) => x.action);
-    expect(actions).toEqual(['submit', 'prefectureAccept', 'openNotice', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'name']);
+    expect(actions).toEqual(['submit', 'prefectureAccept', 'openNotice', 'noticeClear', 'recommend', 'assignExperts', 'reviewOpinion', 'reviewOpinion', 'concludeReview', 'select', 'openNotice', 'noticeClear', 'name']);
     await sink.waitFor((mails) => mails.some((x) => x.subject.includes('赤水市：命名授牌')));
     await sink.waitFor((mails) => mails.some((x) => x.to.includes('wang@experts.example')));
     await exportHistory('application-named', handle);

@@ -338,7 +338,11 @@ describe('application decisions (stubbed activities)', () => {
     await advanceTo(open.closesAt);
     expect(await client.workflow.getHandle(noticeId).result()).toMatchObject({ outcome: 'clear', complaints: 0 });
     // The clear notice moves the stage by itself: an act without an audit entry.
-    expect(await nextActEventually(app.wf)).toEqual({ changes: [stageAt(app, 2, 'prefectureRecommendation')] });
+    expect(await nextActEventually(app.wf)).toEqual({
+      // The move the workflow made by itself is the system's act: the timeline shows it.
+      audit: expect.objectContaining({ decisionId: `auto:${app.id}:2`, action: 'noticeClear', actorSub: 'system', actorRole: 'system', resultStage: 'prefectureRecommendation' }),
+      changes: [stageAt(app, 2, 'prefectureRecommendation')],
+    });
 
     await taskOpen(app, 'prefectureRecommendation');
     await decideApp(app, request('recommend', zunyi, { governmentConsent: true, opinion: '同意推荐' }), 'expertAssignment', (at, id) => [
@@ -437,7 +441,11 @@ describe('application decisions (stubbed activities)', () => {
     const open = (await until('the notice to open', () => fake.notices.find((n) => n.value.id === noticeId && n.value.status === 'open')?.value))!;
     expect(open).toMatchObject({ level: 'province', prefecture: null, workingDays: 7 });
     await advanceTo(open.closesAt);
-    expect(await nextActEventually(app.wf)).toEqual({ changes: [stageAt(app, 5, 'naming')] });
+    expect(await nextActEventually(app.wf)).toEqual({
+      // The move the workflow made by itself is the system's act: the timeline shows it.
+      audit: expect.objectContaining({ decisionId: `auto:${app.id}:5`, action: 'noticeClear', actorSub: 'system', actorRole: 'system', resultStage: 'naming' }),
+      changes: [stageAt(app, 5, 'naming')],
+    });
 
     await taskOpen(app, 'naming');
     expect(fieldsOf(await refused(send(app.handle, request('name', province, { namedOn: addDays(await todayCst(), 2), ...graveRecords() })), RefusalType.invalid))).toEqual(['namedOn']);
@@ -544,7 +552,11 @@ describe('a cross-prefecture unit chooses its path (Art. 11, stubbed activities)
     await investigate(notice, { decisionId: `inv-${randomUUID()}`, complaintId, actor: zunyi, outcome: 'untrue', findings: '经核查不属实' });
     await advanceTo(open.closesAt);
     expect(await notice.result()).toMatchObject({ outcome: 'clear', complaints: 1 });
-    expect(await nextActEventually(app.wf)).toEqual({ changes: [stageAt(app, 2, 'prefectureRecommendation')] });
+    expect(await nextActEventually(app.wf)).toEqual({
+      // The move the workflow made by itself is the system's act: the timeline shows it.
+      audit: expect.objectContaining({ decisionId: `auto:${app.id}:2`, action: 'noticeClear', actorSub: 'system', actorRole: 'system', resultStage: 'prefectureRecommendation' }),
+      changes: [stageAt(app, 2, 'prefectureRecommendation')],
+    });
 
     await taskOpen(app, 'prefectureRecommendation');
     expect(taskOf(app, 'prefectureRecommendation')).toMatchObject({ prefecture: '520300' });
