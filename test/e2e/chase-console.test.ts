@@ -7,13 +7,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../../api/auth';
 import { CONSOLE_DIST } from '../../scripts/build-console';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { decideUpdate, type Actor } from '../../workflows/messages';
-import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { CONSOLE_CONTEXT, launchConsoleBrowser, signInAs } from '../support/browser';
 import { uncheckedApplicationDecision } from '../support/decisions';
-import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../support/harness';
 
 const province: Actor = { sub: 'province-officer', role: 'provinceOfficer', name: '王五' };
 const zunyi: Actor = { sub: 'zunyi-officer', role: 'prefectureOfficer', prefecture: '520300' };
@@ -39,13 +38,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-async function signIn(page: Page, actor: Actor): Promise<void> {
-  await page.goto(`${base}/signin`);
-  await page.locator('textarea[name=token]').fill(await signDevToken(TEST_JWT_SECRET, actor));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('who').waitFor();
-}
+const signIn = (page: Page, actor: Actor) => signInAs(page, base, actor);
 
 describe('the chase button', () => {
   it('chases an overdue task from the application page', async () => {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../api/auth';
 import type { Actor } from '../../workflows/messages';
 import { CONSOLE_DIST } from '../../scripts/build-console';
-import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { CONSOLE_CONTEXT, launchConsoleBrowser, signInAs } from '../support/browser';
 import { checkPage } from '../support/page-checks';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
@@ -59,13 +59,7 @@ async function shot(page: Page, name: string, phone = false): Promise<void> {
 }
 
 /** Signs in through the console's sign-in page with a development token. */
-async function signIn(page: Page, base: string, actor: Actor): Promise<void> {
-  await page.goto(`${base}/signin`);
-  await page.locator('textarea[name=token]').fill(await signDevToken(TEST_JWT_SECRET, actor));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('who').waitFor();
-}
+const signIn = signInAs;
 
 /** Waits until the element's text contains `text`, reloading the page now and then (the read model follows the workflow). */
 async function untilText(page: Page, selector: string, text: string, timeoutMs = 20_000): Promise<void> {

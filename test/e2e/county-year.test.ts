@@ -21,7 +21,7 @@ import { CONSOLE_DIST } from '../../scripts/build-console';
 import { baseWorkflow } from '../../workflows/base';
 import type { BaseInput } from '../../workflows/base-messages';
 import type { Actor } from '../../workflows/messages';
-import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { CONSOLE_CONTEXT, launchConsoleBrowser, signInAs } from '../support/browser';
 import { checkPage } from '../support/page-checks';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
@@ -83,13 +83,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-async function signIn(page: Page, actor: Actor): Promise<void> {
-  await page.goto(`${base}/signin`);
-  await page.locator('textarea[name=token]').fill(await signDevToken(TEST_JWT_SECRET, actor));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('who').waitFor();
-}
+const signIn = (page: Page, actor: Actor) => signInAs(page, base, actor);
 
 async function callApi(method: string, url: string, actor: Actor, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(TEST_JWT_SECRET, actor)}` };

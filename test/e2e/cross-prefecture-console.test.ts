@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../api/auth';
 import type { Actor } from '../../workflows/messages';
 import { CONSOLE_DIST } from '../../scripts/build-console';
-import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
+import { CONSOLE_CONTEXT, launchConsoleBrowser, signInAs } from '../support/browser';
 import { checkPage } from '../support/page-checks';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
 
@@ -49,13 +49,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-async function signIn(page: Page, actor: Actor): Promise<void> {
-  await page.goto(`${base}/signin`);
-  await page.locator('textarea[name=token]').fill(await signDevToken(TEST_JWT_SECRET, actor));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('who').waitFor();
-}
+const signIn = (page: Page, actor: Actor) => signInAs(page, base, actor);
 
 /** The page is no wider than the phone: nothing to scroll sideways. */
 async function fitsThePhone(page: Page): Promise<void> {

@@ -9,11 +9,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../../api/auth';
 import type { Actor } from '../../workflows/messages';
 import { CONSOLE_DIST } from '../../scripts/build-console';
-import { CONSOLE_CONTEXT, launchConsoleBrowser } from '../support/browser';
-import { startHarness, TEST_JWT_SECRET, type Harness } from '../support/harness';
+import { CONSOLE_CONTEXT, launchConsoleBrowser, signInAs } from '../support/browser';
+import { startHarness, type Harness } from '../support/harness';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
@@ -44,13 +43,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, actor: Actor): Promise<void> {
-  await page.goto(`${base}/signin`);
-  await page.locator('textarea[name=token]').fill(await signDevToken(TEST_JWT_SECRET, actor));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('who').waitFor();
-}
+const signIn = (page: Page, actor: Actor) => signInAs(page, base, actor);
 
 /** Nothing scrolls sideways at the page's current width. */
 async function fits(page: Page): Promise<void> {

@@ -4,6 +4,7 @@
 // workflow does not look files up); HTTP tests upload real files as a
 // province officer first, as the API checks who uploaded them.
 import { sanctionGround } from '../../domain/sanctions';
+import { pdf } from './documents';
 
 /** A date in the past whatever day the tests run (deliberations and evidence are not dated ahead). */
 const PAST = '2026-01-05';
@@ -23,8 +24,6 @@ export function evidence(ground: number, fileIds: string[] = ['evidence-file-1',
 export function graveRecords(ground?: number) {
   return { ...deliberation(), ...(ground !== undefined ? evidence(ground) : {}) };
 }
-
-const pdf = (text: string) => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(text), Buffer.from('\n%%EOF\n')]);
 
 /** Uploads a small PDF with this bearer token (POST /api/files); its fileId. */
 export async function uploadPdf(baseUrl: string, token: string, name: string): Promise<string> {
