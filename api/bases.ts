@@ -280,7 +280,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
       return;
     }
     const file = await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } });
-    if (!file) throw unprocessable('总结材料文件不存在或不是您上传的（请先通过 POST /api/files 上传）', [problem('fileId', 'unknownFile', `文件 ${body.fileId} 不存在或不是您上传的`, `file ${body.fileId} is unknown`)]);
+    if (!file) throw unprocessable('总结材料文件不存在或不是您上传的，请重新上传', [problem('fileId', 'unknownFile', '总结材料文件不存在或不是您上传的', `file ${body.fileId} is unknown`)]);
     const wrongYear = checkSummaryYear(body.year, base.namedOn, deps.clock());
     if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
     // A year already in is corrected until its due date (the workflow checks the same).
@@ -307,6 +307,10 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     if (again) {
       res.json({ reportedAt: again.at.toISOString() });
       return;
+    }
+    // An attached file must be one the county uploaded itself, as for the summary.
+    if (body.fileId && !(await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } }))) {
+      throw unprocessable('整改报告的附件不存在或不是您上传的，请重新上传', [problem('fileId', 'unknownFile', '整改报告的附件不存在或不是您上传的', `file ${body.fileId} is unknown`)]);
     }
     const result = await send(base, () =>
       deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(reportRectificationUpdate, { updateId: body.reportId, args: [{ ...body, actor }] }),

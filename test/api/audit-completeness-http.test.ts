@@ -213,6 +213,10 @@ describe('every act of record is in the chain: who, role, when, what, why', () =
     expect(required).toMatchObject({ status: 200, body: { stage: 'underRectification' } });
     await expectAct(id, 'requireRectification', province, '后评估发现问题', { deadline });
 
+    // An attachment the county did not upload itself is refused, naming the field; nothing is recorded.
+    const othersFile = await upload(province, `省厅文件-${randomUUID()}`, '省厅文件.pdf');
+    const foreign = await call('POST', `/api/bases/${id}/rectification-report`, applicant, { reportId: `audit-report-${randomUUID()}`, report: '已完成整改', fileId: othersFile.body.fileId });
+    expect(foreign).toMatchObject({ status: 422, body: { error: { details: [{ field: 'fileId', code: 'unknownFile' }] } } });
     const reported = await call('POST', `/api/bases/${id}/rectification-report`, applicant, { reportId: `audit-report-${randomUUID()}`, report: '已完成整改', fileId: summaryFile.body.fileId });
     expect(reported.status).toBe(200);
     await expectAct(id, 'reportRectification', applicant, null, { report: '已完成整改', fileId: summaryFile.body.fileId });
