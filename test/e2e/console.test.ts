@@ -312,6 +312,15 @@ describe('the web console', () => {
     await signIn(e, base, { sub: wang, role: 'expert', name: '王专家' });
     await untilText(e, '[data-testid=inbox]', '赤水市');
     await e.getByTestId('inbox').getByRole('link', { name: '赤水市' }).click();
+    // The assigned expert opens the materials they review (Art. 13): served to them, as to the officers.
+    const expertFiles = e.getByTestId('file-link');
+    await expertFiles.first().waitFor();
+    const [plan] = await Promise.all([
+      e.waitForResponse((r) => /\/api\/files\/[^/]+$/.test(new URL(r.url()).pathname)),
+      e.waitForEvent('popup').then((t) => t.close()),
+      expertFiles.filter({ hasText: '实施方案.pdf' }).click(),
+    ]);
+    expect([plan.status(), plan.headers()['content-type']]).toEqual([200, 'application/pdf']);
     await decide(e, 'reviewOpinion', async (f) => {
       for (const [k, score] of Object.entries({ 1: 90, 2: 85, 3: 88, 4: 80, 5: 75, 6: 82, 7: 70 })) await f.locator(`input[name="criteria-${k}"]`).fill(String(score));
       await f.locator('input[name=onSite][value=true]').check();
@@ -336,6 +345,21 @@ describe('the web console', () => {
     await untilText(v, '[data-testid=stage]', '省级公示');
     await decide(v, 'openNotice');
     await untilText(v, '[data-testid=notice]', '省级公示');
+    // A complaint during the province's notice: the province delegates its investigation to 遵义 in the
+    // console (Art. 15); 遵义 finds it untrue (through the API), so the notice still ends clear.
+    const provinceNoticeId = `application-${id}:notice:province`;
+    expect((await callApi('POST', `/api/notices/${encodeURIComponent(provinceNoticeId)}/complaints`, undefined, { complainant: { name: '李某', contact: '13700000000' }, content: '项目区内有违规采砂' })).status).toBe(201);
+    await v.reload();
+    await untilText(v, '[data-testid=notice]', '项目区内有违规采砂');
+    const delegation = form(v, 'delegateComplaint');
+    await delegation.locator('select[name=delegateTo]').selectOption('520300');
+    await delegation.locator('button[type=submit]').click();
+    await v.getByTestId('done').filter({ hasText: '已委托遵义市调查核实' }).waitFor();
+    const notices = (await callApi('GET', `/api/applications/${id}`, zunyi)).body.notices as Array<{ level: string; complaints: Array<{ id: string; delegatedTo: string | null }> }>;
+    const delegated = notices.find((n) => n.level === 'province')!.complaints[0]!;
+    expect(delegated.delegatedTo).toBe('520300');
+    const investigated = await callApi('POST', `/api/complaints/${encodeURIComponent(delegated.id)}/investigation`, zunyi, { decisionId: `e2e-investigate-${id}`, outcome: 'untrue', findings: '经现场核查，该区域无采砂活动' });
+    expect(investigated.status).toBe(200);
     await letDaysPassUntil(id, 'naming');
 
     // ---- naming (Art. 16, 「按程序审议通过后命名」): the deliberation is recorded with its minutes; the
