@@ -148,7 +148,7 @@ export const AUDIT_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as
  * outcome): a retry returns the existing row. The chain's lock is held from
  * here to the end of that transaction, so callers append last.
  */
-export async function appendAuditInTransaction(tx: Tx, entry: AuditEntry): Promise<{ seq: bigint; hash: string }> {
+export async function appendAuditInTransaction(tx: Tx, entry: AuditEntry): Promise<{ seq: bigint; hash: string; existed?: true }> {
   // Raw statements: Prisma's modelled queries cost ~2 ms each to compile
   // here, against ~0.4 ms for a raw round trip, and this runs in every
   // decision's answer (bench/decision-latency.ts). The lock first, then a new
@@ -160,7 +160,7 @@ export async function appendAuditInTransaction(tx: Tx, entry: AuditEntry): Promi
            d."seq", d."hash"
     FROM (SELECT 1) AS one
     LEFT JOIN "Decision" d ON d."decisionId" = ${entry.decisionId} AND d."outcome" = ${entry.outcome}`;
-  if (head && head.seq !== null && head.hash !== null) return { seq: head.seq, hash: head.hash };
+  if (head && head.seq !== null && head.hash !== null) return { seq: head.seq, hash: head.hash, existed: true };
   const prevHash = head?.last ?? GENESIS_HASH;
   const hash = auditHash(prevHash, entry);
   const [row] = await tx.$queryRaw<Array<{ seq: bigint; hash: string }>>`
@@ -175,5 +175,6 @@ export async function appendAuditInTransaction(tx: Tx, entry: AuditEntry): Promi
 
 /** Appends once per (decisionId, outcome) in a transaction of its own (refused attempts, which change nothing else). */
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<{ seq: bigint; hash: string }> {
-  return db.$transaction((tx) => appendAuditInTransaction(tx, entry), AUDIT_TRANSACTION_OPTIONS);
+  const { seq, hash } = await db.$transaction((tx) => appendAuditInTransaction(tx, entry), AUDIT_TRANSACTION_OPTIONS);
+  return { seq, hash };
 }

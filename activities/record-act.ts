@@ -195,12 +195,21 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
  * already in the log was recorded by an earlier try: nothing is written again.
  */
 export async function recordAct(db: Db, act: ActRecord): Promise<void> {
-  await db.$transaction(async (tx) => {
-    if (act.audit) {
-      const done = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Decision" WHERE "decisionId" = ${act.audit.decisionId} AND "outcome" = ${act.audit.outcome}`;
-      if (done.length > 0) return;
-    }
-    for (const change of act.changes) await apply(tx, change);
-    if (act.audit) await appendAuditInTransaction(tx, act.audit);
-  }, AUDIT_TRANSACTION_OPTIONS);
+  try {
+    await db.$transaction(async (tx) => {
+      if (act.audit) {
+        const done = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Decision" WHERE "decisionId" = ${act.audit.decisionId} AND "outcome" = ${act.audit.outcome}`;
+        if (done.length > 0) return;
+      }
+      for (const change of act.changes) await apply(tx, change);
+      // The same act, sent twice at once, passes the check above twice: the one whose entry is
+      // appended second finds the first's under the chain's lock and undoes its own changes.
+      if (act.audit && (await appendAuditInTransaction(tx, act.audit)).existed) throw new ActRecordedMeanwhile();
+    }, AUDIT_TRANSACTION_OPTIONS);
+  } catch (error) {
+    if (!(error instanceof ActRecordedMeanwhile)) throw error;
+  }
 }
+
+/** Rolls back a transaction whose act another one recorded first (recordAct). */
+class ActRecordedMeanwhile extends Error {}

@@ -99,9 +99,8 @@ export function expertsRouter(deps: { db: Db }): Router {
     const id = randomUUID();
     const audit = { ...appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body), reason }), decisionId: actId };
     try {
-      // A concurrent request with the same requestId: recordAct finds its entry and writes nothing, or the
-      // log's unique (decisionId, outcome) refuses this one's entry and the whole transaction; either way the
-      // expert is the one that request added.
+      // A concurrent request with the same requestId: recordAct finds its entry and writes nothing, or finds
+      // it when appending and undoes this one's changes; either way the expert is the one that request added.
       await recordAct(deps.db, { audit, changes: [{ kind: 'expertAdded', id, data: body }] });
     } catch (error) {
       if (!(await addedBefore())) throw error;
