@@ -1,9 +1,10 @@
 // The payload of each decision as a type, beside the regulation's table
-// (domain/transitions.ts), whose FieldSpecs check it: once a decision has
-// passed checkApplicationDecision / checkBaseDecision, its payload has these
-// fields and `payloadOf` gives them typed. The workflows key their effects by
-// these action names (`Record<ApplicationAction, …>`), so an action added to
-// the table without an effect does not compile.
+// (domain/transitions.ts), whose FieldSpecs check it at run time. From these
+// types come the decision unions the `decide` Updates take (DecisionOf), and
+// the workflows key their effects by these action names
+// (`{ [A in BaseAction]: EffectOf<A> }`), so an action added to the table
+// without an effect, or an effect reading a field its action lacks, does not
+// compile.
 import { APPLICATION_ACTIONS, BASE_ACTIONS, type ApplicationAction, type BaseAction } from './transitions';
 
 /** What a grave act rests on (domain/grave-acts.ts): the deliberation. */
