@@ -4,6 +4,8 @@
 // Every write is keyed by an id the workflow supplies: a retry is a no-op.
 import type { Client } from '@temporalio/client';
 import type { DueDate } from '../domain/deadlines';
+import { PREFECTURE_CODES } from '../domain/prefectures';
+import { PROVINCE_CODE } from '../domain/regions';
 import type { Db } from '../infra/database';
 import type { DueDateCalendar } from './calendar';
 import type { Mailer } from './mailer';
@@ -84,8 +86,9 @@ export function createActivities(deps: ActivityDeps) {
         emails.add(r.email);
         continue;
       }
-      const box = await db.mailbox.findFirst({ where: { role: r.role, prefecture: r.prefecture } });
-      if (box) emails.add(box.email);
+      // An office's mailbox: the province's for province roles, else the prefecture's.
+      const box = await db.office.findUnique({ where: { region: r.prefecture ?? PROVINCE_CODE } });
+      if (box?.email) emails.add(box.email);
     }
     return [...emails];
   }
@@ -168,11 +171,11 @@ export function createActivities(deps: ActivityDeps) {
      */
     async listAcceptanceWindowRecipients(): Promise<AcceptanceWindowRecipient[]> {
       const [offices, applicants] = await Promise.all([
-        db.mailbox.findMany({ where: { role: 'prefectureOfficer' }, orderBy: { id: 'asc' } }),
+        db.office.findMany({ where: { region: { in: [...PREFECTURE_CODES] } }, orderBy: { region: 'asc' } }),
         db.registeredApplicant.findMany({ orderBy: { sub: 'asc' } }),
       ]);
       return [
-        ...offices.map((m) => ({ id: `mailbox:${m.id}`, name: m.name, email: m.email, audience: 'prefecture' as const })),
+        ...offices.flatMap((m) => (m.email ? [{ id: `mailbox:prefecture-${m.region}`, name: m.name, email: m.email, audience: 'prefecture' as const }] : [])),
         ...applicants.map((a) => ({ id: `applicant:${a.sub}`, name: a.name, email: a.email, audience: 'applicant' as const })),
       ];
     },

@@ -1,6 +1,6 @@
-// Seed data: the office mailboxes of the province and Guizhou's nine
-// prefectures (by administrative division code, domain/prefectures.ts). Only
-// missing rows are created, so addresses corrected by ops are kept.
+// Seed data: the office directory's province and Guizhou's nine prefectures
+// (by administrative division code, domain/regions.ts). Only missing rows are
+// created, so addresses corrected by ops are kept.
 import type { Db } from '../infra/database';
 
 export const PREFECTURES: ReadonlyArray<{ code: string; name: string }> = [
@@ -15,20 +15,14 @@ export const PREFECTURES: ReadonlyArray<{ code: string; name: string }> = [
   { code: '522700', name: '黔南州' },
 ];
 
-/** Example addresses under a domain of the operator's choice (MAILBOX_DOMAIN). */
-export function defaultMailboxes(domain = 'sthj.guizhou.example') {
+/** The province's and prefectures' offices, with example addresses under a domain of the operator's choice (MAILBOX_DOMAIN). */
+export function defaultOffices(domain = 'sthj.guizhou.example') {
   return [
-    { id: 'province', role: 'provinceOfficer', prefecture: null, name: '贵州省生态环境厅', email: `lsjd@${domain}` },
-    ...PREFECTURES.map((p) => ({
-      id: `prefecture-${p.code}`,
-      role: 'prefectureOfficer',
-      prefecture: p.code,
-      name: `${p.name}生态环境局`,
-      email: `lsjd-${p.code}@${domain}`,
-    })),
+    { region: '520000', name: '贵州省生态环境厅', email: `lsjd@${domain}` },
+    ...PREFECTURES.map((p) => ({ region: p.code, name: `${p.name}生态环境局`, email: `lsjd-${p.code}@${domain}` })),
   ];
 }
 
 export async function seed(db: Db, domain?: string): Promise<void> {
-  await db.mailbox.createMany({ data: defaultMailboxes(domain), skipDuplicates: true });
+  await db.office.createMany({ data: defaultOffices(domain).map((o) => ({ ...o, updatedBy: 'seed' })), skipDuplicates: true });
 }

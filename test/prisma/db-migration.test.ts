@@ -61,23 +61,23 @@ describe('createMigration', () => {
 
   it('prefixes a destructive step with Prisma warnings', async () => {
     const schema = await readFile(SCHEMA_PATH, 'utf8');
-    // The Mailbox model's email column, and only that one.
-    const modified = schema.replace(/(model Mailbox \{[^}]*?)\n {2}email {6}String\n/, '$1\n');
+    // The Office model's name column, and only that one.
+    const modified = schema.replace(/(model Office \{[^}]*?)\n {2}name {11}String\n/, '$1\n');
     expect(modified).not.toBe(schema);
     const schemaPath = path.join(dir, 'schema.prisma');
     await writeFile(schemaPath, modified);
 
-    const created = await createMigration({ shadowServerUrl, name: 'drop_mailbox_email', schemaPath });
+    const created = await createMigration({ shadowServerUrl, name: 'drop_office_name', schemaPath });
 
-    expect(created?.directory).toMatch(/^\d{14}_drop_mailbox_email$/);
+    expect(created?.directory).toMatch(/^\d{14}_drop_office_name$/);
     expect(created?.script).toBe(`/*
   Warnings:
 
-  - You are about to drop the column \`email\` on the \`Mailbox\` table. All the data in the column will be lost.
+  - You are about to drop the column \`name\` on the \`Office\` table. All the data in the column will be lost.
 
 */
 -- AlterTable
-ALTER TABLE "Mailbox" DROP COLUMN "email";
+ALTER TABLE "Office" DROP COLUMN "name";
 `);
     expect(await temporaryDatabases()).toEqual([]);
   });

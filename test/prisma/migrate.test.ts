@@ -186,7 +186,7 @@ describe('applyMigrations', () => {
     await db.calendarYear.create({
       data: { year: 2026, holidays: ['2026-01-01'], workdays: ['2026-01-04'], updatedBy: 'ops' },
     });
-    await db.mailbox.create({ data: { id: 'mb-1', role: 'province', name: '省厅', email: 'office@example.cn' } });
+    await db.office.create({ data: { region: '520000', name: '省厅', email: 'office@example.cn' } });
 
     const application = await db.application.findUniqueOrThrow({
       where: { id: 'app-1' },
@@ -200,6 +200,6 @@ describe('applyMigrations', () => {
       .toMatchObject({ status: 'pending', attempts: 0, to: ['a@example.cn'] });
     expect(await db.file.findUniqueOrThrow({ where: { id: file.id } })).toMatchObject({ originalName: '材料.pdf', size: 3 });
     expect(await db.calendarYear.findUniqueOrThrow({ where: { year: 2026 } })).toMatchObject({ holidays: ['2026-01-01'] });
-    expect(await db.mailbox.findFirstOrThrow({ where: { role: 'province', prefecture: null } })).toMatchObject({ email: 'office@example.cn' });
+    expect(await db.office.findUniqueOrThrow({ where: { region: '520000' } })).toMatchObject({ email: 'office@example.cn' });
   });
 });

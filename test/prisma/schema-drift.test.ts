@@ -45,27 +45,27 @@ describe('schema drift', () => {
 
   it('reports a field added to the schema but to no migration', async () => {
     const schema = await readFile(SCHEMA_PATH, 'utf8');
-    const modified = schema.replace(/^model Mailbox \{\n/m, 'model Mailbox {\n  driftProbe String?\n');
+    const modified = schema.replace(/^model Office \{\n/m, 'model Office {\n  driftProbe String?\n');
     expect(modified).not.toBe(schema);
     const schemaPath = path.join(dir, 'schema.prisma');
     await writeFile(schemaPath, modified);
 
     const sql = await diffMigrationsToSchema({ shadowServerUrl, schemaPath });
 
-    expect(sql).toContain('ALTER TABLE "Mailbox" ADD COLUMN     "driftProbe" TEXT;');
+    expect(sql).toContain('ALTER TABLE "Office" ADD COLUMN     "driftProbe" TEXT;');
     expect(await shadowDatabases()).toEqual([]);
   });
 
   it('reports a migration whose model is missing from the schema', async () => {
     const schema = await readFile(SCHEMA_PATH, 'utf8');
-    const modified = schema.replace(/^model Mailbox \{[^}]*\}\n/m, '');
+    const modified = schema.replace(/^model Office \{[^}]*\}\n/m, '');
     expect(modified).not.toBe(schema);
-    const schemaPath = path.join(dir, 'schema-without-mailbox.prisma');
+    const schemaPath = path.join(dir, 'schema-without-office.prisma');
     await writeFile(schemaPath, modified);
 
     const sql = await diffMigrationsToSchema({ shadowServerUrl, schemaPath });
 
-    expect(sql).toContain('DROP TABLE "Mailbox";');
+    expect(sql).toContain('DROP TABLE "Office";');
   });
 
   /** A copy of prisma/migrations plus one more migration. */

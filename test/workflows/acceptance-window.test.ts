@@ -8,7 +8,7 @@ import { cstDateOf, yearOf } from '../../domain/dates';
 import { acceptanceReminders } from '../../domain/deadlines';
 import { acceptanceWindowScheduleId, ensureAcceptanceWindowSchedules } from '../../infra/acceptance-window-schedule';
 import type { SmtpSink } from '../../infra/smtp-sink';
-import { defaultMailboxes } from '../../prisma/seed';
+import { defaultOffices } from '../../prisma/seed';
 import type { AcceptanceWindowNoticeResult } from '../../workflows/acceptance-window';
 import type { TestDatabase } from '../support/database';
 import { startHarness, type Harness } from '../support/harness';
@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(() => harness?.stop());
 
-const prefectureOffices = defaultMailboxes().filter((m) => m.role === 'prefectureOfficer').map((m) => m.email);
+const prefectureOffices = defaultOffices().filter((m) => m.region !== '520000').map((m) => m.email);
 const recipients = [...prefectureOffices, 'gov@chishui.example', 'gov@leishan.example'].sort();
 
 /** The next time (after now) each reminder of domain/deadlines.ts falls: this year's, or next year's once passed. */
