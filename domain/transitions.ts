@@ -111,11 +111,12 @@ export interface TransitionRule<S extends string, F> {
   guard?: (ctx: GuardContext<F>) => Refusal | Problem[] | null;
   /**
    * A condition of the subject's state that no payload can change (the
-   * post-evaluation not open yet, no passed evaluation to renew on): checked
+   * post-evaluation not open yet, no passed evaluation to renew on, a notice
+   * already opened, an opinion already given): checked
    * before the payload (409 before 422), and told in advance, so the console
    * shows the action disabled with this reason instead of offering it.
    */
-  blockedBy?: (facts: F) => Refusal | null;
+  blockedBy?: (facts: F, actor: Actor) => Refusal | null;
   /** Payload problems beyond each field's own (fields that depend on each other), reported with them, all at once. */
   payloadProblems?: (payload: Record<string, unknown>, at: InstantInput, edition: number) => Problem[];
   resolve?: (ctx: GuardContext<F>) => S;
@@ -135,8 +136,11 @@ const noticeFields: readonly FieldSpec[] = [
   { name: 'publishedAt', type: 'instant', required: false, zh: '发布时间（缺省为现在，不得早于现在）' },
 ];
 
-const noticeGuard = ({ facts, payload, options }: GuardContext<ApplicationFacts>): Refusal | Problem[] | null => {
-  if (facts.noticeOpened) return refusal('conflict', 'noticeAlreadyOpen', '本阶段的公示已经发布', 'The notice of this stage has already been opened', '第十条、第十五条');
+/** One notice per notice stage (Art. 10, 15): once opened, opening another is not offered. */
+const noticeBlocked = (facts: ApplicationFacts): Refusal | null =>
+  facts.noticeOpened ? refusal('conflict', 'noticeAlreadyOpen', '本阶段的公示已经发布', 'The notice of this stage has already been opened', '第十条、第十五条') : null;
+
+const noticeGuard = ({ payload, options }: GuardContext<ApplicationFacts>): Refusal | Problem[] | null => {
   const problems = noticePayloadProblems(payload, options.at);
   return problems.length ? problems : null;
 };
@@ -157,7 +161,7 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
   {
     action: 'openNotice', subject: 'application', from: ['prefectureNotice'], to: ['prefectureNotice'], role: 'prefectureOfficer', scope: 'unitPrefecture', payload: noticeFields, reasonRequired: 'never',
     article: '第十条', zh: actionZh('openNotice'), docZh: '发布市（州）公示，不少于5个工作日', en: 'The prefecture opens its notice, at least 5 working days',
-    guardZh: '本阶段尚未发布公示；发布时间不早于现在', guard: noticeGuard,
+    guardZh: '本阶段尚未发布公示；发布时间不早于现在', blockedBy: noticeBlocked, guard: noticeGuard,
   },
   // Art. 9: the department recommends "经市（州）政府同意后"; Art. 11 says the
   // prefecture government forms the written opinion. [interpretation, ours]
@@ -204,8 +208,8 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
     ],
     reasonRequired: 'never', article: '第十三条、第十四条', zh: actionZh('reviewOpinion'), docZh: '专家提交资料审核和实地核查意见及评分', en: 'An assigned expert records an opinion and scores',
     guardZh: '每位专家只提交一次；全部专家提交后自动进入“形成结论”',
-    guard: ({ facts, request }) =>
-      (facts.opinionsFrom ?? []).includes(request.actor.sub)
+    blockedBy: (facts, actor) =>
+      (facts.opinionsFrom ?? []).includes(actor.sub)
         ? refusal('conflict', 'opinionAlreadyGiven', '您已提交过评审意见', 'You have already recorded your opinion', '第十三条')
         : null,
   },
@@ -228,7 +232,7 @@ export const APPLICATION_TRANSITIONS: readonly AppRule[] = [
   {
     action: 'openNotice', subject: 'application', from: ['provinceNotice'], to: ['provinceNotice'], role: 'provinceOfficer', scope: 'province', payload: noticeFields, reasonRequired: 'never',
     article: '第十五条', zh: actionZh('openNotice'), docZh: '在官方网站、“两微”平台发布省级公示，不少于5个工作日', en: 'The province opens its notice, at least 5 working days',
-    guardZh: '本阶段尚未发布公示；发布时间不早于现在', guard: noticeGuard,
+    guardZh: '本阶段尚未发布公示；发布时间不早于现在', blockedBy: noticeBlocked, guard: noticeGuard,
   },
   {
     action: 'name', subject: 'application', from: ['naming'], to: ['named'], role: 'provinceOfficer', scope: 'province',
@@ -426,7 +430,7 @@ function runChecks<S extends string, F extends { prefectures: readonly string[];
   if (rule.role !== actor.role) {
     return { ok: false, refusal: refusal('forbidden', 'wrongRole', `“${stageZh(current)}”阶段的“${actionZh(action)}”由${roleZh(rule.role)}办理`, `In stage ${current}, “${action}” is taken by ${rule.role}`, rule.article) };
   }
-  const blocked = rule.blockedBy?.(facts);
+  const blocked = rule.blockedBy?.(facts, actor);
   if (blocked) return { ok: false, refusal: blocked };
   const payload = request.payload ?? {};
   const edition = options.edition ?? RULES_EDITION;
@@ -469,17 +473,31 @@ export function availableApplicationActions(facts: ApplicationFacts, actor: Acto
   return APPLICATION_TRANSITIONS.filter((r) => r.from.includes(facts.stage) && r.role === actor.role && !checkScope(actor, subject, r.scope)).map((r) => r.action as ApplicationAction);
 }
 
+/** Of `actions` (available in `current`), those the rules' `blockedBy` refuses now, each with its reason. */
+function blockedOf<S extends string, F, A extends string>(rules: readonly TransitionRule<S, F>[], current: S, actions: readonly A[], facts: F, actor: Actor): Array<{ action: A; zh: string }> {
+  return rules.filter((r) => actions.includes(r.action as A) && r.from.includes(current) && r.role === actor.role).flatMap((r) => {
+    const blocked = r.blockedBy?.(facts, actor);
+    return blocked ? [{ action: r.action as A, zh: blocked.zh }] : [];
+  });
+}
+
+/**
+ * Of the actions this actor could take on an application in its stage, those
+ * its state does not allow (this stage's notice already opened, the expert's
+ * opinion already given), each with the reason the API would give (the same
+ * rule's `blockedBy`): the console shows them disabled, with the reason.
+ */
+export function blockedApplicationActions(facts: ApplicationFacts, actor: Actor): Array<{ action: ApplicationAction; zh: string }> {
+  return blockedOf(APPLICATION_TRANSITIONS, facts.stage, availableApplicationActions(facts, actor), facts, actor);
+}
+
 /**
  * Of the actions this actor could take on a base in its status, those its
  * state does not allow yet, each with the reason the API would give (the
  * same rule's `blockedBy`): the console shows them disabled, with the reason.
  */
 export function blockedBaseActions(facts: BaseFacts, actor: Actor): Array<{ action: BaseAction; zh: string }> {
-  const actions = availableBaseActions(facts, actor);
-  return BASE_TRANSITIONS.filter((r) => actions.includes(r.action as BaseAction) && r.from.includes(facts.status)).flatMap((r) => {
-    const blocked = r.blockedBy?.(facts);
-    return blocked ? [{ action: r.action as BaseAction, zh: blocked.zh }] : [];
-  });
+  return blockedOf(BASE_TRANSITIONS, facts.status, availableBaseActions(facts, actor), facts, actor);
 }
 
 /** The actions this actor could take on a base in its current status. */

@@ -2,10 +2,17 @@
 // (GET /api/ops/workflows/:id/history, `npm run ops -- history <id>`): what
 // happened, when, which decision (Update) and which timer; the workflow
 // tasks that carry no meaning of their own are left out and counted. The
-// names of workflows, actions, roles, stages and outcomes come from
-// domain/names.ts; the ids stay in `detail` for filtering.
+// text is what a person reads (issue 16): Chinese, instants in 北京时间, the
+// one who acted by office, never an identifier. The names of workflows,
+// actions (and the Updates), roles, stages and outcomes come from
+// domain/names.ts; activities and signals, which only histories name, from
+// CODE_NAME_ZH below; a timer by the summary the workflow gave it. The ids
+// (decision, activity, timer, other workflows) stay in `detail` for filtering
+// and in the Temporal Web UI.
 import type proto from '@temporalio/proto';
-import { actionZh, outcomeZh, roleZh, stageZh, workflowTypeZh } from '../domain/names';
+import type { Activities } from '../activities';
+import { formatCstInstantZh } from '../domain/dates';
+import { actionZh, baseStatusZh, officeZh, outcomeZh, stageZh, workflowTypeZh } from '../domain/names';
 
 type IHistory = proto.temporal.api.history.v1.IHistory;
 type IEvent = proto.temporal.api.history.v1.IHistoryEvent;
@@ -59,24 +66,68 @@ export function payloadValue(p: IPayload | null | undefined): unknown {
   }
 }
 
+/**
+ * The code names only a history shows, in words: the activities (every one
+ * the worker registers, the compiler checks) and the signals. Updates are
+ * named by domain/names.ts actionZh, as the audit log names them.
+ */
+export const CODE_NAME_ZH = {
+  activity: {
+    recordApplication: '登记申报',
+    recordBase: '登记基地',
+    recordNotice: '登记公示',
+    recordComplaint: '登记投诉举报',
+    recordAct: '记录办理行为（审计留痕）',
+    openTask: '生成待办',
+    escalateTask: '待办逾期升级',
+    notify: '发送通知邮件',
+    resendNotification: '重发邮件',
+    dueAfterWorkingDays: '计算工作日期限',
+    computeNoticeWindow: '计算公示期',
+    loadExperts: '读取专家库',
+    listAcceptanceWindowRecipients: '读取受理期通知对象',
+    archiveClosedHistories: '归档已结束流程的历史',
+  },
+  signal: {
+    rectificationReported: '整改报告已提交',
+    rectificationClosed: '整改已核查办结',
+    moveToCurrentRelease: '迁移到当前版本',
+    calendarChanged: '节假日安排已更新',
+  },
+} as const;
+// Every activity has its name: a new one without it does not compile.
+CODE_NAME_ZH.activity satisfies Record<keyof Activities, string>;
+
+const activityZh = (type: string | undefined): string =>
+  type && Object.prototype.hasOwnProperty.call(CODE_NAME_ZH.activity, type) ? CODE_NAME_ZH.activity[type as keyof typeof CODE_NAME_ZH.activity] : '系统活动';
+const signalZh = (name: string | null | undefined): string =>
+  name && Object.prototype.hasOwnProperty.call(CODE_NAME_ZH.signal, name) ? CODE_NAME_ZH.signal[name as keyof typeof CODE_NAME_ZH.signal] : '其他信号';
+
+/** A timer by the summary the workflow gave it (Chinese, workflows/await-decision.ts and others); `计时器` without one. */
+function timerSummary(e: IEvent): string | null {
+  const value = payloadValue(e.userMetadata?.summary);
+  return typeof value === 'string' && value.trim() ? value : null;
+}
+
 function decisionOf(args: IPayload[] | null | undefined): Record<string, unknown> {
   const value = payloadValue(args?.[0]);
   if (!value || typeof value !== 'object') return {};
-  const v = value as { decisionId?: unknown; action?: unknown; complaintId?: unknown; actor?: { sub?: unknown; role?: unknown } };
+  const v = value as { decisionId?: unknown; action?: unknown; complaintId?: unknown; actor?: { sub?: unknown; role?: unknown; prefecture?: unknown } };
   return {
     ...(v.decisionId !== undefined ? { decisionId: v.decisionId } : {}),
     ...(v.action !== undefined ? { action: v.action } : {}),
     ...(v.complaintId !== undefined ? { complaintId: v.complaintId } : {}),
     ...(v.actor?.role !== undefined ? { actor: `${String(v.actor.role)}:${String(v.actor.sub)}` } : {}),
+    ...(typeof v.actor?.prefecture === 'string' ? { actorPrefecture: v.actor.prefecture } : {}),
   };
 }
 
-/** `「预审通过」，办理人 市（州）生态环境主管部门 zunyi-officer（decision-1）` for an Update's name and its decision. */
+/** `「预审通过」，办理人 遵义市生态环境局` for an Update's name and its decision: the office, not the account (in `detail`). */
 function decisionWords(update: string, detail: Record<string, unknown>): string {
   const actor = typeof detail.actor === 'string' ? detail.actor : '';
-  const colon = actor.indexOf(':');
-  const who = actor ? `，办理人 ${roleZh(colon < 0 ? actor : actor.slice(0, colon))}${colon < 0 ? '' : ` ${actor.slice(colon + 1)}`}` : '';
-  return `${actionOf(update, detail)}${who}${detail.decisionId ? `（${String(detail.decisionId)}）` : ''}`;
+  const role = actor.split(':')[0] ?? '';
+  const who = actor ? `，办理人 ${officeZh(role, typeof detail.actorPrefecture === 'string' ? detail.actorPrefecture : null)}` : '';
+  return `${actionOf(update, detail)}${who}`;
 }
 
 /** The decision's action when it names one (`decide`), else the Update itself (`fileComplaint`, `submitSummary`, …). */
@@ -87,7 +138,7 @@ export function summarizeHistory(history: IHistory): HistorySummary {
   const events = history.events ?? [];
   const lines: SummaryLine[] = [];
   const activityTypes = new Map<number, string>();
-  const timers = new Map<string, string | null>();
+  const timers = new Map<string, string>();
   const updates = new Map<string, { name: string; detail: Record<string, unknown> }>();
   let omitted = 0;
   const add = (e: IEvent, kind: string, text: string, detail?: Record<string, unknown>) =>
@@ -97,7 +148,8 @@ export function summarizeHistory(history: IHistory): HistorySummary {
     const at = instant(e.eventTime);
     if (e.workflowExecutionStartedEventAttributes) {
       const a = e.workflowExecutionStartedEventAttributes;
-      add(e, 'started', `${workflowTypeZh(a.workflowType?.name ?? '')}启动${a.parentWorkflowExecution?.workflowId ? `（由 ${a.parentWorkflowExecution.workflowId} 启动）` : ''}${a.continuedExecutionRunId ? '（延续上一次运行）' : ''}`);
+      const parent = a.parentWorkflowExecution?.workflowId;
+      add(e, 'started', `${workflowTypeZh(a.workflowType?.name ?? '')}启动${parent ? '（由上级流程启动）' : ''}${a.continuedExecutionRunId ? '（延续上一次运行）' : ''}`, parent ? { parentWorkflowId: parent } : undefined);
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
       const req = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const name = req?.input?.name ?? '';
@@ -121,45 +173,52 @@ export function summarizeHistory(history: IHistory): HistorySummary {
       const a = e.timerStartedEventAttributes;
       const s = seconds(a.startToFireTimeout);
       const fires = at ? new Date(Date.parse(at) + s * 1000).toISOString() : null;
-      timers.set(a.timerId ?? '', fires);
-      add(e, 'timer', `设定计时器 ${a.timerId}：${humanDuration(s)}后触发${fires ? `（${fires}）` : ''}`, { timerId: a.timerId, firesAt: fires });
+      const name = timerSummary(e) ?? '计时器';
+      timers.set(a.timerId ?? '', name);
+      add(e, 'timer', `设定「${name}」：${humanDuration(s)}后触发${fires ? `（${formatCstInstantZh(fires)}，北京时间）` : ''}`, { timerId: a.timerId, firesAt: fires });
     } else if (e.timerFiredEventAttributes) {
-      add(e, 'timerFired', `计时器 ${e.timerFiredEventAttributes.timerId} 触发`, { timerId: e.timerFiredEventAttributes.timerId });
+      const id = e.timerFiredEventAttributes.timerId;
+      add(e, 'timerFired', `「${timers.get(id ?? '') ?? '计时器'}」触发`, { timerId: id });
     } else if (e.timerCanceledEventAttributes) {
-      add(e, 'timerCanceled', `计时器 ${e.timerCanceledEventAttributes.timerId} 取消（等待的事已发生）`);
+      const id = e.timerCanceledEventAttributes.timerId;
+      add(e, 'timerCanceled', `「${timers.get(id ?? '') ?? '计时器'}」取消（等待的事已发生）`, { timerId: id });
     } else if (e.activityTaskScheduledEventAttributes) {
       const type = e.activityTaskScheduledEventAttributes.activityType?.name ?? '';
       activityTypes.set(toNumber(e.eventId), type);
-      add(e, 'activity', `活动 ${type} 已排程`, { activityType: type });
+      add(e, 'activity', `活动“${activityZh(type)}”已排程`, { activityType: type });
     } else if (e.activityTaskCompletedEventAttributes) {
-      add(e, 'activityDone', `活动 ${activityTypes.get(toNumber(e.activityTaskCompletedEventAttributes.scheduledEventId)) ?? ''} 完成`);
+      add(e, 'activityDone', `活动“${activityZh(activityTypes.get(toNumber(e.activityTaskCompletedEventAttributes.scheduledEventId)))}”完成`);
     } else if (e.activityTaskFailedEventAttributes) {
       const a = e.activityTaskFailedEventAttributes;
-      add(e, 'activityFailed', `活动 ${activityTypes.get(toNumber(a.scheduledEventId)) ?? ''} 失败：${a.failure?.message ?? ''}`);
+      add(e, 'activityFailed', `活动“${activityZh(activityTypes.get(toNumber(a.scheduledEventId)))}”失败：${a.failure?.message ?? ''}`);
     } else if (e.activityTaskTimedOutEventAttributes) {
-      add(e, 'activityFailed', `活动 ${activityTypes.get(toNumber(e.activityTaskTimedOutEventAttributes.scheduledEventId)) ?? ''} 超时`);
+      add(e, 'activityFailed', `活动“${activityZh(activityTypes.get(toNumber(e.activityTaskTimedOutEventAttributes.scheduledEventId)))}”超时`);
     } else if (e.markerRecordedEventAttributes) {
       const a = e.markerRecordedEventAttributes;
       const data = payloadValue(a.details?.data?.payloads?.[0]) as { activity_type?: string; activityType?: string } | undefined;
       const type = data?.activity_type ?? data?.activityType;
-      if (a.markerName === 'core_local_activity') add(e, 'localActivity', `本地活动${type ? ` ${type}` : ''} 完成`, type ? { activityType: type } : undefined);
+      if (a.markerName === 'core_local_activity') add(e, 'localActivity', `本地活动${type ? `“${activityZh(type)}”` : ''}完成`, type ? { activityType: type } : undefined);
       else if (a.markerName === 'core_patch') add(e, 'patch', '版本标记');
       else omitted += 1;
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
       const a = e.startChildWorkflowExecutionInitiatedEventAttributes;
-      add(e, 'child', `启动子流程：${workflowTypeZh(a.workflowType?.name ?? '')}（${a.workflowId}）`, { workflowId: a.workflowId });
+      add(e, 'child', `启动子流程：${workflowTypeZh(a.workflowType?.name ?? '')}`, { workflowId: a.workflowId });
     } else if (e.childWorkflowExecutionCompletedEventAttributes) {
       const a = e.childWorkflowExecutionCompletedEventAttributes;
       const result = payloadValue(a.result?.payloads?.[0]) as { outcome?: unknown } | undefined;
-      add(e, 'childDone', `子流程 ${a.workflowExecution?.workflowId} 结束${result?.outcome ? `：${outcomeZh(String(result.outcome))}` : ''}`, result?.outcome ? { outcome: result.outcome } : undefined);
+      add(e, 'childDone', `子流程${workflowTypeZh(a.workflowType?.name ?? '')}结束${result?.outcome ? `：${outcomeZh(String(result.outcome))}` : ''}`, { workflowId: a.workflowExecution?.workflowId, ...(result?.outcome ? { outcome: result.outcome } : {}) });
     } else if (e.childWorkflowExecutionCanceledEventAttributes) {
-      add(e, 'childDone', `子流程 ${e.childWorkflowExecutionCanceledEventAttributes.workflowExecution?.workflowId} 已取消`);
+      const a = e.childWorkflowExecutionCanceledEventAttributes;
+      add(e, 'childDone', `子流程${workflowTypeZh(a.workflowType?.name ?? '')}已取消`, { workflowId: a.workflowExecution?.workflowId });
     } else if (e.workflowExecutionSignaledEventAttributes) {
-      add(e, 'signal', `收到信号 ${e.workflowExecutionSignaledEventAttributes.signalName}`);
+      const name = e.workflowExecutionSignaledEventAttributes.signalName;
+      add(e, 'signal', `收到信号“${signalZh(name)}”`, { signalName: name });
     } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
       const fields = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {};
       const stage = payloadValue(fields.LsStage);
-      add(e, 'searchAttributes', stage ? `阶段标记为“${stageZh(String(stage))}”` : `检索属性更新：${Object.keys(fields).join('、')}`, stage ? { stage } : undefined);
+      const status = payloadValue(fields.LsBaseStatus);
+      const text = stage ? `阶段标记为“${stageZh(String(stage))}”` : status ? `状态标记为“${baseStatusZh(String(status))}”` : '检索属性更新';
+      add(e, 'searchAttributes', text, { keys: Object.keys(fields), ...(stage ? { stage } : {}), ...(status ? { status } : {}) });
     } else if (e.workflowExecutionCompletedEventAttributes) {
       const result = payloadValue(e.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as { stage?: unknown; status?: unknown } | undefined;
       const end = result?.stage ?? result?.status;

@@ -81,7 +81,11 @@ describe('chasing an overdue task over HTTP', () => {
     // Past the due date (10 working days): the task escalates to level 1 and is overdue.
     await env.sleep(25 * DAY);
     await until('the escalation', () => database.db.task.findUnique({ where: { id: app.taskId } }), (t) => (t?.escalationLevel ?? 0) >= 1);
-    expect((await call('GET', '/api/tasks', province)).body.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ id: app.taskId, escalationLevel: 1 })]));
+    // Escalation moved its due date forward, yet it is overdue to the province that now holds it, and to the prefecture.
+    const escalated = await database.db.task.findUniqueOrThrow({ where: { id: app.taskId } });
+    expect(escalated.dueAt.getTime()).toBeGreaterThan(await env.currentTimeMs());
+    expect((await call('GET', '/api/tasks', province)).body.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ id: app.taskId, escalationLevel: 1, overdue: true })]));
+    expect((await call('GET', '/api/tasks', zunyi)).body.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ id: app.taskId, overdue: true })]));
 
     // Out of scope: another prefecture does not learn the task exists; the holder's own office may not chase itself; other roles are refused by the route.
     expect((await call('POST', chasePath(app.taskId), bijie, { chaseId: `chase-${randomUUID()}` })).status).toBe(404);

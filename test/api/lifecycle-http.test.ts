@@ -147,7 +147,11 @@ describe('the application lifecycle over HTTP', () => {
     await decide(id, zunyi, 'prefectureAccept', { reason: '材料齐全' });
     // The notice (Art. 10): at least 5 working days, published by the officer.
     expect((await call('POST', `/api/applications/${id}/decisions`, zunyi, { decisionId: 'too-short-1', action: 'openNotice', workingDays: 3 })).status).toBe(422);
+    expect(await detail(id, zunyi)).toMatchObject({ actions: ['openNotice'], actionsBlocked: [] });
     await decide(id, zunyi, 'openNotice', { workingDays: 5 });
+    // One notice per stage: the action is still listed, now blocked with the reason the workflow refuses it with (409).
+    await eventually(() => detail(id, zunyi), (d) => JSON.stringify(d.actionsBlocked) === JSON.stringify([{ action: 'openNotice', zh: '本阶段的公示已经发布' }]), 'openNotice blocked');
+    expect(await call('POST', `/api/applications/${id}/decisions`, zunyi, { decisionId: `again-${randomUUID()}`, action: 'openNotice', workingDays: 5 })).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('本阶段的公示已经发布') } } });
 
     // The public board shows it without a login; a member of the public complains.
     const board = await eventually(
@@ -196,6 +200,9 @@ describe('the application lifecycle over HTTP', () => {
     }
     expect((await call('GET', `/api/applications/${id}`, { sub: local, role: 'expert' })).status).toBe(404);
     await decide(id, { sub: wang, role: 'expert' }, 'reviewOpinion', { criteria: scores, onSite: true, opinion: '基础扎实，成效明显' });
+    // An opinion given is not offered again (Art. 13): blocked with the reason, for that expert only.
+    await eventually(() => detail(id, { sub: wang, role: 'expert' }), (d) => JSON.stringify(d.actionsBlocked) === JSON.stringify([{ action: 'reviewOpinion', zh: '您已提交过评审意见' }]), 'reviewOpinion blocked');
+    expect(await detail(id, { sub: li, role: 'expert' })).toMatchObject({ actions: ['reviewOpinion'], actionsBlocked: [] });
     await decide(id, { sub: li, role: 'expert' }, 'reviewOpinion', { criteria: scores, onSite: false, opinion: '同意' });
     await decide(id, province, 'concludeReview', { passed: true, reason: '核查评估通过' });
     await decide(id, province, 'select');

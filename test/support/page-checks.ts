@@ -33,6 +33,8 @@ export async function noHorizontalOverflow(page: Page): Promise<string[]> {
 export const LATIN_ALLOWED = new Set([
   // File formats (Art. 8 materials; the upload fields say which are accepted) and an upload's size (KB).
   'PDF', 'OFD', 'PNG', 'JPEG', 'DOCX', 'XLSX', 'pdf', 'ofd', 'png', 'jpg', 'jpeg', 'docx', 'xlsx', 'KB',
+  // The spreadsheet program people fill the indicator template in and open the exports with (导出 Excel, issue 17).
+  'Excel',
   // domain/ls-index/catalogue.ts: the unit km² (万元/km²), “占 GDP 比重”, and “III类水” (the water classes of GB 3838, written so).
   'km', 'GDP', 'III',
   // Ops: “在 Temporal Web UI 中打开”, the tool a workflow's full history is opened in.
@@ -42,6 +44,8 @@ export const LATIN_ALLOWED = new Set([
 /** Why a word read on the page looks like an identifier rather than Chinese text, or null. */
 export function identifierProblem(word: string): string | null {
   if (LATIN_ALLOWED.has(word)) return null;
+  // A spreadsheet cell as Excel shows it (H11): where a problem of an uploaded indicator template is (issue 17).
+  if (/^[A-Z]{1,3}[1-9]\d{0,6}$/.test(word)) return null;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(word)) return '编号（uuid）';
   if (/^(application|base|notice)-/.test(word)) return '流程编号';
   if (/[a-z][A-Z]/.test(word)) return '驼峰式标识符';
@@ -113,11 +117,12 @@ export async function pageProblems(page: Page, label: string): Promise<string[]>
 /**
  * Runs the three checks at 1280×800 and at 390×844 (leaving the page at the size it had),
  * calling `atSize` at each size first (a screenshot, say); throws listing every problem.
+ * `sizes`: other sizes instead (a walk run once per size checks each page at its own).
  */
-export async function checkPage(page: Page, label: string, atSize?: (size: typeof DESKTOP) => Promise<void>): Promise<void> {
+export async function checkPage(page: Page, label: string, atSize?: (size: typeof DESKTOP) => Promise<void>, sizes: ReadonlyArray<typeof DESKTOP> = [DESKTOP, PHONE]): Promise<void> {
   const before = page.viewportSize() ?? DESKTOP;
   const problems: string[] = [];
-  for (const size of [DESKTOP, PHONE]) {
+  for (const size of sizes) {
     await page.setViewportSize(size);
     await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))`);
     await atSize?.(size);

@@ -43,13 +43,19 @@ describe('summarizeHistory', () => {
       expect.objectContaining({ decisionId: 'sum-accept-1', action: 'prefectureAccept', actor: 'prefectureOfficer:zunyi-officer' }),
       expect.objectContaining({ decisionId: 'sum-withdraw-1', action: 'withdraw' }),
     ]);
-    expect(summary.lines.find((l) => l.kind === 'decision')?.text).toBe('受理「预审通过」，办理人 市（州）生态环境主管部门 zunyi-officer（sum-accept-1）');
+    // The one who acted by office, never by account or decision id (those stay in `detail`).
+    expect(summary.lines.find((l) => l.kind === 'decision')?.text).toBe('受理「预审通过」，办理人 遵义市生态环境局');
     expect(summary.lines.find((l) => l.kind === 'decisionDone')?.text).toBe('「预审通过」办结，阶段：市（州）公示');
     expect(summary.lines.find((l) => l.kind === 'decisionDone')?.detail).toMatchObject({ action: 'prefectureAccept', stage: 'prefectureNotice' });
     for (const l of summary.lines.filter((x) => x.kind.startsWith('decision') || x.kind === 'completed' || x.kind === 'started')) expect(l.text).not.toMatch(/prefectureAccept|「withdraw|withdrawn|prefectureNotice|applicationWorkflow|decide/);
-    // The pre-review's due date is a timer with the instant it fires.
-    expect(summary.lines.find((l) => l.kind === 'timer')?.detail?.firesAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(summary.lines.some((l) => l.kind === 'activity' && l.detail?.activityType === 'recordApplication')).toBe(true);
+    // The pre-review's reminder and due date are timers named by their summary, with the instant they fire in 北京时间 (UTC in `detail`).
+    const timer = summary.lines.find((l) => l.kind === 'timer' && l.text.includes('市（州）预审'));
+    expect(timer?.detail?.firesAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(timer?.text).toMatch(/^设定「(提醒|期限)：市（州）预审[^」]*」：.+后触发（\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}，北京时间）$/);
+    const recorded = summary.lines.find((l) => l.kind === 'activity' && l.detail?.activityType === 'recordApplication');
+    expect(recorded?.text).toBe('活动“登记申报”已排程');
+    // Nothing a person reads is an identifier: no Latin letters at all in this run's lines, no ISO instants.
+    expect(summary.lines.filter((l) => /[A-Za-z]/.test(l.text)).map((l) => l.text)).toEqual([]);
 
     expect(summarizeHistory(historyFromStored(JSON.parse(JSON.stringify(historyToStored(history)))))).toEqual(summary);
   });

@@ -2,11 +2,14 @@
 // Art. 22): the twenty indicators with their unit and target beside each
 // field. Percentages are typed as percentages and sent as fractions (93 → 0.93).
 // Checked before sending by the API's own rules (domain/ls-index/values.ts).
+// A unit whose terrain is not on record (it was not asked when it applied)
+// gives it here, with the data, when it reports indicator 7, whose target
+// depends on it; the API records it with the act, once.
 import { useRef, useState, type FormEvent } from 'react';
 import { INDICATORS, TERRAINS_ZH, goalZh, taskZh, type IndicatorDef } from '../../domain/ls-index/catalogue';
-import type { Terrain } from '../../domain/materials';
+import { TERRAINS, type Terrain } from '../../domain/materials';
 import { validateIndicatorData } from '../../domain/ls-index/values';
-import type { Problem } from '../../domain/problems';
+import { problem, type Problem } from '../../domain/problems';
 import { api, newDecisionId } from './api';
 import { ErrorBox } from './components';
 import { plainZh } from './format';
@@ -46,6 +49,9 @@ export function IndicatorForm({ baseId, years, onSaved, terrain }: { baseId: str
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The terrain chosen here when none is on record.
+  const [chosenTerrain, setChosenTerrain] = useState('');
+  const unitTerrain = terrain || chosenTerrain || null;
   // One id per version of the data: sending the same again (a retry after a
   // lost answer) is recorded once; any edit makes it a new submission.
   const submissionId = useRef(newDecisionId('data'));
@@ -60,8 +66,15 @@ export function IndicatorForm({ baseId, years, onSaved, terrain }: { baseId: str
     setError(null);
     const values = Object.fromEntries(INDICATORS.map((d) => [d.id, valueOf(d, raw)]).filter(([, v]) => v !== undefined));
     const avg = raw['avg.1']?.trim();
-    const body = { submissionId: submissionId.current, year: Number(year), values, ...(avg ? { provincialAverages: { '1': Number(avg) / 100 } } : {}) };
+    const body = {
+      submissionId: submissionId.current, year: Number(year), values, ...(avg ? { provincialAverages: { '1': Number(avg) / 100 } } : {}),
+      ...(!terrain && chosenTerrain ? { terrain: chosenTerrain } : {}),
+    };
     const found = validateIndicatorData(body);
+    const byTerrain = INDICATORS.find((d) => d.rule.type === 'atLeastByTerrain');
+    if (byTerrain && !unitTerrain && values[byTerrain.id] !== undefined) {
+      found.push(problem('terrain', 'missing', `请选择建设单元的地形：第${byTerrain.id}项指标的目标值依地形而定`, 'the terrain is needed for this indicator'));
+    }
     setProblems(found);
     if (found.length) return;
     setBusy(true);
@@ -90,6 +103,19 @@ export function IndicatorForm({ baseId, years, onSaved, terrain }: { baseId: str
           ))}
         </select>
       </label>
+      {!terrain && (
+        <label className="inline">
+          建设单元地形（尚未登记，随本次数据登记）
+          <select name="terrain" value={chosenTerrain} onChange={(e) => { submissionId.current = newDecisionId('data'); setChosenTerrain(e.target.value); }}>
+            <option value="">请选择</option>
+            {TERRAINS.map((t) => (
+              <option key={t.terrain} value={t.terrain}>
+                {t.zh}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <p className="hint">比例类指标按百分数填写（如 93 表示 93%）；可只填部分指标，未填的在评估中记为“无数据”。</p>
       <table className="indicators">
         <thead>
@@ -136,7 +162,7 @@ export function IndicatorForm({ baseId, years, onSaved, terrain }: { baseId: str
                   )}
                 </td>
                 <td>{d.valueKind === 'ratio' ? '%' : d.unit}</td>
-                <td data-testid={d.rule.type === 'atLeastByTerrain' ? 'terrain-target' : undefined}>{targetOf(d, terrain)}</td>
+                <td data-testid={d.rule.type === 'atLeastByTerrain' ? 'terrain-target' : undefined}>{targetOf(d, unitTerrain)}</td>
               </tr>,
             ];
           })}

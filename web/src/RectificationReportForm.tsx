@@ -6,12 +6,12 @@
 // requirements and deadline, and a report already sent for them (from the
 // base's record of acts). One reportId per content: the same content again
 // (a retry, a double click) is recorded once. A refusal shows the API's
-// reason; what was typed stays in the form.
+// reason; what was typed stays in the form (./BaseSubmission.tsx, as for the
+// annual summary).
 import { useMemo, useState, type FormEvent } from 'react';
 import { problem, type Problem } from '../../domain/problems';
 import { api, newDecisionId } from './api';
-import { AttachmentInput, type Attachment } from './AttachmentInput';
-import { ErrorBox, ProblemList } from './components';
+import { useBaseSubmission } from './BaseSubmission';
 import { formatCst, formatDate } from './format';
 
 /** An act on the base's record (GET /api/bases/:id `timeline`). */
@@ -21,9 +21,13 @@ interface Act {
   at: string;
 }
 
-/** The rectification under way: the latest requirement, and the reports sent since. */
+/**
+ * The rectification under way: the latest requirement, and the reports sent
+ * since. A warning that carries requirements puts the base under
+ * rectification as a requirement does (Art. 24, domain/transitions.ts warn).
+ */
 export function currentRectification(timeline: readonly Act[]): { requirements: string[]; deadline: string | null; requiredAt: string; reports: string[] } | null {
-  const i = timeline.map((t) => t.action).lastIndexOf('requireRectification');
+  const i = timeline.findLastIndex((t) => t.action === 'requireRectification' || (t.action === 'warn' && t.payload?.requirements != null));
   if (i < 0) return null;
   const req = timeline[i]!;
   const r = req.payload?.requirements;
@@ -35,44 +39,24 @@ export function currentRectification(timeline: readonly Act[]): { requirements: 
 
 export function RectificationReportForm({ baseId, timeline, onSaved }: { baseId: string; timeline: readonly Act[]; onSaved: () => void }) {
   const [text, setText] = useState('');
-  const [file, setFile] = useState<Attachment | null>(null);
-  const [uploading, setUploading] = useState(false);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useBaseSubmission('附件正在上传，请稍候');
+  const { file, change } = form;
   // One id per content: the same content again is the same report.
   const reportId = useMemo(() => newDecisionId('report'), [text, file?.fileId]);
   const current = currentRectification(timeline);
   const lastReport = current?.reports[current.reports.length - 1];
 
-  const change = <T,>(set: (v: T) => void) => (v: T) => {
-    setSaved(null);
-    setProblems([]);
-    set(v);
-  };
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setSaved(null);
     const found: Problem[] = [];
     if (!text.trim()) found.push(problem('report', 'missing', '请填写整改报告', 'the report is required'));
-    if (uploading) found.push(problem('fileId', 'uploading', '附件正在上传，请稍候', 'the file is still uploading'));
-    setProblems(found);
-    if (found.length) return;
-    setBusy(true);
-    try {
+    await form.submit(found, async () => {
       const r = await api<{ reportedAt: string }>('POST', `/api/bases/${encodeURIComponent(baseId)}/rectification-report`, {
         body: { reportId, report: text.trim(), ...(file ? { fileId: file.fileId } : {}) },
       });
-      setSaved(`整改报告已于 ${formatCst(r.reportedAt)} 提交，等待省生态环境厅核查。`);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      return `整改报告已于 ${formatCst(r.reportedAt)} 提交，等待省生态环境厅核查。`;
+    });
   };
 
   return (
@@ -102,17 +86,8 @@ export function RectificationReportForm({ baseId, timeline, onSaved }: { baseId:
         整改报告
         <textarea name="report" rows={5} maxLength={20_000} value={text} onChange={(e) => change(setText)(e.target.value)} />
       </label>
-      <AttachmentInput name="reportFile" label="附件（选填）" value={file} onChange={change(setFile)} onBusy={setUploading} />
-      <ProblemList problems={problems} lead="请先补正：" testId="report-problems" />
-      <ErrorBox error={error} title="未能提交" />
-      {saved && (
-        <p className="notice-ok" role="status" data-testid="report-saved">
-          {saved}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? '正在提交…' : '提交整改报告'}
-      </button>
+      {form.attachment({ name: 'reportFile', label: '附件（选填）' })}
+      {form.footer({ problemsTestId: 'report-problems', savedTestId: 'report-saved', label: '提交整改报告' })}
     </form>
   );
 }

@@ -6,14 +6,14 @@
 // a double click) is applied once; any change makes a new submission, which
 // for a year already in is a correction (its next version) until the
 // summary's due date, 31 January 24:00 北京时间 of the next year.
-// A refusal shows the API's reason; what was typed stays in the form.
+// A refusal shows the API's reason; what was typed stays in the form
+// (./BaseSubmission.tsx, as for the rectification report).
 import { useMemo, useState, type FormEvent } from 'react';
 import { summaryYears } from '../../domain/base-submissions';
 import { annualSummaryDue } from '../../domain/deadlines';
 import { problem, type Problem } from '../../domain/problems';
 import { api, newDecisionId } from './api';
-import { AttachmentInput, type Attachment } from './AttachmentInput';
-import { ErrorBox, ProblemList } from './components';
+import { useBaseSubmission } from './BaseSubmission';
 import { formatCst } from './format';
 
 /** What the form needs of a year's summary on record (GET /api/bases/:id `summaries`). */
@@ -35,12 +35,8 @@ export function SummaryForm({ baseId, namedOn, summaries, onSaved }: { baseId: s
   const years = Array.from({ length: Math.max(0, range.last - range.first + 1) }, (_, i) => range.first + i);
   const [year, setYear] = useState(String(defaultYear(years, summaries, now) ?? ''));
   const [text, setText] = useState('');
-  const [file, setFile] = useState<Attachment | null>(null);
-  const [uploading, setUploading] = useState(false);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useBaseSubmission('总结材料正在上传，请稍候');
+  const { file, change } = form;
   // One id per content: the same content again is the same submission.
   const submissionId = useMemo(() => newDecisionId('summary'), [year, text, file?.fileId]);
 
@@ -48,35 +44,19 @@ export function SummaryForm({ baseId, namedOn, summaries, onSaved }: { baseId: s
   const dueAt = onRecord?.dueAt ?? (year ? annualSummaryDue(Number(year)).dueAt : null);
   const correctionClosed = !!onRecord && !!dueAt && now > Date.parse(dueAt);
 
-  const change = <T,>(set: (v: T) => void) => (v: T) => {
-    setSaved(null);
-    setProblems([]);
-    set(v);
-  };
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setSaved(null);
     const found: Problem[] = [];
     if (!year) found.push(problem('year', 'missing', '请选择年度', 'choose a year'));
     if (!text.trim()) found.push(problem('summary', 'missing', '请填写工作总结', 'the summary is required'));
-    if (uploading) found.push(problem('fileId', 'uploading', '总结材料正在上传，请稍候', 'the file is still uploading'));
-    else if (!file) found.push(problem('fileId', 'missing', '请上传总结材料文件', 'the file is required'));
-    setProblems(found);
-    if (found.length) return;
-    setBusy(true);
-    try {
+    if (!file) found.push(problem('fileId', 'missing', '请上传总结材料文件', 'the file is required'));
+    await form.submit(found, async () => {
       const r = await api<{ year: number; late: boolean; version: number }>('POST', `/api/bases/${encodeURIComponent(baseId)}/annual-summaries`, {
         body: { submissionId, year: Number(year), fileId: file!.fileId, summary: text.trim() },
       });
-      setSaved(`已提交${r.year}年度工作总结（第${r.version}版${r.version > 1 ? '，更正' : ''}${r.late ? '，逾期提交' : ''}）。`);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      return `已提交${r.year}年度工作总结（第${r.version}版${r.version > 1 ? '，更正' : ''}${r.late ? '，逾期提交' : ''}）。`;
+    });
   };
 
   if (years.length === 0) return <p className="muted">暂无可提交总结的年度。</p>;
@@ -106,17 +86,8 @@ export function SummaryForm({ baseId, namedOn, summaries, onSaved }: { baseId: s
         工作总结
         <textarea name="summary" rows={5} maxLength={20_000} value={text} onChange={(e) => change(setText)(e.target.value)} />
       </label>
-      <AttachmentInput name="summaryFile" label="总结材料文件" value={file} onChange={change(setFile)} onBusy={setUploading} />
-      <ProblemList problems={problems} lead="请先补正：" testId="summary-problems" />
-      <ErrorBox error={error} title="未能提交" />
-      {saved && (
-        <p className="notice-ok" role="status" data-testid="summary-saved">
-          {saved}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? '正在提交…' : onRecord ? '提交更正' : '提交总结'}
-      </button>
+      {form.attachment({ name: 'summaryFile', label: '总结材料文件' })}
+      {form.footer({ problemsTestId: 'summary-problems', savedTestId: 'summary-saved', label: onRecord ? '提交更正' : '提交总结' })}
     </form>
   );
 }

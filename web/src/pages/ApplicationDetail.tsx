@@ -14,9 +14,10 @@ import { ComplaintDelegation, mayDelegateComplaint } from '../ComplaintDelegatio
 import { ComplaintDismissal, dismissibleComplaints } from '../ComplaintDismissal';
 import { DecisionForm, type Expert } from '../DecisionForm';
 import { FileLink } from '../FileLink';
+import { DocumentLinks } from '../DocumentLinks';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
 import {
-  actionZh, actorZh, complaintStatusZh, dueText, escalationZh, formatCst, formatDate, groundZh, investigationOutcomeZh, noticeLevelZh, noticeOutcomeZh,
+  actionZh, actorZh, complaintStatusZh, dueText, escalationZh, formatCst, formatDate, groundZh, investigationOutcomeZh, noticeLevelZh, noticeOutcomeZh, provisionalZh,
   noticeStatusZh, outcomeZh, prefecturesZh, roleZh, stageZh, stepZh, submissionPathZh, unitTypeZh,
 } from '../format';
 import type { SessionUser } from '../session';
@@ -61,6 +62,7 @@ export interface OpenTask {
   prefecture?: string | null;
   assigneeSub?: string | null;
   dueAt: string;
+  dueProvisional?: boolean;
   escalationLevel: number;
 }
 /** Who is looking and the subject's prefectures: the 催办 button of an overdue task for those who may chase it (ChaseTask). */
@@ -88,6 +90,8 @@ interface Detail {
   expertReviews: Array<{ expertId: string; expertName: string; mine: boolean; assignedAt: string; submittedAt: string | null; criteria: Record<string, number> | null; onSite: boolean | null; opinion: string | null }>;
   timeline: TimelineEntry[];
   actions: string[];
+  /** Of `actions`, those the state does not allow now, with the rule's reason (shown disabled). */
+  actionsBlocked?: Array<{ action: string; zh: string }>;
 }
 
 const PATH = ['prefectureReview', 'prefectureNotice', 'prefectureRecommendation', 'expertAssignment', 'expertReview', 'reviewConclusion', 'selection', 'provinceNotice', 'naming', 'named'];
@@ -151,7 +155,7 @@ export function TaskList({ tasks, chase }: { tasks: OpenTask[]; chase?: TaskChas
     <ul className="plain">
       {tasks.map((t) => (
         <li key={t.id}>
-          <strong>{stepZh(t.step)}</strong> · {roleZh(t.role as Role)} · 期限 {formatCst(t.dueAt)}（{dueText(t.dueAt, false)}） · {escalationZh(t.escalationLevel)}
+          <strong>{stepZh(t.step)}</strong> · {roleZh(t.role as Role)} · 期限 {formatCst(t.dueAt)}{provisionalZh(t.dueProvisional)}（{dueText(t.dueAt, false)}） · {escalationZh(t.escalationLevel)}
           {chase && <> <ChaseTask task={{ ...t, prefecture: t.prefecture ?? null }} user={chase.user} prefectures={chase.prefectures} onDone={chase.onDone} /></>}
         </li>
       ))}
@@ -322,6 +326,7 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
                 endpoint={`/api/applications/${encodeURIComponent(data.id)}/decisions`}
                 experts={experts}
                 unitPrefectures={data.unit.prefectures}
+                blockedZh={data.actionsBlocked?.find((b) => b.action === r.action)?.zh}
                 onDone={(res) => {
                   setDone(`已办理“${actionZh(res.action)}”，当前阶段：${stageZh(res.stage)}`);
                   reload();
@@ -351,6 +356,7 @@ export function ApplicationDetail({ id, user }: { id: string; user: SessionUser 
               公示期 {n.workingDays} 个工作日：{formatCst(n.opensAt)} 至 <strong>{formatCst(n.closesAt)}</strong>（北京时间）
               {n.provisional && <span className="muted">（该年度节假日安排未公布，截止时间按周末推算，可能调整）</span>}
             </p>
+            {n.status !== 'scheduled' && <DocumentLinks path={`/api/notices/${encodeURIComponent(n.id)}/announcement`} title="公示公告" fileName="公示公告" />}
             {dismissibleComplaints(n, user).length > 0 && (
               <ComplaintDismissal
                 noticeId={n.id}

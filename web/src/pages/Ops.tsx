@@ -1,11 +1,15 @@
 // 运维: workflows by stage and prefecture (GET /api/ops/workflows), a
 // workflow's history in words with its link in the Temporal Web UI
 // (GET /api/ops/workflows/:workflowId/history), and the mail outbox with a
-// resend (GET /api/ops/notifications, POST /api/ops/notifications/:id/resend).
-import { useState, type FormEvent } from 'react';
+// resend (GET /api/ops/notifications, POST /api/ops/notifications/:id/resend):
+// a pending or failed mail is sent again, a sent or undeliverable one is
+// re-sent to corrected addresses as a new mail (one per requestId). Above
+// them, what ops must fix (GET /api/ready's details): offices without a
+// mailbox, undeliverable mails, a provisional working-day calendar.
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { APPLICATION_STAGES, BASE_STATUSES } from '../../../domain/stages';
 import { PREFECTURES } from '../../../domain/prefectures';
-import { api } from '../api';
+import { api, newDecisionId } from '../api';
 import { Empty, ErrorBox, Loading, Section, useApi } from '../components';
 import { baseStatusZh, formatCst, historyKindZh, prefecturesZh, stageZh, workflowTypeZh } from '../format';
 
@@ -39,33 +43,53 @@ interface Mail {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  resendOf: string | null;
 }
-
-/** The activities' names as ops read them (the history's text names them by their code names). */
-const ACTIVITY_ZH: Record<string, string> = {
-  recordApplication: '登记申报',
-  notify: '发送通知',
-  dueAfterWorkingDays: '计算工作日期限',
-  openTask: '生成待办',
-  closeTask: '关闭待办',
-};
-
-/**
- * A history line in words and 北京时间: the instants the server writes in UTC
- * (ISO 8601) read in 北京时间, activities and search attributes by name, and
- * other workflows' ids as words (the id itself is in the Web UI link).
- */
-function historyTextZh(text: string): string {
-  return text
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (iso) => formatCst(iso))
-    .replace(/活动 ([A-Za-z]\w*)/g, (_, name: string) => `活动“${ACTIVITY_ZH[name] ?? '系统活动'}”`)
-    .replace(/检索属性更新：[\w、]*/g, '检索属性更新')
-    .replace(/(application|base|notice)-[\w:-]+/g, '相关流程')
-    .replace(/[A-Za-z]\w*[a-z][A-Z]\w*/g, '系统标识');
+interface ReadyDetails {
+  officesWithoutMailbox: Array<{ region: string; name: string }>;
+  undeliverableMails: number;
+  calendar: { provisionalYears: number[]; overrideRoute: string | null; message: string | null };
 }
 
 const RUN_STATUS: Record<string, string> = { RUNNING: '运行中', COMPLETED: '已完成', FAILED: '失败', CANCELED: '已取消', TERMINATED: '已终止', CONTINUED_AS_NEW: '已续跑', TIMED_OUT: '已超时' };
-const MAIL_STATUS: Record<string, string> = { pending: '待发送', sent: '已发送', failed: '发送失败' };
+const MAIL_STATUS: Record<string, string> = { pending: '待发送', sent: '已发送', failed: '发送失败', undeliverable: '无法投递' };
+
+/** A text with a command or route in it: the command shown as typed (<code>), the rest as words. */
+function withCode(text: string, code: string | null): ReactNode {
+  if (!code || !text.includes(code)) return text;
+  const [before, ...rest] = text.split(code);
+  return (
+    <>
+      {before}
+      <code>{code}</code>
+      {rest.join(code)}
+    </>
+  );
+}
+
+/** What ops must fix, from GET /api/ready's details (api/readiness-details.ts); nothing when all is well. */
+function Attention() {
+  const { data } = useApi<{ details: ReadyDetails | null }>('/api/ready');
+  const d = data?.details;
+  if (!d) return null;
+  const items: Array<[string, ReactNode]> = [
+    ...(d.officesWithoutMailbox.length
+      ? [['offices', <>尚未登记工作邮箱的办公室：{d.officesWithoutMailbox.map((o) => o.name).join('、')}（请在“办公室名录”中补录，或运行 <code>npm run offices:load</code>）</>] as [string, ReactNode]]
+      : []),
+    ...(d.undeliverableMails ? [['mails', `无法投递的邮件 ${d.undeliverableMails} 封：请在下方发件箱中按“无法投递”筛选，填写更正地址后重发`] as [string, ReactNode]] : []),
+    ...(d.calendar.message ? [['calendar', withCode(d.calendar.message, d.calendar.overrideRoute)] as [string, ReactNode]] : []),
+  ];
+  if (items.length === 0) return null;
+  return (
+    <Section title="待处理事项">
+      <ul className="bad" data-testid="ops-attention">
+        {items.map(([key, item]) => (
+          <li key={key}>{item}</li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
 
 function Workflows({ onPick }: { onPick: (id: string) => void }) {
   const [stage, setStage] = useState('');
@@ -210,7 +234,7 @@ function HistoryView({ workflowId, setWorkflowId }: { workflowId: string; setWor
           <ol className="history">
             {data.lines.map((l) => (
               <li key={l.eventId}>
-                <span className="when">{l.at ? formatCst(l.at) : ''}</span> <span className="badge">{historyKindZh(l.kind)}</span> {historyTextZh(l.text)}
+                <span className="when">{l.at ? formatCst(l.at) : ''}</span> <span className="badge">{historyKindZh(l.kind)}</span> {/* In words and 北京时间 as the server writes it (infra/history-summary.ts). */ l.text}
               </li>
             ))}
           </ol>
@@ -225,11 +249,19 @@ function Outbox() {
   const { data, error, loading, reload } = useApi<{ notifications: Mail[] }>(`/api/ops/notifications?limit=200${status ? `&status=${status}` : ''}`);
   const [to, setTo] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Record<string, unknown>>({});
+  // One request id per mail and corrected addresses: a second click re-sends once.
+  const [requestIds] = useState(() => new Map<string, string>());
   const resend = async (m: Mail) => {
     const recipients = (to[m.id] ?? '').split(/[,，\s]+/).filter(Boolean);
+    const final = m.status === 'sent' || m.status === 'undeliverable';
+    const idKey = `${m.id}|${recipients.join(',')}`;
+    if (!requestIds.has(idKey)) requestIds.set(idKey, newDecisionId('resend'));
     try {
-      const r = await api<{ status: string }>('POST', `/api/ops/notifications/${m.id}/resend`, { body: recipients.length ? { to: recipients } : {} });
-      setResult((x) => ({ ...x, [m.id]: r.status === 'alreadySent' ? '此前已发送，未重复发送' : r.status === 'sent' ? '已发送' : '没有收件人' }));
+      const body = recipients.length ? { to: recipients, ...(final ? { requestId: requestIds.get(idKey) } : {}) } : {};
+      const r = await api<{ status: string; resendId?: string }>('POST', `/api/ops/notifications/${m.id}/resend`, { body });
+      const said = r.resendId ? '已按更正地址重发（发件箱中新增一封重发邮件，原邮件记录不变）'
+        : r.status === 'alreadySent' ? '此前已发送，未重复发送' : r.status === 'sent' ? '已发送' : r.status === 'undeliverable' ? '无法投递：请填写更正后的收件地址' : '没有收件人';
+      setResult((x) => ({ ...x, [m.id]: said }));
       reload();
     } catch (e) {
       setResult((x) => ({ ...x, [m.id]: e }));
@@ -245,6 +277,7 @@ function Outbox() {
             <option value="pending">待发送</option>
             <option value="sent">已发送</option>
             <option value="failed">发送失败</option>
+            <option value="undeliverable">无法投递</option>
           </select>
         </label>
       </div>
@@ -266,26 +299,32 @@ function Outbox() {
             {data.notifications.map((m) => {
               const r = result[m.id];
               return (
-                <tr key={m.id} className={m.status === 'failed' ? 'overdue' : ''}>
-                  <td data-label="主题">{m.subject}</td>
+                <tr key={m.id} className={m.status === 'failed' || m.status === 'undeliverable' ? 'overdue' : ''}>
+                  <td data-label="主题">
+                    {m.subject}
+                    {m.resendOf && <small className="muted block">按更正地址重发</small>}
+                  </td>
                   <td data-label="收件人">{m.to.join('、') || '—'}</td>
                   <td data-label="状态">
-                    <span className={m.status === 'sent' ? 'badge green' : m.status === 'failed' ? 'badge red' : 'badge amber'}>{MAIL_STATUS[m.status] ?? m.status}</span>
+                    <span className={m.status === 'sent' ? 'badge green' : m.status === 'failed' || m.status === 'undeliverable' ? 'badge red' : 'badge amber'}>{MAIL_STATUS[m.status] ?? m.status}</span>
                     {m.attempts > 1 && <small className="muted"> 尝试 {m.attempts} 次</small>}
                     {m.lastError && <small className="bad block">{m.lastError}</small>}
                   </td>
                   <td data-label="时间">{formatCst(m.sentAt ?? m.createdAt)}</td>
                   <td data-label="重发">
-                    {m.status !== 'sent' ? (
-                      <span className="resend">
-                        <input aria-label="更正收件人（选填）" placeholder="更正收件人（选填）" value={to[m.id] ?? ''} onChange={(e) => setTo((x) => ({ ...x, [m.id]: e.target.value }))} />
-                        <button type="button" onClick={() => void resend(m)}>
-                          重发
-                        </button>
-                      </span>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
+                    {(() => {
+                      // A sent or undeliverable mail is re-sent only to corrected addresses (a new mail); others may keep theirs.
+                      const final = m.status === 'sent' || m.status === 'undeliverable';
+                      const label = final ? '更正后的收件地址' : '更正收件人（选填）';
+                      return (
+                        <span className="resend">
+                          <input aria-label={label} placeholder={label} value={to[m.id] ?? ''} onChange={(e) => setTo((x) => ({ ...x, [m.id]: e.target.value }))} />
+                          <button type="button" disabled={final && !(to[m.id] ?? '').trim()} onClick={() => void resend(m)}>
+                            {final ? '重发至更正地址' : '重发'}
+                          </button>
+                        </span>
+                      );
+                    })()}
                     {typeof r === 'string' ? <small className="ok block">{r}</small> : r ? <ErrorBox error={r} /> : null}
                   </td>
                 </tr>
@@ -304,6 +343,7 @@ export function Ops() {
   const [workflowId, setWorkflowId] = useState(() => new URLSearchParams(location.search).get('workflow') ?? '');
   return (
     <div>
+      <Attention />
       <div className="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={tab === 'workflows'} className={tab === 'workflows' ? 'active' : ''} onClick={() => setTab('workflows')}>
           流程与历史
