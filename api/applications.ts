@@ -9,7 +9,7 @@ import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { initialApplicationStage } from '../domain/stages';
 import { SUBMIT_VIA_PROVINCE, submissionPath, viaPrefectureOf } from '../domain/submission-path';
-import { availableApplicationActions, checkApplicationDecision } from '../domain/transitions';
+import { availableApplicationActions, blockedApplicationActions, checkApplicationDecision, type ApplicationFacts } from '../domain/transitions';
 import { applicationDecision } from '../domain/decision-payloads';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
@@ -21,7 +21,9 @@ import { route } from './openapi';
 import { domainRefusalToHttp, refusalToHttp } from './refusals';
 import { checkGraveActFiles } from './grave-acts';
 import { materialsWithFileNames } from './files';
+import { applicationsExportRoute } from './list-exports';
 import { decisionBodySchema, parseBody } from './validation';
+import { provisionalDue } from './provisional-deadlines';
 
 const prefectureCode = z.string().regex(/^52\d{4}$/, '须为贵州省市（州）行政区划代码，如 520300');
 
@@ -85,11 +87,12 @@ const listSchema = z.looseObject({
 });
 const detailSchema = z.looseObject({
   id: z.string(), workflowId: z.string(), year: z.number(), stage: z.string(), unit: unitView, submitVia: submitViaView, submittedAt: iso,
-  openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
+  openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso, dueProvisional: z.boolean() })),
   notices: z.array(z.looseObject({ id: z.string(), level: z.string(), opensAt: iso, closesAt: iso, complaints: z.array(z.looseObject({ id: z.string() })) })),
   expertReviews: z.array(z.looseObject({ expertId: z.string() })),
   timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
   actions: z.array(z.string()).meta({ description: 'The decisions the caller may take in the current stage (domain/transitions.ts), for clients such as the console' }),
+  actionsBlocked: z.array(z.looseObject({ action: z.string(), zh: z.string() })).meta({ description: 'Of `actions`, those the state does not allow now (this stage’s notice already opened, your opinion already given), each with the reason a decision would be refused with' }),
 });
 export const decisionResultSchema = z.looseObject({ decisionId: z.string(), action: z.string(), stage: z.string() });
 
@@ -172,6 +175,24 @@ const seesComplainants = (actor: Actor) => actor.role === 'prefectureOfficer' ||
 export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: string; clock: () => Date; acceptanceClock: () => Date }): Router {
   const router = Router();
 
+  /** The applications the caller may see, filtered by the list's query: GET /api/applications and its Excel export. */
+  async function listApplications(actor: Actor, query: z.infer<typeof listQuerySchema>) {
+    const regions = listPrefectureFilter(actor);
+    const where = {
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.year ? { year: query.year } : {}),
+      ...(query.prefecture ? { prefectures: { has: query.prefecture } } : {}),
+      ...(actor.role === 'applicant' ? { applicantSub: actor.sub } : {}),
+      ...(actor.role === 'expert' ? { expertReviews: { some: { expertId: actor.sub } } } : {}),
+      ...(regions && actor.role === 'prefectureOfficer' ? { prefectures: { hasSome: regions } } : {}),
+    };
+    const apps = await deps.db.application.findMany({ where, orderBy: { submittedAt: 'desc' }, take: 500 });
+    return apps.map((a) => ({
+      id: a.id, workflowId: a.workflowId, year: a.year, stage: a.stage, unit: { name: a.unitName, type: a.unitType, prefectures: a.prefectures },
+      submitVia: submissionPath(a.prefectures, a.submitVia), applicantName: a.applicantName, submittedAt: a.submittedAt.toISOString(), namedOn: a.namedOn, titleEndsOn: a.titleEndsOn,
+    }));
+  }
+
   route(router, {
     method: 'post', path: '/applications', summary: 'Submit an application (申报)', auth: 'bearer', roles: ['applicant'],
     body: submissionSchema, errors: [403, 409, 422],
@@ -234,25 +255,10 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'], query: listQuerySchema,
     responses: { 200: { description: 'the list, scoped to the caller', schema: listSchema } },
   }, async (req, res) => {
-    const actor = req.actor!;
-    const query = parse(listQuerySchema, req.query);
-    const regions = listPrefectureFilter(actor);
-    const where = {
-      ...(query.stage ? { stage: query.stage } : {}),
-      ...(query.year ? { year: query.year } : {}),
-      ...(query.prefecture ? { prefectures: { has: query.prefecture } } : {}),
-      ...(actor.role === 'applicant' ? { applicantSub: actor.sub } : {}),
-      ...(actor.role === 'expert' ? { expertReviews: { some: { expertId: actor.sub } } } : {}),
-      ...(regions && actor.role === 'prefectureOfficer' ? { prefectures: { hasSome: regions } } : {}),
-    };
-    const apps = await deps.db.application.findMany({ where, orderBy: { submittedAt: 'desc' }, take: 500 });
-    res.json({
-      applications: apps.map((a) => ({
-        id: a.id, workflowId: a.workflowId, year: a.year, stage: a.stage, unit: { name: a.unitName, type: a.unitType, prefectures: a.prefectures },
-        submitVia: submissionPath(a.prefectures, a.submitVia), applicantName: a.applicantName, submittedAt: a.submittedAt.toISOString(), namedOn: a.namedOn, titleEndsOn: a.titleEndsOn,
-      })),
-    });
+    res.json({ applications: await listApplications(req.actor!, parse(listQuerySchema, req.query)) });
   });
+  // The same list, same filters and scope, as an Excel file (api/list-exports.ts); before /applications/:id, which would take its path.
+  applicationsExportRoute(router, listQuerySchema, listApplications);
 
   route(router, {
     method: 'get', path: '/applications/:id', summary: 'One application: state, tasks, notices, complaints, timeline', auth: 'bearer',
@@ -274,20 +280,16 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     if (!app || !maySee(actor, await subjectOf(deps.db, app))) throw notFound();
     const officer = actor.role === 'provinceOfficer' || actor.role === 'prefectureOfficer' || actor.role === 'ops';
     // What the caller may decide now, by the same table the workflow checks
-    // with; a notice already opened in this stage, or an opinion already given,
-    // is left out (the workflow would refuse it).
-    const reviewers = app.expertReviews.map((r) => r.expertId);
+    // with, and the state its conditions read (a notice already opened in this
+    // stage, the opinions already given) from the read model.
     const noticeLevel = app.stage === 'prefectureNotice' ? 'prefecture' : app.stage === 'provinceNotice' ? 'province' : null;
-    const actions = availableApplicationActions(
-      {
-        stage: app.stage as Parameters<typeof availableApplicationActions>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: reviewers,
-        viaPrefecture: viaPrefectureOf(app.prefectures, app.submitVia),
-      },
-      actor,
-    ).filter((a) =>
-      a === 'openNotice' ? !app.notices.some((n) => n.level === noticeLevel)
-        : a === 'reviewOpinion' ? !app.expertReviews.some((r) => r.expertId === actor.sub && r.submittedAt)
-          : true);
+    const facts: ApplicationFacts = {
+      stage: app.stage as ApplicationFacts['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub,
+      assignedExpertIds: app.expertReviews.map((r) => r.expertId), viaPrefecture: viaPrefectureOf(app.prefectures, app.submitVia),
+      noticeOpened: app.notices.some((n) => n.level === noticeLevel),
+      opinionsFrom: app.expertReviews.filter((r) => r.submittedAt).map((r) => r.expertId),
+    };
+    const provisional = await provisionalDue(deps.db);
     res.json({
       id: app.id,
       workflowId: app.workflowId,
@@ -303,7 +305,7 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       // Each file with its name (GET /api/files/:id serves it).
       materials: await materialsWithFileNames(deps.db, app.materials),
       openTasks: app.tasks.map((t) => ({
-        id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, assigneeSub: t.assigneeSub, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel,
+        id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, assigneeSub: t.assigneeSub, dueAt: t.dueAt.toISOString(), dueProvisional: provisional(t), escalationLevel: t.escalationLevel,
       })),
       notices: app.notices.map((n) => ({
         id: n.id, level: n.level, prefecture: n.prefecture, workingDays: n.workingDays, opensAt: n.opensAt.toISOString(), closesAt: n.closesAt.toISOString(),
@@ -322,7 +324,9 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
       timeline: app.decisions.map((d) => ({
         decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole, prefecture: d.actorPrefecture }, reason: d.reason, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
-      actions,
+      actions: availableApplicationActions(facts, actor),
+      // Of those, the ones the application's state does not allow, with the reason the API would give (the console shows them disabled).
+      actionsBlocked: blockedApplicationActions(facts, actor),
     });
   });
 

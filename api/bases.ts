@@ -10,6 +10,8 @@ import { checkIndicatorDataYear, checkOwnBase, checkSummaryCorrection, checkSumm
 import { annualSummaryDue, postEvaluationSchedule } from '../domain/deadlines';
 import { addDays, yearOf } from '../domain/dates';
 import { evaluateLsIndex, type YearData } from '../domain/ls-index/evaluate';
+import { TERRAINS_ZH } from '../domain/ls-index/catalogue';
+import type { Terrain } from '../domain/materials';
 import { validateIndicatorData } from '../domain/ls-index/values';
 import { problem } from '../domain/problems';
 import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
@@ -21,12 +23,15 @@ import { decideBaseUpdate, type Actor } from '../workflows/messages';
 import { baseDecision } from '../domain/decision-payloads';
 import { checkGraveActFiles, graveActsOf } from './grave-acts';
 import { fileNamesOf, MISSING_FILE_NAME } from './files';
+import { indicatorSheetRoutes } from './indicator-sheet';
+import { basesExportRoute, evaluationExportRoute } from './list-exports';
 import { attempt } from './audit-refusals';
 import { decisionResultSchema } from './applications';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
 import { refusalToHttp } from './refusals';
 import { decisionBodySchema, parseBody } from './validation';
+import { provisionalDue } from './provisional-deadlines';
 
 type BaseRow = NonNullable<Awaited<ReturnType<Db['base']['findUnique']>>>;
 
@@ -42,7 +47,11 @@ const summarySchema = z.strictObject({
 });
 const reportSchema = z.strictObject({ reportId: actId, report: z.string().trim().min(1).max(20_000), fileId: z.string().trim().min(1).max(100).optional() });
 // The values are checked per indicator by domain/ls-index (422 listing each problem).
-const indicatorDataSchema = z.strictObject({ submissionId: actId, year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional() });
+const indicatorDataSchema = z.strictObject({
+  submissionId: actId, year: z.unknown(), values: z.unknown(), provincialAverages: z.unknown().optional(),
+  terrain: z.enum(Object.keys(TERRAINS_ZH) as [Terrain, ...Terrain[]]).optional()
+    .meta({ description: 'The unit’s terrain when none is on record (indicator 7’s target depends on it, Art. 22): recorded with the data; one on record is not changed this way (409 when it differs)' }),
+});
 // `{ decisionId, action, reason?, ...payload }`: documented as one schema per
 // action of BASE_TRANSITIONS; the payload is checked by the workflow.
 const decisionSchema = decisionBodySchema('base');
@@ -63,7 +72,7 @@ const detailSchema = baseView.extend({
     dueAt: iso.meta({ description: 'The summary’s due date (31 January 24:00 CST of the next year): corrections are taken until then' }),
     versions: z.array(summaryVersionView).meta({ description: 'Every version of the year, first to current' }),
   })).meta({ description: 'Per year, the current (latest) version of the annual summary, with every version' }),
-  openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso })),
+  openTasks: z.array(z.looseObject({ id: z.string(), step: z.string(), role: z.string(), dueAt: iso, dueProvisional: z.boolean() })),
   timeline: z.array(z.looseObject({ decisionId: z.string(), action: z.string(), at: iso })),
   graveActs: z.array(z.looseObject({
     action: z.string(), actionZh: z.string(), at: iso, ground: z.number().nullable(), groundZh: z.string().nullable(),
@@ -88,7 +97,7 @@ function summaryViews(rows: SummaryRow[], fileNames: ReadonlyMap<string, string>
 }
 
 /** The 两山指数 of the current term from the yearly data submitted so far. */
-function termEvaluation(base: BaseRow, rows: Array<{ year: number; values: unknown }>, terrain: string | null) {
+export function termEvaluation(base: BaseRow, rows: Array<{ year: number; values: unknown }>, terrain: string | null) {
   const from = yearOf(base.termStartsOn);
   const to = yearOf(base.termEndsOn);
   const inTerm = rows.filter((r) => r.year >= from && r.year <= to).sort((a, b) => a.year - b.year);
@@ -158,14 +167,9 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     return row;
   }
 
-  route(router, {
-    method: 'get', path: '/bases', summary: 'Named bases the caller may see', auth: 'bearer',
-    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'ops'], query: listQuerySchema,
-    responses: { 200: { description: 'the list, scoped to the caller', schema: listSchema } },
-  }, async (req, res) => {
-    const actor = req.actor!;
+  /** The bases the caller may see, filtered by the list's query: GET /api/bases and its Excel export. */
+  async function listBases(actor: Actor, query: z.infer<typeof listQuerySchema>) {
     if (actor.role === 'expert') throw forbidden('专家不能查看基地');
-    const query = parseBody(listQuerySchema, req.query);
     const regions = listPrefectureFilter(actor);
     const bases = await deps.db.base.findMany({
       where: {
@@ -177,13 +181,63 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
       orderBy: { namedOn: 'desc' },
       take: 500,
     });
-    res.json({
-      bases: bases.map((b) => ({
-        id: b.id, workflowId: b.workflowId, status: b.status, unit: { name: b.unitName, type: b.unitType, prefectures: b.prefectures },
-        namedOn: b.namedOn, termStartsOn: b.termStartsOn, termEndsOn: b.termEndsOn, termNo: b.termNo, nationalRecommended: b.nationalRecommended,
-      })),
-    });
+    return bases.map((b) => ({
+      id: b.id, workflowId: b.workflowId, status: b.status, unit: { name: b.unitName, type: b.unitType, prefectures: b.prefectures },
+      namedOn: b.namedOn, termStartsOn: b.termStartsOn, termEndsOn: b.termEndsOn, termNo: b.termNo, nationalRecommended: b.nationalRecommended,
+    }));
+  }
+
+  /**
+   * A year of indicator data through the base workflow's Update (Art. 22), once per submissionId: checked by the
+   * rules of domain/ls-index and domain/base-submissions, recorded with the term's evaluation as it stood with it.
+   * Typed data (POST …/indicator-data) and an uploaded template (api/indicator-sheet.ts) both come this way.
+   */
+  async function submitIndicatorYear(base: BaseRow, actor: Actor, body: { submissionId: string; year: unknown; values: unknown; provincialAverages?: unknown; terrain?: Terrain }): Promise<void> {
+    if (await recorded(body.submissionId, base, 'submitIndicatorData')) return;
+    if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
+    const problems = validateIndicatorData(body);
+    if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
+    const wrongYear = checkIndicatorDataYear(body.year, base.namedOn, deps.clock());
+    if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
+    const year = body.year as number;
+    const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
+    const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
+    // The unit's terrain is given here only when none is on record (it was not asked when the unit applied).
+    const onRecord = (application?.terrain ?? null) as Terrain | null;
+    if (body.terrain && onRecord && body.terrain !== onRecord) {
+      throw conflict(`建设单元的地形已登记为${TERRAINS_ZH[onRecord]}，不能随指标数据更改`, [problem('terrain', 'alreadyOnRecord', `地形已登记为${TERRAINS_ZH[onRecord]}`, 'the terrain is already on record')]);
+    }
+    const newTerrain = onRecord ? undefined : body.terrain;
+    const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
+    // Stored beside the values: the term's evaluation as it stood with this year.
+    const { evaluation } = termEvaluation(base, rows, onRecord ?? newTerrain ?? null);
+    // Checked above by validateIndicatorData, and parsed from JSON: plain JSON values.
+    const json = <T>(v: T) => JSON.parse(JSON.stringify(v)) as T;
+    await send(base, () =>
+      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitIndicatorDataUpdate, {
+        updateId: body.submissionId,
+        args: [{
+          submissionId: body.submissionId,
+          year,
+          values: json(body.values as Record<string, unknown>),
+          ...(body.provincialAverages ? { provincialAverages: json(body.provincialAverages as Record<string, unknown>) } : {}),
+          ...(newTerrain ? { terrain: newTerrain } : {}),
+          evaluation: json(evaluation ?? {}),
+          actor,
+        }],
+      }),
+    );
+  }
+
+  route(router, {
+    method: 'get', path: '/bases', summary: 'Named bases the caller may see', auth: 'bearer',
+    roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'ops'], query: listQuerySchema,
+    responses: { 200: { description: 'the list, scoped to the caller', schema: listSchema } },
+  }, async (req, res) => {
+    res.json({ bases: await listBases(req.actor!, parseBody(listQuerySchema, req.query)) });
   });
+  // The same list, same filters and scope, as an Excel file (api/list-exports.ts); before /bases/:id, which would take its path.
+  basesExportRoute(router, listQuerySchema, listBases);
 
   route(router, {
     method: 'get', path: '/bases/:id', summary: 'One base: title dates, status, summaries, tasks, decisions (evaluations, rectifications, sanctions)', auth: 'bearer',
@@ -203,6 +257,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     ]);
     // The state the rules' conditions read, from the read model: the post-evaluation opens 90 days before the
     // term's third anniversary (the day after termEndsOn); the latest conclusion since the last renewal.
+    const provisional = await provisionalDue(deps.db);
     const sinceRenewal = decisions.slice(decisions.findLastIndex((d) => d.action === 'renew') + 1);
     const conclusion = sinceRenewal.findLast((d) => d.action === 'concludeEvaluation')?.payload as { outcome?: 'pass' | 'rectify' | 'sanction' } | undefined;
     const facts = {
@@ -215,7 +270,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
       unit: { name: base.unitName, type: base.unitType, prefectures: base.prefectures, terrain: application?.terrain ?? null },
       namedOn: base.namedOn, termStartsOn: base.termStartsOn, termEndsOn: base.termEndsOn, termNo: base.termNo, nationalRecommended: base.nationalRecommended,
       summaries: summaryViews(summaries, await fileNamesOf(deps.db, summaries.map((s) => s.fileId))),
-      openTasks: tasks.map((t) => ({ id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel })),
+      openTasks: tasks.map((t) => ({ id: t.id, step: t.step, role: t.role, prefecture: t.prefecture, dueAt: t.dueAt.toISOString(), dueProvisional: provisional(t), escalationLevel: t.escalationLevel })),
       timeline: decisions.map((d) => ({
         decisionId: d.decisionId, action: d.action, actor: { sub: d.actorSub, role: d.actorRole, prefecture: d.actorPrefecture }, reason: d.reason, payload: d.payload, resultStage: d.resultStage, at: d.at.toISOString(),
       })),
@@ -328,34 +383,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const body = parseBody(indicatorDataSchema, req.body);
     const base = await load(req, actor);
     ownBase(actor, base, '“两山指数”指标数据');
-    if (!(await recorded(body.submissionId, base, 'submitIndicatorData'))) {
-      if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
-      const problems = validateIndicatorData(body);
-      if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
-      const wrongYear = checkIndicatorDataYear(body.year, base.namedOn, deps.clock());
-      if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
-      const year = body.year as number;
-      const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
-      const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
-      const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
-      // Stored beside the values: the term's evaluation as it stood with this year.
-      const { evaluation } = termEvaluation(base, rows, application?.terrain ?? null);
-      // Checked above by validateIndicatorData, and parsed from JSON: plain JSON values.
-      const json = <T>(v: T) => JSON.parse(JSON.stringify(v)) as T;
-      await send(base, () =>
-        deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitIndicatorDataUpdate, {
-          updateId: body.submissionId,
-          args: [{
-            submissionId: body.submissionId,
-            year,
-            values: json(body.values as Record<string, unknown>),
-            ...(body.provincialAverages ? { provincialAverages: json(body.provincialAverages as Record<string, unknown>) } : {}),
-            evaluation: json(evaluation ?? {}),
-            actor,
-          }],
-        }),
-      );
-    }
+    await submitIndicatorYear(base, actor, body);
     res.json({ baseId: base.id, ...(await evaluationOf(base)) });
   });
 
@@ -369,6 +397,11 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const base = await load(req, actor);
     res.json({ baseId: base.id, ...(await evaluationOf(base)) });
   });
+
+  // The same data by Excel template, both ways (issue 17): api/indicator-sheet.ts.
+  indicatorSheetRoutes(router, { db: deps.db, clock: deps.clock, load, ownBase, submitYear: submitIndicatorYear, evaluationOf });
+  // The evaluation as an Excel file (api/list-exports.ts).
+  evaluationExportRoute(router, { load, evaluationOf });
 
   return router;
 }

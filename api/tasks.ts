@@ -4,16 +4,18 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { checkChase, MAX_CHASE_MESSAGE_LENGTH } from '../domain/chase';
+import { checkChase, isTaskOverdue, MAX_CHASE_MESSAGE_LENGTH } from '../domain/chase';
 import { maySee, type Subject } from '../domain/scope';
 import type { Db } from '../infra/database';
 import { chaseTaskUpdate, type ChaseRequest } from '../workflows/chase-messages';
 import type { Actor } from '../workflows/messages';
 import { attempt } from './audit-refusals';
 import { conflict, notFound } from './errors';
+import { tasksExportRoute } from './list-exports';
 import { route } from './openapi';
 import { domainRefusalToHttp, refusalToHttp } from './refusals';
 import { decisionIdSchema, parseBody } from './validation';
+import { provisionalDue } from './provisional-deadlines';
 
 export const chaseSchema = z.strictObject({
   chaseId: decisionIdSchema.meta({ description: 'Chosen by the client: the same chaseId again is applied once and answers the same' }),
@@ -23,10 +25,10 @@ export const chaseSchema = z.strictObject({
 const chaseResultSchema = z.looseObject({ chaseId: z.string(), taskId: z.string(), step: z.string(), chasedAt: z.string() });
 
 const tasksSchema = z.looseObject({
-  tasks: z.array(z.looseObject({ id: z.string(), subjectType: z.string(), subjectId: z.string(), step: z.string(), role: z.string(), dueAt: z.string(), overdue: z.boolean(), escalationLevel: z.number() })),
+  tasks: z.array(z.looseObject({ id: z.string(), subjectType: z.string(), subjectId: z.string(), step: z.string(), role: z.string(), dueAt: z.string(), overdue: z.boolean(), dueProvisional: z.boolean(), escalationLevel: z.number() })),
 });
 
-function taskScope(actor: Actor) {
+export function taskScope(actor: Actor) {
   switch (actor.role) {
     case 'prefectureOfficer':
       return { role: 'prefectureOfficer', prefecture: actor.prefecture ?? '' };
@@ -55,30 +57,39 @@ async function subjectOfTask(db: Db, task: { subjectType: string; subjectId: str
 
 export function tasksRouter(deps: { db: Db; clock: () => Date; temporal: Client }): Router {
   const router = Router();
+
+  /** The caller's open tasks, most urgent first: GET /api/tasks and its Excel export. */
+  async function openTasks(actor: Actor) {
+    const scope = taskScope(actor);
+    const tasks = scope
+      ? await deps.db.task.findMany({ where: { status: 'open', ...scope }, orderBy: [{ dueAt: 'asc' }], take: 500 })
+      : [];
+    const now = deps.clock().getTime();
+    const provisional = await provisionalDue(deps.db);
+    return tasks.map((t) => ({
+      id: t.id,
+      subjectType: t.subjectType,
+      subjectId: t.subjectId,
+      step: t.step,
+      role: t.role,
+      prefecture: t.prefecture,
+      dueAt: t.dueAt.toISOString(),
+      // Escalated is overdue too: escalation moves the due date forward for whoever holds it now (domain/chase.ts).
+      overdue: isTaskOverdue({ dueAt: t.dueAt.toISOString(), escalationLevel: t.escalationLevel }, now),
+      // Counted on a year whose holiday schedule was not yet published (api/provisional-deadlines.ts).
+      dueProvisional: provisional(t),
+      escalationLevel: t.escalationLevel,
+    }));
+  }
   route(router, {
     method: 'get', path: '/tasks', summary: "The caller's open tasks, most urgent first", auth: 'bearer',
     roles: ['applicant', 'prefectureOfficer', 'provinceOfficer', 'expert', 'ops'],
     responses: { 200: { description: 'open tasks', schema: tasksSchema } },
   }, async (req, res) => {
-    const scope = taskScope(req.actor!);
-    const tasks = scope
-      ? await deps.db.task.findMany({ where: { status: 'open', ...scope }, orderBy: [{ dueAt: 'asc' }], take: 500 })
-      : [];
-    const now = deps.clock().getTime();
-    res.json({
-      tasks: tasks.map((t) => ({
-        id: t.id,
-        subjectType: t.subjectType,
-        subjectId: t.subjectId,
-        step: t.step,
-        role: t.role,
-        prefecture: t.prefecture,
-        dueAt: t.dueAt.toISOString(),
-        overdue: t.dueAt.getTime() < now,
-        escalationLevel: t.escalationLevel,
-      })),
-    });
+    res.json({ tasks: await openTasks(req.actor!) });
   });
+  // The same list as an Excel file (api/list-exports.ts).
+  tasksExportRoute(router, { db: deps.db, clock: deps.clock }, openTasks);
 
   route(router, {
     method: 'post', path: '/tasks/:id/chase', summary: 'Chase (催办) whoever must act on an overdue task: a mail to them and an act of record', auth: 'bearer',

@@ -2,9 +2,10 @@
 // result and its reason, and per goal and task the share of indicators met,
 // drawn as plain SVG bars.
 import type { Evaluation as EvaluationResult } from '../../domain/ls-index/evaluate';
+import { INDICATOR_RESULT_ZH } from '../../domain/names';
 import { Empty } from './components';
 
-const RESULT_ZH: Record<string, string> = { met: '达标', notMet: '未达标', noData: '无数据' };
+const RESULT_ZH: Record<string, string> = INDICATOR_RESULT_ZH;
 
 function Bars({ title, rows }: { title: string; rows: Array<{ key: string; zh: string; score: number; met: number; notMet: number; noData: number }> }) {
   const rowH = 28;

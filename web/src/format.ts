@@ -10,6 +10,7 @@ export {
   actionZh,
   baseStatusZh,
   complaintStatusZh,
+  escalationZh,
   evaluationOutcomeZh,
   groundZh,
   historyKindZh,
@@ -60,15 +61,16 @@ export function dueText(iso: string, overdue: boolean, now: number = Date.now())
   return `剩余 ${d} 天`;
 }
 
+/** After a due date counted on a year whose holiday schedule is not yet published (the API's dueProvisional). */
+export function provisionalZh(provisional: boolean | undefined): string {
+  return provisional ? '（暂定）' : '';
+}
+
 /** Overdue first, then the higher escalation, then the earlier due date. */
 export function byUrgency(a: { overdue: boolean; escalationLevel: number; dueAt: string }, b: { overdue: boolean; escalationLevel: number; dueAt: string }): number {
   return Number(b.overdue) - Number(a.overdue) || b.escalationLevel - a.escalationLevel || Date.parse(a.dueAt) - Date.parse(b.dueAt);
 }
 
-export function escalationZh(level: number | null | undefined): string {
-  if (!level) return '未升级';
-  return level === 1 ? '已升级（省生态环境厅督办）' : `已升级 ${level} 级`;
-}
 
 /** Who acted, by office (遵义市生态环境局, 贵州省生态环境厅) or role: never an account id. */
 export function actorZh(actor: { sub?: string | null; role?: string | null; prefecture?: string | null } | null | undefined): string {

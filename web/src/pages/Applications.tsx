@@ -1,6 +1,7 @@
 // 申报: the applications the caller may see (GET /api/applications).
 import { useState } from 'react';
 import { APPLICATION_STAGES } from '../../../domain/stages';
+import { ExportLink } from '../ExportLink';
 import { Empty, ErrorBox, Link, Loading, Section, useApi } from '../components';
 import { formatCst, prefecturesZh, stageZh, submissionPathZh, unitTypeZh } from '../format';
 import type { SessionUser } from '../session';
@@ -33,6 +34,7 @@ export function Applications({ user }: { user: SessionUser }) {
             ))}
           </select>
         </label>
+        <ExportLink path={`/api/applications/export.xlsx${stage ? `?stage=${stage}` : ''}`} fileName="申报列表.xlsx" />
         {user.role === 'applicant' && (
           <Link to="/applications/new" className="button primary">
             新建申报

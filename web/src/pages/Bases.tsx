@@ -1,6 +1,8 @@
 // 基地: named bases the caller may see (GET /api/bases).
 import { BASE_STATUSES } from '../../../domain/stages';
 import { useState } from 'react';
+import { DocumentLinks } from '../DocumentLinks';
+import { ExportLink } from '../ExportLink';
 import { Empty, ErrorBox, Link, Loading, Section, useApi } from '../components';
 import { baseStatusZh, formatDate, prefecturesZh, unitTypeZh } from '../format';
 import type { SessionUser } from '../session';
@@ -33,6 +35,7 @@ export function Bases({ user }: { user: SessionUser }) {
             ))}
           </select>
         </label>
+        <ExportLink path={`/api/bases/export.xlsx${status ? `?status=${status}` : ''}`} fileName="基地列表.xlsx" />
       </div>
       <ErrorBox error={error} />
       {loading && !data && <Loading />}
@@ -70,6 +73,20 @@ export function Bases({ user }: { user: SessionUser }) {
           </tbody>
         </table>
       )}
+      {data && (user.role === 'provinceOfficer' || user.role === 'ops') && (
+        <div data-testid="naming-lists">
+          {namingYears(data.bases).map((year) => (
+            <p key={year}>
+              <DocumentLinks path={`/api/namings/${year}`} title={`${year}年度命名名单`} fileName={`${year}年度命名名单`} />
+            </p>
+          ))}
+        </div>
+      )}
     </Section>
   );
+}
+
+/** The years the listed bases were first named in, latest first: each has its naming list (Art. 16). */
+function namingYears(bases: readonly Row[]): string[] {
+  return [...new Set(bases.map((b) => b.namedOn.slice(0, 4)))].sort().reverse();
 }

@@ -2,8 +2,9 @@
 // subject's name from the lists the caller may read.
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { ExportLink } from '../ExportLink';
 import { Empty, ErrorBox, Link, Loading, Section } from '../components';
-import { byUrgency, dueText, escalationZh, formatCst, officeZh, stepZh } from '../format';
+import { byUrgency, dueText, escalationZh, formatCst, officeZh, provisionalZh, stepZh } from '../format';
 import type { SessionUser } from '../session';
 
 export interface Task {
@@ -14,6 +15,7 @@ export interface Task {
   role: string;
   prefecture?: string | null;
   dueAt: string;
+  dueProvisional?: boolean;
   overdue: boolean;
   escalationLevel: number;
 }
@@ -56,6 +58,9 @@ export function Inbox({ user }: { user: SessionUser }) {
 
   return (
     <Section title="待办事项">
+      <div className="toolbar">
+        <ExportLink path="/api/tasks/export.xlsx" fileName="待办事项.xlsx" />
+      </div>
       <ErrorBox error={error} />
       {!tasks && !error && <Loading />}
       {tasks && tasks.length === 0 && <Empty>当前没有待办事项。</Empty>}
@@ -82,7 +87,10 @@ export function Inbox({ user }: { user: SessionUser }) {
                     <span className="badge">{t.subjectType === 'base' ? '基地' : '申报'}</span> <Link to={href}>{names[t.subjectId] ?? '（名称读取中）'}</Link>
                   </td>
                   <td data-label="环节">{stepZh(t.step)}</td>
-                  <td data-label="期限">{formatCst(t.dueAt)}</td>
+                  <td data-label="期限">
+                    {formatCst(t.dueAt)}
+                    {provisionalZh(t.dueProvisional)}
+                  </td>
                   <td data-label="剩余">
                     <span className={late ? 'badge red' : 'badge'}>{dueText(t.dueAt, t.overdue)}</span>
                   </td>
