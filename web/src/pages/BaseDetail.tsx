@@ -10,6 +10,9 @@ import { DecisionForm } from '../DecisionForm';
 import { EvaluationView } from '../Evaluation';
 import { FileLink } from '../FileLink';
 import { IndicatorForm } from '../IndicatorForm';
+import { IndicatorSheet } from '../IndicatorSheet';
+import { DocumentLinks } from '../DocumentLinks';
+import { ExportLink } from '../ExportLink';
 import { RectificationReportForm } from '../RectificationReportForm';
 import { SummaryForm } from '../SummaryForm';
 import { Empty, ErrorBox, Facts, Link, Loading, Section, useApi } from '../components';
@@ -199,7 +202,17 @@ export function BaseDetail({ id, user }: { id: string; user: SessionUser }) {
       <Section title="“两山指数”评估（第二十二条）">
         <ErrorBox error={evaluation.error} />
         {evaluation.data && <EvaluationView years={evaluation.data.years} evaluation={evaluation.data.evaluation} />}
+        <ExportLink path={`/api/bases/${encodeURIComponent(data.id)}/evaluation.xlsx`} fileName="两山指数评估.xlsx" label="导出评估 Excel" />
+        <p>
+          <DocumentLinks path={`/api/bases/${encodeURIComponent(data.id)}/evaluation-report`} title="后评估报告" fileName={`${data.unit.name}后评估报告`} />
+        </p>
       </Section>
+
+      {held && years.length > 0 && (
+        <Section title="指标数据 Excel 模板">
+          <IndicatorSheet baseId={data.id} years={years} canUpload={owner} onSaved={evaluation.reload} />
+        </Section>
+      )}
 
       {owner && held && (
         <Section title="填报指标数据">

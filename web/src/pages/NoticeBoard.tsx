@@ -6,6 +6,7 @@ import { MAX_COMPLAINT_LENGTH } from '../../../domain/notice';
 import { problem, type Problem } from '../../../domain/problems';
 import { api, newDecisionId } from '../api';
 import { Empty, ErrorBox, Loading, ProblemList, Section, useApi } from '../components';
+import { DocumentLinks } from '../DocumentLinks';
 import { dueText, formatCst, noticeLevelZh, noticeStatusZh, unitTypeZh } from '../format';
 
 interface BoardNotice {
@@ -121,6 +122,9 @@ export function NoticeBoard() {
             <p>
               公示期 {n.workingDays} 个工作日：{formatCst(n.opensAt)} 至 <strong>{formatCst(n.closesAt)}</strong>（北京时间） · {dueText(n.closesAt, false)}
               {n.provisional && <span className="muted">（截止时间可能随节假日安排调整）</span>}
+            </p>
+            <p>
+              <DocumentLinks path={`/api/notices/${encodeURIComponent(n.id)}/announcement`} title="公示公告" fileName={`${n.subject.unitName ?? ''}公示`} />
             </p>
             {open === n.id ? (
               <ComplaintForm notice={n} />
