@@ -9,7 +9,7 @@ import type { Db } from '../infra/database';
 export interface AuditEntry {
   decisionId: string;
   /** What was decided or attempted on: an application or a base, or for a refused attempt also a notice, complaint, file, expert, calendar year or API route. */
-  subjectType: 'application' | 'base' | 'notice' | 'complaint' | 'file' | 'expert' | 'calendar' | 'notification' | 'route';
+  subjectType: 'application' | 'base' | 'notice' | 'complaint' | 'file' | 'expert' | 'calendar' | 'notification' | 'office' | 'route';
   subjectId: string;
   applicationId?: string | null;
   workflowId?: string | null;

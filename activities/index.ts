@@ -5,9 +5,12 @@
 import type { Client } from '@temporalio/client';
 import type { DueDate } from '../domain/deadlines';
 import { PREFECTURE_CODES } from '../domain/prefectures';
+import { officeNameFor } from '../domain/offices';
+import { deadlineIsProvisional } from '../domain/provisional-calendar';
 import { PROVINCE_CODE } from '../domain/regions';
 import type { Db } from '../infra/database';
 import type { DueDateCalendar } from './calendar';
+import { loadSchedulePublication } from './calendar-publication';
 import type { Mailer } from './mailer';
 import { DEFAULT_PUBLIC_URL, renderMail, type TemplateName, type TemplateParams } from './mail-templates';
 import { createHistoryArchiveActivities } from './history-archive';
@@ -69,28 +72,38 @@ export interface NotifyRequest<T extends TemplateName = TemplateName> {
   params: TemplateParams<T>;
 }
 
-export interface AcceptanceWindowRecipient {
-  id: string;
-  name: string;
-  email: string;
-  audience: 'prefecture' | 'applicant';
-}
+/**
+ * Who hears of the acceptance window: a prefecture's office (its mailbox is
+ * looked up when the mail is sent, so an office without one is recorded
+ * undeliverable), or a registered applicant by address.
+ */
+export type AcceptanceWindowRecipient =
+  | { id: string; name: string; audience: 'prefecture'; office: string }
+  | { id: string; name: string; audience: 'applicant'; email: string };
 
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
 
-  async function resolveRecipients(to: Recipient[]): Promise<string[]> {
+  /**
+   * The addresses a mail goes to, and the offices it is for that have no
+   * mailbox in the directory (recorded undeliverable by the outbox, never
+   * dropped). An office is the province's for province roles, else the
+   * region's (a prefecture, or a county where one is used).
+   */
+  async function resolveRecipients(to: Recipient[]): Promise<{ emails: string[]; unreachable: Array<{ region: string; name: string }> }> {
     const emails = new Set<string>();
+    const unreachable = new Map<string, string>();
     for (const r of to) {
       if ('email' in r) {
         emails.add(r.email);
         continue;
       }
-      // An office's mailbox: the province's for province roles, else the prefecture's.
-      const box = await db.office.findUnique({ where: { region: r.prefecture ?? PROVINCE_CODE } });
-      if (box?.email) emails.add(box.email);
+      const region = r.prefecture ?? PROVINCE_CODE;
+      const office = await db.office.findUnique({ where: { region } });
+      if (office?.email) emails.add(office.email);
+      else unreachable.set(region, office?.name ?? officeNameFor(region));
     }
-    return [...emails];
+    return { emails: [...emails], unreachable: [...unreachable].map(([region, name]) => ({ region, name })) };
   }
 
   return {
@@ -175,24 +188,34 @@ export function createActivities(deps: ActivityDeps) {
         db.registeredApplicant.findMany({ orderBy: { sub: 'asc' } }),
       ]);
       return [
-        ...offices.flatMap((m) => (m.email ? [{ id: `mailbox:prefecture-${m.region}`, name: m.name, email: m.email, audience: 'prefecture' as const }] : [])),
+        // Every prefecture, with a mailbox or not: one without is recorded undeliverable, not skipped.
+        ...PREFECTURE_CODES.map((region) => ({
+          id: `mailbox:prefecture-${region}`,
+          name: offices.find((o) => o.region === region)?.name ?? officeNameFor(region),
+          audience: 'prefecture' as const,
+          office: region,
+        })),
         ...applicants.map((a) => ({ id: `applicant:${a.sub}`, name: a.name, email: a.email, audience: 'applicant' as const })),
       ];
     },
 
-    /** Ops' retry of one pending or failed mail (POST /api/ops/notifications/:id/resend); null if there is no such mail. */
-    async resendNotification(request: { id: string; to?: string[] | undefined }): Promise<DeliveryResult | null> {
-      return resend(db, deps.mailer, deps.mailFrom, request.id, request.to);
+    /** Ops' retry of one mail, or its re-send to corrected addresses (POST /api/ops/notifications/:id/resend, activities/outbox.ts resend); null if there is no such mail. */
+    async resendNotification(request: { id: string; to?: string[] | undefined; requestId?: string | undefined }): Promise<DeliveryResult | null> {
+      return resend(db, deps.mailer, deps.mailFrom, request.id, request.to, request.requestId);
     },
 
     async notify(request: NotifyRequest): Promise<DeliveryResult> {
       // The link is built here from the subject, so runs recorded before mails had links get one too.
-      const rendered = renderMail(request.template, request.params, { publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL, subjectId: request.subjectId });
-      const to = await resolveRecipients(request.to);
+      // A due date counted on a year whose holiday schedule is not known yet says so (domain/provisional-calendar.ts).
+      const dueAt = (request.params as { dueAt?: unknown }).dueAt;
+      const provisionalDeadline = typeof dueAt === 'string' && deadlineIsProvisional(dueAt, new Date(), (await loadSchedulePublication(db)).published);
+      const rendered = renderMail(request.template, request.params, { publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL, subjectId: request.subjectId, provisionalDeadline });
+      const { emails, unreachable } = await resolveRecipients(request.to);
       return enqueueAndSend(db, deps.mailer, deps.mailFrom, {
         subjectId: request.subjectId,
         key: request.key,
-        to,
+        to: emails,
+        unreachable,
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,

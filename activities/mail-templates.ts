@@ -26,7 +26,12 @@ export interface RenderedMail {
 export interface MailContext {
   publicUrl: string;
   subjectId?: string | undefined;
+  /** The mail's due date was counted on a year whose holiday schedule is not known yet (domain/provisional-calendar.ts): the mail says so. */
+  provisionalDeadline?: boolean | undefined;
 }
+
+/** What a mail with a provisional due date adds (docs/ARCHITECTURE.md "Provisional calendar"). */
+export const PROVISIONAL_DEADLINE_ZH = '（暂定）该期限所在年度的法定节假日安排尚未公布，期限暂按周末推算；安排公布后可能调整，以系统中显示的期限为准。';
 
 /** The console of `npm start` (infra/config.ts falls back to http://localhost:<PORT>). */
 export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
@@ -59,7 +64,8 @@ export function pageUrl(publicUrl: string, path: string): string {
 const escapeLines = (s: string) => escapeHtml(s).replace(/\r?\n/g, '<br>');
 
 /** The one renderer of both parts: the same blocks, the link as its full URL in text and as words in HTML. */
-function renderBody(body: MailBody, context: MailContext): RenderedMail {
+function renderBody(given: MailBody, context: MailContext): RenderedMail {
+  const body = context.provisionalDeadline ? { ...given, blocks: [...given.blocks, PROVISIONAL_DEADLINE_ZH] } : given;
   const url = pageUrl(context.publicUrl, body.link.path);
   const textBlocks = body.blocks.map((b) => (typeof b === 'string' ? b : b.numbered.map((item, i) => `${i + 1}. ${item.replace(/\n/g, '\n   ')}`).join('\n')));
   const text = [

@@ -14,7 +14,9 @@
 // not for their read-model writes.
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../infra/database';
+import type { OfficeFields } from '../domain/offices';
 import { submissionPath } from '../domain/submission-path';
+import { verdictLine } from '../domain/ls-index/verdict-line';
 import { appendAuditInTransaction, AUDIT_TRANSACTION_OPTIONS, type AuditEntry } from './audit';
 import type { BaseStatusChange, SummaryRecord } from './bases';
 import type { ApplicationRecord } from './index';
@@ -30,12 +32,17 @@ export type ReadModelChange =
   | { kind: 'naming'; applicationId: string; namedOn: string; titleEndsOn: string }
   | { kind: 'summary'; summary: SummaryRecord }
   | { kind: 'indicatorData'; baseId: string; year: number; values: unknown; evaluation: unknown; submittedBy: string; submittedAt: string }
+  /** The unit's terrain, given with its indicator data when not on record (a base's row id is its application's). */
+  | { kind: 'unitTerrain'; applicationId: string; terrain: string }
   | { kind: 'investigation'; investigation: InvestigationRecord }
   | { kind: 'applicationSubmitted'; application: ApplicationRecord }
   | { kind: 'expertAdded'; id: string; data: NewExpert }
   | { kind: 'expertChanged'; id: string; data: Partial<NewExpert> }
   | { kind: 'calendarYear'; year: number; holidays: string[]; workdays: string[]; updatedBy: string }
-  | { kind: 'fileUploaded'; file: UploadedFile };
+  | { kind: 'fileUploaded'; file: UploadedFile }
+  | { kind: 'calendarFeedCreated'; feed: { id: string; tokenHash: string; ownerSub: string; role: string; prefecture: string | null } }
+  | { kind: 'calendarFeedRevoked'; id: string; revokedAt: string }
+  | { kind: 'officeSet'; region: string; create: OfficeFields; update: Partial<OfficeFields>; updatedBy: string };
 
 /** An uploaded document's metadata (POST /api/files); its bytes are already stored under their sha256. */
 export interface UploadedFile {
@@ -135,11 +142,15 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
     }
     case 'indicatorData':
       await tx.$executeRaw`
-        INSERT INTO "BaseIndicatorData" ("id", "baseId", "year", "values", "evaluation", "submittedBy", "submittedAt")
+        INSERT INTO "BaseIndicatorData" ("id", "baseId", "year", "values", "evaluation", "verdicts", "submittedBy", "submittedAt")
         VALUES (gen_random_uuid()::text, ${change.baseId}, ${change.year}, ${json(change.values)}::jsonb, ${json(change.evaluation)}::jsonb,
-                ${change.submittedBy}, ${instant(change.submittedAt)}::timestamptz)
-        ON CONFLICT ("baseId", "year") DO UPDATE SET "values" = EXCLUDED."values", "evaluation" = EXCLUDED."evaluation",
+                ${verdictLine(change.evaluation)}, ${change.submittedBy}, ${instant(change.submittedAt)}::timestamptz)
+        ON CONFLICT ("baseId", "year") DO UPDATE SET "values" = EXCLUDED."values", "evaluation" = EXCLUDED."evaluation", "verdicts" = EXCLUDED."verdicts",
           "submittedBy" = EXCLUDED."submittedBy", "submittedAt" = EXCLUDED."submittedAt"`;
+      return;
+    case 'unitTerrain':
+      // Only where none is on record: a terrain once given is not changed this way.
+      await tx.$executeRaw`UPDATE "Application" SET "terrain" = ${change.terrain} WHERE "id" = ${change.applicationId} AND "terrain" IS NULL`;
       return;
     case 'investigation': {
       const i = change.investigation;
@@ -183,6 +194,21 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
       return;
     case 'fileUploaded':
       await tx.file.create({ data: change.file });
+      return;
+    // The office directory (api/offices.ts): a new office, or the fields given changed.
+    case 'officeSet':
+      await tx.office.upsert({
+        where: { region: change.region },
+        create: { region: change.region, ...change.create, updatedBy: change.updatedBy },
+        update: { ...change.update, updatedBy: change.updatedBy },
+      });
+      return;
+    // A deadline feed (api/calendar-feeds.ts): only the hash of its secret is kept.
+    case 'calendarFeedCreated':
+      await tx.calendarFeed.create({ data: change.feed });
+      return;
+    case 'calendarFeedRevoked':
+      await tx.calendarFeed.updateMany({ where: { id: change.id, revokedAt: null }, data: { revokedAt: new Date(change.revokedAt) } });
       return;
   }
   // The compiler refuses a change kind without its write above.

@@ -83,9 +83,12 @@ export function roleZh(role: string): string {
  * prefecture officer of 520300, 贵州省生态环境厅 for the province; the role's
  * name for anyone else (an applicant, an expert, ops). Never an account id.
  */
+/** The province's department, as every page, mail and document names it. */
+export const PROVINCE_OFFICE_ZH = '贵州省生态环境厅';
+
 export function officeZh(role: string, prefecture?: string | null): string {
   if (role === 'prefectureOfficer' && prefecture) return `${prefectureName(prefecture)}生态环境局`;
-  if (role === 'provinceOfficer') return '贵州省生态环境厅';
+  if (role === 'provinceOfficer') return PROVINCE_OFFICE_ZH;
   return roleZh(role);
 }
 
@@ -142,6 +145,12 @@ export const ACTION_ZH = {
   expertDeactivated: '停用专家',
   calendarOverride: '维护工作日历',
   resend: '重发邮件',
+  // The office directory (mailboxes and notice contacts, api/offices.ts).
+  officeUpdated: '维护办公室名录',
+  // A person's deadline feed (iCalendar, api/calendar-feeds.ts): a secret address, so its creation and revocation are recorded.
+  calendarFeedCreated: '创建截止日期日历订阅',
+  calendarFeedRevoked: '撤销截止日期日历订阅',
+  readDashboard: '查看统计概览',
   // Documents (POST /api/files): applicants' materials, officers' minutes and evidence.
   uploadFile: '上传文件',
   // What a refused attempt is recorded as before the route knows more (api/).
@@ -168,6 +177,9 @@ export const ACTION_ALIASES: Readonly<Record<string, NamedAction>> = {
   changeExpert: 'expertUpdated',
   setCalendar: 'calendarOverride',
   resendNotification: 'resend',
+  setOffice: 'officeUpdated',
+  createCalendarFeed: 'calendarFeedCreated',
+  revokeCalendarFeed: 'calendarFeedRevoked',
   // One request (the notice's Update) dismisses several complaints, each recorded as `dismissComplaint`.
   dismissComplaints: 'dismissComplaint',
   // Refused uploads were recorded as `upload` before uploads themselves were.
@@ -299,6 +311,16 @@ export const noticeOutcomeZh = (s: string | null | undefined): string => (s ? (l
 export const noticeLevelZh = (s: string): string => lookup(NOTICE_LEVEL_ZH, s) ?? '公示';
 export const noticeStatusZh = (s: string): string => lookup(NOTICE_STATUS_ZH, s) ?? '未知状态';
 export const complaintStatusZh = (s: string): string => lookup(COMPLAINT_STATUS_ZH, s) ?? '未知状态';
+
+/** An indicator's result in the 两山指数 evaluation (domain/ls-index/evaluate.ts IndicatorOutcome): the console's table and the evaluation's Excel export. */
+export const INDICATOR_RESULT_ZH = { met: '达标', notMet: '未达标', noData: '无数据' } as const;
+export const indicatorResultZh = (s: string): string => lookup(INDICATOR_RESULT_ZH, s) ?? '无数据';
+
+/** A task's escalation level (督办): the inbox and the tasks' Excel export. */
+export function escalationZh(level: number | null | undefined): string {
+  if (!level) return '未升级';
+  return level === 1 ? '已升级（省生态环境厅督办）' : `已升级 ${level} 级`;
+}
 
 /** Any recorded outcome: of an investigation, a post-evaluation, a rectification or a notice. */
 export function outcomeZh(s: string | null | undefined): string {

@@ -48,7 +48,7 @@ export interface WorkflowRow {
   historyLength: number;
 }
 
-export async function listWorkflows(client: Client, filter: WorkflowFilter): Promise<WorkflowRow[]> {
+export async function listWorkflows(client: Client, filter: WorkflowFilter, db?: Db): Promise<WorkflowRow[]> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
   const query = workflowQuery(filter);
   const rows: WorkflowRow[] = [];
@@ -68,7 +68,60 @@ export async function listWorkflows(client: Client, filter: WorkflowFilter): Pro
     });
     if (rows.length >= limit) break;
   }
+  await Promise.all([withLiveHistoryLengths(client, rows), db ? withNoticeDetails(db, rows) : undefined]);
   return rows;
+}
+
+/** Describes at once, at most: enough to be quick for a page of rows, gentle with the frontend. */
+const DESCRIBE_CONCURRENCY = 8;
+
+/**
+ * Visibility records a run's history length only when it closes (0 for every
+ * running run): a running row's length is read from describe, which reports
+ * the run's current length. A run that has just gone keeps the listed figure.
+ */
+async function withLiveHistoryLengths(client: Client, rows: WorkflowRow[]): Promise<void> {
+  const running = rows.filter((r) => r.status === 'RUNNING');
+  for (let i = 0; i < running.length; i += DESCRIBE_CONCURRENCY) {
+    await Promise.all(
+      running.slice(i, i + DESCRIBE_CONCURRENCY).map(async (r) => {
+        try {
+          r.historyLength = (await client.workflow.getHandle(r.workflowId, r.runId).describe()).historyLength;
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }),
+    );
+  }
+}
+
+/**
+ * A notice is a child workflow without search attributes of its own: its
+ * stage (the prefecture's or the province's notice), prefecture and year come
+ * from the read model (Notice, and its application). In the moment before
+ * the notice's row is written, its id (`<application workflowId>:notice:<level>`)
+ * and the application's row tell the same.
+ */
+async function withNoticeDetails(db: Db, rows: WorkflowRow[]): Promise<void> {
+  const notices = rows.filter((r) => r.type === 'noticeWorkflow');
+  if (notices.length === 0) return;
+  const ids = notices.map((r) => r.workflowId);
+  const parents = ids.map((id) => id.split(':notice:')[0]!);
+  const [found, applications] = await Promise.all([
+    db.notice.findMany({ where: { workflowId: { in: ids } }, select: { workflowId: true, level: true, prefecture: true, application: { select: { year: true, prefectures: true } } } }),
+    db.application.findMany({ where: { workflowId: { in: parents } }, select: { workflowId: true, year: true, prefectures: true } }),
+  ]);
+  const byId = new Map(found.map((n) => [n.workflowId, n]));
+  const parentOf = new Map(applications.map((a) => [a.workflowId, a]));
+  for (const r of notices) {
+    const n = byId.get(r.workflowId);
+    const [parentId, level] = r.workflowId.split(':notice:') as [string, string | undefined];
+    const application = n?.application ?? parentOf.get(parentId);
+    const noticeLevel = n?.level ?? level;
+    if (noticeLevel === 'province' || noticeLevel === 'prefecture') r.stage ??= noticeLevel === 'province' ? 'provinceNotice' : 'prefectureNotice';
+    if (r.prefectures.length === 0) r.prefectures = n?.prefecture ? [n.prefecture] : (application?.prefectures ?? []);
+    r.year ??= application?.year ?? null;
+  }
 }
 
 export interface WorkflowHistoryView extends HistorySummary {
@@ -120,7 +173,7 @@ export async function listNotifications(db: Db, filter: { status?: string | unde
   });
   return rows.map((n) => ({
     id: n.id, subjectId: n.subjectId, key: n.key, to: n.to, subject: n.subject, status: n.status, attempts: n.attempts,
-    lastError: n.lastError, createdAt: n.createdAt.toISOString(), sentAt: n.sentAt?.toISOString() ?? null,
+    lastError: n.lastError, createdAt: n.createdAt.toISOString(), sentAt: n.sentAt?.toISOString() ?? null, resendOf: n.resendOf,
   }));
 }
 

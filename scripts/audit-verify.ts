@@ -1,18 +1,16 @@
-// `npm run audit:verify`: walks the audit log of DATABASE_URL by seq,
+// `npm run audit:verify`: walks the audit log of DATABASE_URL (the embedded
+// default's database, `npm start`, when unset) by seq,
 // recomputes every row's hash from its content and checks that each row
 // carries the previous row's hash. Prints the first row that does not
 // match and exits 1; exits 0 when the whole chain holds, 2 when it cannot
 // run. Read-only.
 import { verifyAuditChain } from '../activities/audit';
 import { createDb } from '../infra/database';
+import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
 
 async function main(): Promise<number> {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    console.error('DATABASE_URL is not set (the embedded default: postgresql://postgres:postgres@127.0.0.1:54329/liangshan)');
-    return 2;
-  }
-  const db = createDb(databaseUrl);
+  // As `npm run ops`: the embedded default's database (`npm start`) when DATABASE_URL is unset.
+  const db = createDb(databaseUrlOrEmbeddedDefault());
   try {
     const check = await verifyAuditChain(db);
     if (check.ok) {

@@ -2,9 +2,11 @@
 // answers as the API's ops routes, infra/ops.ts). Against the embedded
 // default (`npm start`) by default; set DATABASE_URL, TEMPORAL_ADDRESS,
 // TEMPORAL_NAMESPACE, TEMPORAL_UI_URL, SMTP_URL and MAIL_FROM for any other.
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createSmtpMailer } from '../activities/mailer';
 import { createDb } from '../infra/database';
+import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
 import { listNotifications, listWorkflows, resendNotification, workflowHistory } from '../infra/ops';
 import { connectClient } from '../infra/temporal';
 
@@ -16,8 +18,9 @@ const USAGE = `npm run ops -- <command> [options]
       the event history in words, from Temporal or, once it is gone, from the archive
   notifications [--status pending|sent|failed] [--subject <id>] [--limit N]
       the mail outbox
-  resend <notificationId> [--to a@b,c@d]
-      send a pending or failed mail now (to corrected recipients if given)
+  resend <notificationId> [--to a@b,c@d] [--request-id ID]
+      send a pending or failed mail now (to corrected recipients if given); a sent or
+      undeliverable mail with --to is re-sent as a new mail (the same --request-id again sends nothing more)
 
 Defaults fit \`npm start\`: DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:54329/liangshan,
 TEMPORAL_ADDRESS=127.0.0.1:7233, TEMPORAL_UI_URL=http://localhost:8233, SMTP_URL=smtp://127.0.0.1:1025.`;
@@ -34,6 +37,7 @@ const { positionals, values } = parseArgs({
     limit: { type: 'string' },
     subject: { type: 'string' },
     to: { type: 'string' },
+    'request-id': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -55,7 +59,7 @@ const numberOption = (name: string, raw: string | undefined): number | undefined
 };
 
 const namespace = env.TEMPORAL_NAMESPACE || 'default';
-const db = createDb(env.DATABASE_URL || 'postgresql://postgres:postgres@127.0.0.1:54329/liangshan');
+const db = createDb(databaseUrlOrEmbeddedDefault(env));
 const client = connectClient(env.TEMPORAL_ADDRESS || '127.0.0.1:7233', namespace);
 
 try {
@@ -70,7 +74,7 @@ try {
         status: status as 'running' | 'closed' | undefined,
         type: values.type,
         limit: numberOption('limit', values.limit),
-      });
+      }, db);
       if (values.json) console.log(JSON.stringify(rows, null, 2));
       else for (const r of rows) console.log(`${r.workflowId}\t${r.type}\t${r.status}\t${r.stage ?? '-'}\t${r.prefectures.join(',') || '-'}\t${r.year ?? '-'}\t${r.historyLength} events\tstarted ${r.startTime}`);
       if (!values.json) console.error(`${rows.length} workflow(s)`);
@@ -99,9 +103,10 @@ try {
       const mailer = createSmtpMailer(env.SMTP_URL || 'smtp://127.0.0.1:1025');
       try {
         const to = values.to?.split(',').map((a) => a.trim()).filter(Boolean);
-        const result = await resendNotification(db, mailer, env.MAIL_FROM || '贵州省生态环境厅 <noreply@sthjt.guizhou.example>', argument!, to);
+        const requestId = values['request-id'] ?? (to?.length ? randomUUID() : undefined);
+        const result = await resendNotification(db, mailer, env.MAIL_FROM || '贵州省生态环境厅 <noreply@sthjt.guizhou.example>', argument!, to, requestId);
         if (!result) fail(`no notification ${argument}`);
-        console.log(result!.status);
+        console.log(result!.resendId ? `${result!.status} as ${result!.resendId}` : result!.status);
       } finally {
         mailer.close();
       }

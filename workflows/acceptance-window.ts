@@ -53,7 +53,9 @@ export async function acceptanceWindowNoticeWorkflow(input: AcceptanceWindowNoti
 
   const mail = (r: AcceptanceWindowRecipient) => {
     const common = { year, audience: r.audience, recipientName: r.name, opensOn: window.opensOn, closesAt: window.closesAt };
-    const base = { subjectId: acceptanceWindowSubjectId(year), key: `${input.kind}:${r.id}`, to: [{ email: r.email }] };
+    // An office by its region (its mailbox looked up when sending; none: recorded undeliverable); an applicant by address.
+    const to = r.audience === 'prefecture' ? [{ role: 'prefectureOfficer', prefecture: r.office }] : [{ email: r.email }];
+    const base = { subjectId: acceptanceWindowSubjectId(year), key: `${input.kind}:${r.id}`, to };
     return input.kind === 'opening'
       ? acts.notify({ ...base, template: 'acceptanceWindowOpening', params: common })
       : acts.notify({ ...base, template: 'acceptanceWindowClosing', params: { ...common, daysLeft: CLOSING_REMINDER_DAYS[input.kind] } });

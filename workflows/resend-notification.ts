@@ -12,6 +12,6 @@ const { resendNotification } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
-export async function resendNotificationWorkflow(request: { id: string; to?: string[] | undefined }): Promise<DeliveryResult | null> {
+export async function resendNotificationWorkflow(request: { id: string; to?: string[] | undefined; requestId?: string | undefined }): Promise<DeliveryResult | null> {
   return resendNotification(request);
 }

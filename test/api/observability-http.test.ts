@@ -92,7 +92,8 @@ describe('GET /api/ready', () => {
   it('answers 200 when PostgreSQL and Temporal answer and every migration is applied, 503 with a migration unfinished', async () => {
     const ready = await call('GET', '/api/ready');
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.text)).toEqual({ status: 'ready', temporal: 'ok', database: 'ok', migrations: 'applied' });
+    // With details for operators (api/readiness-details.ts): the seeded directory has every mailbox.
+    expect(JSON.parse(ready.text)).toEqual({ status: 'ready', temporal: 'ok', database: 'ok', migrations: 'applied', details: expect.objectContaining({ officesWithoutMailbox: [], undeliverableMails: 0 }) });
     // /api/health is still there, as it was.
     expect(JSON.parse((await call('GET', '/api/health')).text)).toEqual({ status: 'ok', temporal: 'ok', database: 'ok' });
 
@@ -102,7 +103,7 @@ describe('GET /api/ready', () => {
     try {
       const notReady = await call('GET', '/api/ready');
       expect(notReady.status).toBe(503);
-      expect(JSON.parse(notReady.text)).toEqual({ status: 'notReady', temporal: 'ok', database: 'ok', migrations: 'pending' });
+      expect(JSON.parse(notReady.text)).toEqual({ status: 'notReady', temporal: 'ok', database: 'ok', migrations: 'pending', details: null });
       expect((await call('GET', '/api/health')).status).toBe(200);
     } finally {
       await harness.database.db.$executeRaw`DELETE FROM "_prisma_migrations" WHERE id = ${id}`;
