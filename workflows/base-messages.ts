@@ -1,6 +1,6 @@
 // Messages of the base workflow (workflows/base.ts), shared with the API.
 // Decisions use the same `decide` Update as applications (messages.ts).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TitleTerm } from '../domain/deadlines';
 import type { BaseStatus } from '../domain/stages';
 import type { Actor, DecisionResult, OpenTaskView } from './messages';
@@ -102,6 +102,8 @@ export interface IndicatorDataSubmission {
   year: number;
   values: Record<string, unknown>;
   provincialAverages?: Record<string, unknown>;
+  /** The unit's terrain (domain/ls-index Terrain), given when none is on record: indicator 7's target depends on it. */
+  terrain?: string;
   /** The term's evaluation with this year, as the API computed it (stored beside the values). */
   evaluation: unknown;
   actor: Actor;
@@ -125,3 +127,9 @@ export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummarySubmissio
 export const reportRectificationUpdate = defineUpdate<{ reportedAt: string }, [RectificationReport]>('reportRectification');
 export const submitIndicatorDataUpdate = defineUpdate<{ year: number }, [IndicatorDataSubmission]>('submitIndicatorData');
 export const baseStateQuery = defineQuery<BaseState>('baseState');
+/**
+ * Wakes the run so that it sees a newer current release and continues as new
+ * onto it (workflows/base.ts runEnds): `npm run deployment -- drain-bases`.
+ * It changes nothing else; a run on an unversioned worker just wakes.
+ */
+export const moveToCurrentReleaseSignal = defineSignal('moveToCurrentRelease');

@@ -1,7 +1,8 @@
 // A named base over the years (Art. 16-24, Art. 6), one workflow per base,
 // id `base-<applicationId>`, started by the naming (workflows/application.ts).
 // One run per China Standard Time calendar year: at each 1 January (or when
-// Temporal suggests it) the run waits for its handlers and continues as new
+// Temporal suggests it, or when a newer release of the worker is current:
+// infra/worker-deployment.ts) the run waits for its handlers and continues as new
 // with only the JSON state of BaseCarry, so a base's history stays bounded
 // however many years it holds the title.
 //
@@ -20,8 +21,8 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
+  makeContinueAsNewFunc,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -52,6 +53,7 @@ import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue
 import { rectificationSummary, showWaiting } from './metadata';
 import {
   baseStateQuery,
+  moveToCurrentReleaseSignal,
   reportRectificationUpdate,
   submitIndicatorDataUpdate,
   submitSummaryUpdate,
@@ -93,6 +95,8 @@ const APPLIED_KEPT = 50;
  * before answered it as the first submission and recorded nothing.
  */
 export const SUMMARY_VERSIONS = 'base-summary-versions';
+/** Indicator data may carry the unit's terrain when none is on record (issue 16): recorded with the act. */
+export const UNIT_TERRAIN_WITH_INDICATOR_DATA = 'base-unit-terrain-with-indicator-data';
 
 const nowIso = () => new Date(Date.now()).toISOString();
 const cstYearNow = () => yearOf(cstDateOf(Date.now()));
@@ -204,6 +208,8 @@ class BaseRun {
   /** Handlers are arrows over the run: setHandler calls them without `this`. */
   registerHandlers(): void {
     setHandler(baseStateQuery, () => this.state());
+    // Nothing to do: the signal's workflow task is what lets runEnds see a newer release.
+    setHandler(moveToCurrentReleaseSignal, () => {});
     setHandler(decideBaseUpdate, (request) => this.decide(request), { validator: (request) => this.checkDecision(request) });
     setHandler(submitSummaryUpdate, (sub) => this.submitSummary(sub), { validator: (sub) => this.checkSummary(sub) });
     setHandler(submitIndicatorDataUpdate, (data) => this.submitIndicatorData(data), { validator: (data) => this.checkIndicatorData(data) });
@@ -247,9 +253,17 @@ class BaseRun {
     });
   }
 
-  /** Resolves at the year's end, a revocation or expiry, or Temporal's hint (one timer). Not async. */
+  /**
+   * Resolves at the year's end, a revocation or expiry, Temporal's hint, or
+   * (a versioned worker) at the first workflow task after a newer release
+   * became current: the next run then starts on it (continueAsNew below), so
+   * an old release's workers are not kept for a base until 1 January. One
+   * timer. Not async. The version flag comes from the recorded task, false in
+   * every history of an unversioned worker, so replay takes the same path.
+   */
   runEnds(): Promise<boolean> {
-    return condition(() => this.ended || workflowInfo().continueAsNewSuggested, Math.max(this.runEndsAt - Date.now(), 1));
+    const over = () => this.ended || workflowInfo().continueAsNewSuggested || workflowInfo().targetWorkerDeploymentVersionChanged;
+    return condition(over, Math.max(this.runEndsAt - Date.now(), 1));
   }
 
   stopWatching(): void {
@@ -271,10 +285,15 @@ class BaseRun {
     return { status: s.status, endReason: s.endReason, termNo: s.termNo, termEndsOn: s.term.endsOn };
   }
 
-  /** The next year's run, with this one's state. Not async. */
+  /**
+   * The next run, with this one's state. Not async. A pinned run's next one
+   * starts on the deployment's current release (AUTO_UPGRADE for its first
+   * task, PINNED after it: infra/worker-deployment.ts); an unversioned worker's
+   * is unaffected.
+   */
   continueAsNew(): Promise<never> {
     const s = this.carry;
-    return continueAsNew<typeof baseWorkflow>({ ...this.input, carry: { ...s, run: s.run + 1 } });
+    return makeContinueAsNewFunc<typeof baseWorkflow>({ initialVersioningBehavior: 'AUTO_UPGRADE' })({ ...this.input, carry: { ...s, run: s.run + 1 } });
   }
 
   // ---- The handlers.
@@ -473,10 +492,15 @@ class BaseRun {
   private async submitIndicatorData(data: IndicatorDataSubmission): Promise<{ year: number }> {
     const at = nowIso();
     const values = { values: data.values, ...(data.provincialAverages ? { provincialAverages: data.provincialAverages } : {}) };
+    // Only a submission that carries a terrain takes the new path; earlier histories never did.
+    const terrain = data.terrain !== undefined && patched(UNIT_TERRAIN_WITH_INDICATOR_DATA) ? data.terrain : undefined;
     await recordActNow(
       {
-        audit: appliedEntry({ decisionId: data.submissionId, action: 'submitIndicatorData', actor: data.actor, payload: { year: data.year, ...values } }, this.subject, this.carry.status, at),
-        changes: [{ kind: 'indicatorData', baseId: this.input.baseId, year: data.year, values, evaluation: data.evaluation, submittedBy: data.actor.sub, submittedAt: at }],
+        audit: appliedEntry({ decisionId: data.submissionId, action: 'submitIndicatorData', actor: data.actor, payload: { year: data.year, ...values, ...(terrain ? { terrain } : {}) } }, this.subject, this.carry.status, at),
+        changes: [
+          { kind: 'indicatorData', baseId: this.input.baseId, year: data.year, values, evaluation: data.evaluation, submittedBy: data.actor.sub, submittedAt: at },
+          ...(terrain ? [{ kind: 'unitTerrain' as const, applicationId: this.input.baseId, terrain }] : []),
+        ],
       },
       this.writingTasks,
     );
