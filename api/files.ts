@@ -1,9 +1,10 @@
 // POST /api/files: an applicant, or an officer (the deliberation minutes and
 // evidence of a grave act), uploads one document (multipart, one file
 // field). The type is decided by the bytes, never by the client's
-// content-type or file name; the file is stored once per content under
-// FILES_DIR/<sha256[0:2]>/<sha256>, written to a temporary file first and
-// renamed into place, so a reader never sees half a file and an aborted
+// content-type or file name; the file is stored once per content under the
+// key <sha256[0:2]>/<sha256> of the file store (infra/file-store.ts: the
+// folder FILES_DIR, or an S3 bucket), written to a temporary file first and
+// only then stored, so a reader never sees half a file and an aborted
 // upload leaves nothing behind. The original name is kept as metadata only.
 // An upload is an act of record (`uploadFile`): the File row, with who
 // uploaded it in which role and prefecture, and its audit entry (name, type,
@@ -14,7 +15,7 @@
 // see a subject that cites it (`mayRead`); anyone else gets 404.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,10 +28,11 @@ import { problem, type Problem } from '../domain/problems';
 import { maySee, type Subject } from '../domain/scope';
 import { viaPrefectureOf } from '../domain/submission-path';
 import type { Db } from '../infra/database';
+import { FileStoreError, type FileStore } from '../infra/file-store';
 import type { Actor } from '../workflows/messages';
 import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
-import { badRequest, forbidden, HttpError, notFound, unprocessable } from './errors';
+import { badRequest, forbidden, HttpError, notFound, unavailable, unprocessable } from './errors';
 import { route } from './openapi';
 import { unknownFields, wellFormed } from './validation';
 
@@ -362,21 +364,25 @@ async function mayRead(db: Db, actor: Actor, file: StoredFile): Promise<boolean>
   return subjects.some((subject) => maySee(actor, subject));
 }
 
-async function exists(file: string): Promise<boolean> {
+/**
+ * A call to the file store: when the store cannot be used (the bucket gone,
+ * the key pair refused, the object store down) the operator's message is
+ * logged and the caller gets 503, to try again.
+ */
+async function fromStore<T>(req: Request, call: () => Promise<T>): Promise<T> {
   try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
+    return await call();
+  } catch (error) {
+    if (!(error instanceof FileStoreError)) throw error;
+    req.log?.error({ err: { type: 'FileStoreError' } }, `files: ${error.message}`);
+    throw unavailable('文件存储暂时不可用，请稍后重试');
   }
 }
 
-export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }): Router {
+export function filesRouter(deps: { db: Db; store: FileStore; maxBytes: number }): Router {
   const router = Router();
-  const root = path.resolve(deps.filesDir);
-  // The temporary files live under the same root, on the same file system,
-  // so the final rename is atomic.
-  const tmpDir = path.join(root, '.tmp');
+  // For the local folder, under the same root, on the same file system, so the final rename is atomic.
+  const tmpDir = deps.store.incomingDir;
 
   route(router, {
     method: 'post', path: '/files', summary: 'Upload one document (PDF, OFD, PNG, JPEG, DOCX, XLSX; checked by content)', auth: 'bearer', roles: UPLOADER_ROLES,
@@ -406,12 +412,8 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
       }
       if (!contentType) throw unsupported();
       const storagePath = path.join(received.sha256.slice(0, 2), received.sha256);
-      const target = path.join(root, storagePath);
-      await mkdir(path.dirname(target), { recursive: true });
-      // Content-addressed: the same bytes are stored once. Two uploads racing
-      // both rename identical bytes onto the same name, which is harmless.
-      if (await exists(target)) await rm(received.tmp, { force: true });
-      else await rename(received.tmp, target);
+      // Content-addressed: the same bytes are stored once (the store skips a key it already holds).
+      await fromStore(req, () => deps.store.putFile(storagePath, received.tmp, { contentType, size: received.size }));
       const file = {
         id: randomUUID(),
         sha256: received.sha256,
@@ -443,18 +445,9 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
     const file = id.length <= 100 ? await deps.db.file.findUnique({ where: { id } }) : null;
     // Unknown and not readable answer alike: the file's existence is not revealed.
     if (!file || !(await mayRead(deps.db, actor, file))) throw notFound();
-    const target = path.resolve(root, file.storagePath);
-    if (!target.startsWith(root + path.sep)) throw notFound();
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(target, 'r');
-    } catch {
-      throw notFound('文件内容已不存在');
-    }
-    const { size } = await handle.stat().catch(async (error: unknown) => {
-      await handle.close();
-      throw error;
-    });
+    const stored = await fromStore(req, () => deps.store.get(file.storagePath));
+    if (!stored) throw notFound('文件内容已不存在');
+    const { size } = stored;
     const contentType = (ALLOWED_TYPES as ReadonlyArray<{ contentType: string }>).some((t) => t.contentType === file.contentType) ? file.contentType : 'application/octet-stream';
     res.status(200);
     res.setHeader('Content-Type', contentType);
@@ -465,15 +458,16 @@ export function filesRouter(deps: { db: Db; filesDir: string; maxBytes: number }
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     res.setHeader('Cache-Control', 'private, no-store');
     if (req.method === 'HEAD') {
-      await handle.close();
+      stored.body.destroy();
       res.end();
       return;
     }
-    // pipeline closes the file and ends (or destroys) the response. Once the
-    // headers are out an error cannot become a JSON answer: the connection
-    // is cut (the client sees a short body), and a read error is logged.
+    // pipeline closes the file (or the object's stream) and ends (or destroys)
+    // the response. Once the headers are out an error cannot become a JSON
+    // answer: the connection is cut (the client sees a short body), and a
+    // read error is logged.
     try {
-      await pipeline(handle.createReadStream(), res);
+      await pipeline(stored.body, res);
     } catch (error) {
       const code = (error as { code?: string } | null)?.code;
       if (code !== 'ERR_STREAM_PREMATURE_CLOSE') req.log?.error({ err: { type: error instanceof Error ? error.name : typeof error, ...(code ? { code } : {}) } }, 'files: download cut short');
