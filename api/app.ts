@@ -11,12 +11,16 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { DEFAULT_FILES_DIR, DEFAULT_FILES_MAX_BYTES, DEFAULT_TEMPORAL_CALL_DEADLINE_MS, type OidcClientConfig } from '../infra/config';
 import { databaseIsUp, type Db } from '../infra/database';
+import { localFileStore, type FileStore } from '../infra/file-store';
 import { createLogger, type Logger } from '../infra/logger';
 import { migrationState } from '../infra/migrate';
 import { temporalIsUp } from '../infra/temporal';
 import { applicationsRouter } from './applications';
 import { recordRefusals } from './audit-refusals';
 import { basesRouter } from './bases';
+import { calendarFeedsRouter } from './calendar-feeds';
+import { dashboardRouter } from './dashboard';
+import { documentsRouter } from './documents';
 import { requireAuth, type Verifier } from './auth';
 import { complaintsRouter } from './complaints';
 import { serveConsole } from './console';
@@ -30,6 +34,9 @@ import { opsAuditRouter } from './ops-audit';
 import { opsCalendarRouter } from './ops-calendar';
 import { opsRefusedReadsRouter } from './ops-refused-reads';
 import { opsWorkflowsRouter } from './ops-workflows';
+import { officesRouter } from './offices';
+import { registerOutboxMetrics } from './outbox-metrics';
+import { readinessDetails, readinessDetailsSchema } from './readiness-details';
 import { saneRequestPath, securityHeaders } from './security';
 import { tasksRouter } from './tasks';
 
@@ -49,6 +56,8 @@ export interface AppDeps {
   complaintRateLimit?: RateLimit;
   /** Where uploads are stored (FILES_DIR); default `.data/files`. */
   filesDir?: string;
+  /** The uploads' store (infra/file-store.ts: S3 with FILES_S3_*); default the local folder `filesDir`. */
+  fileStore?: FileStore;
   /** Largest upload in bytes (FILES_MAX_BYTES); default 50 MiB. */
   filesMaxBytes?: number;
   /** The Temporal Web UI (TEMPORAL_UI_URL), for links from workflow histories. */
@@ -67,6 +76,8 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** TEMPORAL_CALL_DEADLINE_MS: how long one request may wait on Temporal; default 8 s. */
   temporalCallDeadlineMs?: number | undefined;
+  /** The console's address (PUBLIC_URL), in the deadline feeds' addresses and their events' links; default http://localhost:3000. */
+  publicUrl?: string | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -76,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   // First: the request id, and on the way out the log line and the metrics (api/observability.ts).
   const metrics = deps.metrics ?? createHttpMetrics();
+  registerOutboxMetrics(metrics, deps.db);
   app.use(observeRequests({ logger: deps.logger ?? createLogger({ name: 'api' }), metrics }));
   app.use(securityHeaders);
   app.use(saneRequestPath);
@@ -109,6 +121,8 @@ export function createApp(deps: AppDeps): express.Express {
     temporal: z.enum(['ok', 'down']),
     database: z.enum(['ok', 'down']),
     migrations: z.enum(['applied', 'pending', 'unknown']),
+    /** For operators, never a reason to be unready (api/readiness-details.ts); null while the database is down. */
+    details: readinessDetailsSchema.nullable(),
   });
   route(open, {
     method: 'get', path: '/ready', summary: 'Readiness for a load balancer: Temporal and PostgreSQL answer and every migration of this release is applied', auth: 'public', roles: ['public'],
@@ -118,7 +132,8 @@ export function createApp(deps: AppDeps): express.Express {
     const applied = database && migrations === 'applied';
     const ok = temporal && applied;
     if (!ok) res.set('retry-after', String(RETRY_AFTER_SECONDS));
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'notReady', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down', migrations: database ? migrations : 'unknown' });
+    const details = applied ? await readinessDetails(deps.db, clock()).catch(() => null) : null;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'notReady', temporal: temporal ? 'ok' : 'down', database: database ? 'ok' : 'down', migrations: database ? migrations : 'unknown', details });
   });
   route(open, {
     method: 'get', path: '/openapi.json', summary: 'This document', auth: 'public', roles: ['public'],
@@ -130,15 +145,25 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The public board and complaints need no login (docs/RULES.md "Roles and scope": public),
   // so they are mounted before the authenticated routes.
+  // A deadline feed is read by calendar programs, which cannot sign in: the secret in its address is the key (api/calendar-feeds.ts).
+  const feeds = calendarFeedsRouter({ db: deps.db, clock, publicUrl: deps.publicUrl });
+  app.use('/api', feeds.open);
   app.use('/api', noticesRouter({ db: deps.db, temporal: deps.temporal, clock, ...(deps.complaintRateLimit ? { complaintRateLimit: deps.complaintRateLimit } : {}) }));
+  // A published notice's announcement is as public as the board; the other documents need a sign-in (api/documents.ts).
+  const documents = documentsRouter({ db: deps.db, clock });
+  app.use('/api', documents.open);
 
   const authed = express.Router();
   authed.use(requireAuth(deps.verify));
   authed.use(applicationsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, clock, acceptanceClock: deps.acceptanceClock ?? clock }));
-  authed.use(filesRouter({ db: deps.db, filesDir: deps.filesDir ?? DEFAULT_FILES_DIR, maxBytes: deps.filesMaxBytes ?? DEFAULT_FILES_MAX_BYTES }));
+  authed.use(filesRouter({ db: deps.db, store: deps.fileStore ?? localFileStore(deps.filesDir ?? DEFAULT_FILES_DIR), maxBytes: deps.filesMaxBytes ?? DEFAULT_FILES_MAX_BYTES }));
   authed.use(tasksRouter({ db: deps.db, clock, temporal: deps.temporal }));
   authed.use(basesRouter({ db: deps.db, temporal: deps.temporal, clock }));
+  authed.use(documents.authed);
   authed.use(expertsRouter({ db: deps.db }));
+  authed.use(officesRouter({ db: deps.db }));
+  authed.use(dashboardRouter({ db: deps.db, clock }));
+  authed.use(feeds.authed);
   authed.use(complaintsRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsCalendarRouter({ db: deps.db, temporal: deps.temporal }));
   authed.use(opsAuditRouter({ db: deps.db }));

@@ -255,6 +255,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/ready': { request: () => ({ url: '/api/ready' }), expect: all(200) },
   'GET /api/openapi.json': { request: () => ({ url: '/api/openapi.json' }), expect: all(200) },
   'GET /api/notices': { request: () => ({ url: '/api/notices?active=true' }), expect: all(200) },
+  // The announcement of a published notice (issue 17.3): as public as the board.
+  'GET /api/notices/:id/announcement.docx': { request: () => ({ url: `/api/notices/${encodeURIComponent(noticeId)}/announcement.docx` }), expect: all(200) },
+  'GET /api/notices/:id/announcement.pdf': { request: () => ({ url: `/api/notices/${encodeURIComponent(noticeId)}/announcement.pdf` }), expect: all(200) },
   // Anyone may file a complaint while the notice runs; a token changes nothing.
   'POST /api/notices/:id/complaints': {
     request: () => ({ url: `/api/notices/${noticeId}/complaints`, body: { complainant: { name: '公众', contact: '13800000000' }, content: '矩阵测试' } }),
@@ -314,12 +317,28 @@ const MATRIX: Record<string, Row> = {
     request: (cell) => ({ url: `/api/tasks/${encodeURIComponent(chaseTaskId)}/chase`, body: { chaseId: `matrix-chase-${cell.replace('/', '-')}-${++cellCounter}` } }),
     expect: only({ 'prefectureOfficer/own': 403, 'prefectureOfficer/foreign': 404, provinceOfficer: 409 }),
   },
+  // The office directory (issue 18): the province and ops keep it; a prefecture office reads its own and sets only its own contact.
+  'GET /api/offices': { request: () => ({ url: '/api/offices' }), expect: only({ provinceOfficer: 200, ops: 200, 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 200 }) },
+  'PUT /api/offices/:region': {
+    request: () => ({ url: '/api/offices/520300', body: { contactPhone: `0851-${String(++cellCounter).padStart(8, '0')}` } }),
+    expect: only({ provinceOfficer: 200, ops: 200, 'prefectureOfficer/own': 200 }),
+  },
   'GET /api/experts': { request: () => ({ url: '/api/experts' }), expect: only({ provinceOfficer: 200 }) },
   'POST /api/experts': {
     request: (cell) => ({ url: '/api/experts', body: { name: `矩阵专家${cell}`, email: `m${++cellCounter}@experts.example`, requestId: `matrix-expert-${cellCounter}`, region: '520600' } }),
     expect: only({ provinceOfficer: 201 }),
   },
   'PATCH /api/experts/:id': { request: () => ({ url: `/api/experts/${spareExpertId}`, body: { fields: ['水环境'] } }), expect: only({ provinceOfficer: 200 }) },
+  // The dashboard (issue 17.4): officers only; a prefecture officer sees their own prefecture (the province's figures are not theirs: 403 when asked for).
+  'GET /api/dashboard': { request: () => ({ url: '/api/dashboard' }), expect: only({ 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 200, provinceOfficer: 200 }) },
+  // Deadline feeds (issue 17.5): each office, unit and expert its own; another's feed does not exist for the caller; the .ics address needs no sign-in, only its secret.
+  'POST /api/calendar-feeds': {
+    request: () => ({ url: '/api/calendar-feeds', body: { requestId: `matrix-feed-${++cellCounter}` } }),
+    expect: { ...only({ 'applicant/own': 201, 'applicant/foreign': 201, 'prefectureOfficer/own': 201, 'prefectureOfficer/foreign': 201, provinceOfficer: 201, 'expert/assigned': 201, 'expert/other': 201 }) },
+  },
+  'GET /api/calendar-feeds': { request: () => ({ url: '/api/calendar-feeds' }), expect: { ...signedIn(200), ops: 403 } },
+  'DELETE /api/calendar-feeds/:id': { request: () => ({ url: `/api/calendar-feeds/${randomUUID()}` }), expect: { ...signedIn(404), ops: 403 } },
+  'GET /api/calendar-feeds/ics/:secret': { request: () => ({ url: '/api/calendar-feeds/ics/no-such-feed-secret-0123456789' }), expect: all(404) },
   'PUT /api/ops/calendar/:year': { request: () => ({ url: '/api/ops/calendar/2031', body: { holidays: ['2031-01-01'], workdays: [] } }), expect: only({ ops: 200 }) },
   'GET /api/ops/audit': { request: () => ({ url: '/api/ops/audit?limit=5' }), expect: only({ ops: 200 }) },
   'GET /api/ops/refused-reads': { request: () => ({ url: '/api/ops/refused-reads?limit=5' }), expect: only({ ops: 200 }) },
@@ -338,6 +357,18 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: `/api/bases/${baseId}/evaluation` }),
     expect: { ...only({ 'applicant/own': 200, 'applicant/foreign': 404, 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 404, provinceOfficer: 200, ops: 200 }) },
   },
+  // The post-evaluation report (issue 17.3): scoped as the evaluation it is made of.
+  'GET /api/bases/:id/evaluation-report.docx': {
+    request: () => ({ url: `/api/bases/${baseId}/evaluation-report.docx` }),
+    expect: { ...only({ 'applicant/own': 200, 'applicant/foreign': 404, 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 404, provinceOfficer: 200, ops: 200 }) },
+  },
+  'GET /api/bases/:id/evaluation-report.pdf': {
+    request: () => ({ url: `/api/bases/${baseId}/evaluation-report.pdf` }),
+    expect: { ...only({ 'applicant/own': 200, 'applicant/foreign': 404, 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 404, provinceOfficer: 200, ops: 200 }) },
+  },
+  // The naming list of a year (the matrix's base was named in 2027): the province's document.
+  'GET /api/namings/:year.docx': { request: () => ({ url: '/api/namings/2027.docx' }), expect: only({ provinceOfficer: 200, ops: 200 }) },
+  'GET /api/namings/:year.pdf': { request: () => ({ url: '/api/namings/2027.pdf' }), expect: only({ provinceOfficer: 200, ops: 200 }) },
   'POST /api/bases/:id/decisions': {
     request: (cell) => ({ url: `/api/bases/${baseId}/decisions`, body: { decisionId: `matrix-base-${cell.replace('/', '-')}-${++cellCounter}`, action: 'warn', ground: 1, reason: '矩阵测试' } }),
     expect: only({ provinceOfficer: 409 }),
@@ -354,6 +385,23 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: `/api/bases/${baseId}/indicator-data`, body: { submissionId: `matrix-data-${++cellCounter}`, year: 2027, values: { '1': 93 } } }),
     expect: only({ 'applicant/own': 422, 'applicant/foreign': 404 }),
   },
+  // Indicator data by Excel template and lists as Excel (issue 17.1, 17.2): the template for a year that has not
+  // ended → 422 to whoever sees the base; an upload that is not a template → 422 to the base's own applicant only.
+  'GET /api/bases/:id/indicator-sheet.xlsx': {
+    request: () => ({ url: `/api/bases/${baseId}/indicator-sheet.xlsx?from=2099&to=2099` }),
+    expect: only({ 'applicant/own': 422, 'applicant/foreign': 404, 'prefectureOfficer/own': 422, 'prefectureOfficer/foreign': 404, provinceOfficer: 422, ops: 422 }),
+  },
+  'POST /api/bases/:id/indicator-sheet': {
+    request: () => ({ url: `/api/bases/${baseId}/indicator-sheet`, form: () => { const f = new FormData(); f.append('file', new Blob(['not a workbook']), 'm.xlsx'); return f; } }),
+    expect: only({ 'applicant/own': 422, 'applicant/foreign': 404 }),
+  },
+  'GET /api/bases/:id/evaluation.xlsx': {
+    request: () => ({ url: `/api/bases/${baseId}/evaluation.xlsx` }),
+    expect: { ...only({ 'applicant/own': 200, 'applicant/foreign': 404, 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 404, provinceOfficer: 200, ops: 200 }) },
+  },
+  'GET /api/applications/export.xlsx': { request: () => ({ url: '/api/applications/export.xlsx' }), expect: signedIn(200) },
+  'GET /api/bases/export.xlsx': { request: () => ({ url: '/api/bases/export.xlsx' }), expect: { ...signedIn(200), 'expert/assigned': 403, 'expert/other': 403 } },
+  'GET /api/tasks/export.xlsx': { request: () => ({ url: '/api/tasks/export.xlsx' }), expect: signedIn(200) },
 };
 
 /** Every route Express actually serves, from its router stack (a route mounted without the registry shows up here). */

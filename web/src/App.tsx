@@ -7,11 +7,14 @@ import { clearToken, currentUser, setToken, type SessionUser } from './session';
 import { ApplicationDetail } from './pages/ApplicationDetail';
 import { Applications } from './pages/Applications';
 import { BaseDetail } from './pages/BaseDetail';
+import { CalendarFeeds } from './pages/CalendarFeeds';
+import { Dashboard } from './pages/Dashboard';
 import { Bases } from './pages/Bases';
 import { Experts } from './pages/Experts';
 import { Inbox } from './pages/Inbox';
 import { NewApplication } from './pages/NewApplication';
 import { NoticeBoard } from './pages/NoticeBoard';
+import { Offices } from './pages/Offices';
 import { Ops } from './pages/Ops';
 import { SignIn, SignInCallback } from './pages/SignIn';
 
@@ -41,6 +44,9 @@ const NAV: NavItem[] = [
   { to: '/applications', label: '申报', show: (u) => !!u },
   { to: '/bases', label: '基地', show: (u) => !!u && u.role !== 'expert' },
   { to: '/experts', label: '专家库', show: (u) => u?.role === 'provinceOfficer' },
+  { to: '/offices', label: '办公室名录', show: (u) => u?.role === 'provinceOfficer' || u?.role === 'ops' || u?.role === 'prefectureOfficer' },
+  { to: '/dashboard', label: '统计', show: (u) => u?.role === 'provinceOfficer' || u?.role === 'prefectureOfficer' },
+  { to: '/calendar-feeds', label: '日历订阅', show: (u) => !!u && u.role !== 'ops' },
   { to: '/notices', label: '公示栏', show: () => true },
   { to: '/ops', label: '运维', show: (u) => u?.role === 'ops' },
 ];
@@ -60,6 +66,9 @@ function Page({ path, user }: { path: string; user: SessionUser | null }) {
   if (m) return <BaseDetail id={m.id!} user={user} />;
   if (path === '/ops' && user.role === 'ops') return <Ops />;
   if (path === '/experts' && user.role === 'provinceOfficer') return <Experts />;
+  if (path === '/offices' && (user.role === 'provinceOfficer' || user.role === 'ops' || user.role === 'prefectureOfficer')) return <Offices user={user} />;
+  if (path === '/dashboard' && (user.role === 'provinceOfficer' || user.role === 'prefectureOfficer')) return <Dashboard user={user} />;
+  if (path === '/calendar-feeds' && user.role !== 'ops') return <CalendarFeeds />;
   return (
     <section className="card">
       <h2>没有这个页面</h2>
