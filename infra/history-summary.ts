@@ -215,10 +215,11 @@ export function summarizeHistory(history: IHistory): HistorySummary {
       add(e, 'signal', `收到信号“${signalZh(name)}”`, { signalName: name });
     } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
       const fields = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {};
+      // Keys sorted: a history read back from the archive (JSON) does not keep the map's order.
       const stage = payloadValue(fields.LsStage);
       const status = payloadValue(fields.LsBaseStatus);
       const text = stage ? `阶段标记为“${stageZh(String(stage))}”` : status ? `状态标记为“${baseStatusZh(String(status))}”` : '检索属性更新';
-      add(e, 'searchAttributes', text, { keys: Object.keys(fields), ...(stage ? { stage } : {}), ...(status ? { status } : {}) });
+      add(e, 'searchAttributes', text, { keys: Object.keys(fields).sort(), ...(stage ? { stage } : {}), ...(status ? { status } : {}) });
     } else if (e.workflowExecutionCompletedEventAttributes) {
       const result = payloadValue(e.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as { stage?: unknown; status?: unknown } | undefined;
       const end = result?.stage ?? result?.status;

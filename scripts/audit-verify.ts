@@ -7,6 +7,7 @@
 import { verifyAuditChain } from '../activities/audit';
 import { createDb } from '../infra/database';
 import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
+import { runScript } from './run-script';
 
 async function main(): Promise<number> {
   // As `npm run ops`: the embedded default's database (`npm start`) when DATABASE_URL is unset.
@@ -28,12 +29,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`audit:verify could not run: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+runScript('audit:verify', main);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { backupDatabase, BackupError } from '../infra/backup';
 import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
+import { runScript } from './run-script';
 
 const USAGE = `npm run db:backup -- [--out <file>]
 
@@ -42,12 +43,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`db:backup could not run: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+runScript('db:backup', main);

@@ -19,6 +19,7 @@ import { problem } from '../domain/problems';
 import { regionPathZh } from '../domain/regions';
 import { createDb } from '../infra/database';
 import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
+import { runScript } from './run-script';
 
 const USAGE = `npm run offices:load -- <file.json|file.csv> [--dry-run]
 
@@ -128,12 +129,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`offices:load could not run: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+runScript('offices:load', main);

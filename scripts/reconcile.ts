@@ -10,6 +10,8 @@ import { createDb } from '../infra/database';
 import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
 import { describeDifference, reconcile } from '../infra/reconcile';
 import { connectClient } from '../infra/temporal';
+import { temporalConnection } from '../infra/temporal-connection';
+import { runScript } from './run-script';
 
 const USAGE = `npm run reconcile -- [--json] [--settle-ms N]
 
@@ -32,7 +34,7 @@ async function main(): Promise<number> {
   const env = process.env;
   const taskQueue = env.TEMPORAL_TASK_QUEUE || 'liangshan';
   const db = createDb(databaseUrlOrEmbeddedDefault(env));
-  const client = connectClient(env.TEMPORAL_ADDRESS || '127.0.0.1:7233', env.TEMPORAL_NAMESPACE || 'default', { callDeadlineMs: 30_000 });
+  const client = connectClient(temporalConnection(env, '127.0.0.1:7233'), { callDeadlineMs: 30_000 });
   try {
     const result = await reconcile(client, db, taskQueue, settleMs === undefined ? {} : { settleMs });
     if (values.json) console.log(JSON.stringify(result, null, 2));
@@ -49,12 +51,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`reconcile could not run: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+runScript('reconcile', main);

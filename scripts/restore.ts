@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { BackupError, restoreDatabase } from '../infra/backup';
 import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
+import { runScript } from './run-script';
 
 const USAGE = `npm run db:restore -- <file> [--to <database url>] [--force]
 
@@ -60,12 +61,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`db:restore could not run: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+runScript('db:restore', main);
