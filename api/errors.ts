@@ -55,11 +55,25 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   // client gets neither, only the request id (x-request-id) to quote.
   const frames = typeof error?.stack === 'string' ? error.stack.split('\n').filter((l: string) => /^\s+at /.test(l)).slice(0, 8).map((l: string) => l.trim()) : [];
   (req.log ?? fallbackLogger()).error(
-    { err: { type: error?.constructor?.name ?? typeof error, ...(error?.code ? { code: String(error.code) } : {}), frames }, method: req.method, route: routeLabel(req) },
+    { err: { type: error?.constructor?.name ?? typeof error, ...(error?.code ? { code: String(error.code) } : {}), frames, ...causesOf(error) }, method: req.method, route: routeLabel(req) },
     'unhandled error',
   );
   res.status(500).json({ error: { code: 'internal', message: '服务器内部错误' } });
 };
+
+/**
+ * The kinds and codes of the errors an error wraps (a Temporal ServiceError
+ * keeps the gRPC status as its `cause`): what tells a refused call from a
+ * lost one in the log, again without any message.
+ */
+function causesOf(error: unknown): { causes?: Array<{ type: string; code?: string }> } {
+  const causes: Array<{ type: string; code?: string }> = [];
+  for (let e = (error as { cause?: unknown } | null)?.cause; e && typeof e === 'object' && causes.length < 4; e = (e as { cause?: unknown }).cause) {
+    const { code } = e as { code?: unknown };
+    causes.push({ type: e.constructor?.name ?? typeof e, ...(code !== undefined ? { code: String(code) } : {}) });
+  }
+  return causes.length ? { causes } : {};
+}
 
 let fallback: Logger | undefined;
 /** For an app mounted without api/observability.ts's middleware (no req.log). */

@@ -107,7 +107,11 @@ async function startApi(): Promise<{ url: string; process: ChildProcess; log: st
   const log: string[] = [];
   child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await until(`the API on port ${port} ready`, async () => (await fetch(`${url}/api/ready`)).status === 200, 60_000);
+  // One that never gets ready is not in `apis` yet: stopped here, or it outlives the test.
+  await until(`the API on port ${port} ready`, async () => (await fetch(`${url}/api/ready`)).status === 200, 60_000).catch(async (error: unknown) => {
+    await stop(child, 'SIGKILL');
+    throw error;
+  });
   return { url, process: child, log };
 }
 
@@ -121,8 +125,8 @@ async function startWorker(): Promise<ChildProcess> {
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await until('the worker polling', async () => out.includes('worker polling task queue'), 60_000);
   workers.push(child);
+  await until('the worker polling', async () => out.includes('worker polling task queue'), 60_000);
   return child;
 }
 
@@ -217,6 +221,11 @@ describe('two APIs and two workers on one Temporal and one PostgreSQL', () => {
     for (const id of ids) await until(`the review task of ${id}`, () => database.db.task.findFirst({ where: { applicationId: id, step: 'prefectureReview', status: 'open' } }));
     const acknowledged = await database.db.notification.count({ where: { subjectId: { in: ids }, key: 'application.received', status: 'sent' } });
     expect(acknowledged).toBe(ids.length);
+    // Each run's main line awaits the mail announcing its review task: stalled,
+    // it would hold the run (and its next task) until that attempt times out
+    // on the killed worker, past the waits below. Only the decisions' mails,
+    // which nothing awaits, are to hang.
+    await until('the review tasks announced', async () => (await database.db.notification.count({ where: { subjectId: { in: ids }, key: 'prefectureReview.assigned', status: { not: 'pending' } } })) === ids.length);
     // From here the mail server takes messages but never answers: the mails the decisions start hang in flight on worker A.
     smtp.state.stalling = true;
 
