@@ -4,6 +4,7 @@
 // GET /metrics (api/observability.ts, METRICS_TOKEN).
 import { clockOf, loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
+import { checkFileStoreOrExit, fileStoreFor } from '../infra/file-store';
 import { createLogger } from '../infra/logger';
 import { applyMigrations } from '../infra/migrate';
 import { connectClient } from '../infra/temporal';
@@ -15,15 +16,18 @@ const logger = createLogger({ name: 'api', level: config.logLevel });
 const applied = await applyMigrations(config.databaseUrl);
 if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 const db = createDb(config.databaseUrl);
+// FILES_S3_* or FILES_DIR: a bucket that is missing or refuses the key pair stops the start with the setting to fix.
+const fileStore = await checkFileStoreOrExit(fileStoreFor(config), logger);
 // Each request scopes its Temporal calls to TEMPORAL_CALL_DEADLINE_MS (api/app.ts);
 // the connection's default gives the same bound to a call made outside one.
-const temporal = connectClient(config.temporalAddress, config.temporalNamespace, { callDeadlineMs: config.temporalCallDeadlineMs });
+const temporal = connectClient(config.temporal, { callDeadlineMs: config.temporalCallDeadlineMs });
 const app = createApp({
   db,
   temporal,
   taskQueue: config.taskQueue,
   acceptanceClock: clockOf(config),
   filesDir: config.filesDir,
+  fileStore,
   filesMaxBytes: config.filesMaxBytes,
   temporalUiUrl: config.temporalUiUrl,
   logger,
@@ -31,6 +35,7 @@ const app = createApp({
   temporalCallDeadlineMs: config.temporalCallDeadlineMs,
   oidc: config.oidc,
   development: config.development,
+  publicUrl: config.publicUrl,
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),
 });
 if (config.devNow) logger.warn({ devNow: config.devNow.toISOString() }, 'acceptance-window clock set by DEV_NOW (development only)');

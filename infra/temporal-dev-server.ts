@@ -3,6 +3,7 @@
 // search attributes registered.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 
@@ -46,6 +47,11 @@ export async function startTemporalDevServer(options: {
   dbFile: string;
   logFile: string;
   namespace?: string;
+  /**
+   * Its own process group (the launcher): a Ctrl-C in the terminal then
+   * reaches the launcher only, which stops the server after the worker.
+   */
+  ownProcessGroup?: boolean;
 }): Promise<DevServer> {
   const args = [
     'server', 'start-dev',
@@ -57,13 +63,15 @@ export async function startTemporalDevServer(options: {
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...searchAttributeArgs(),
   ];
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const early = exited.then(() => {
-    throw new Error(`temporal server start-dev exited early; see ${options.logFile}`);
+  const early = exited.then(async () => {
+    // Its last words (a port taken, a locked database file) say why.
+    const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`temporal server start-dev (port ${options.port}) exited early; see ${options.logFile}:\n${tail}`);
   });
   await Promise.race([waitForPort(options.port, '127.0.0.1', 30_000), early]);
   early.catch(() => {});

@@ -3,14 +3,27 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions, type GrpcRetryOptions } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from './config';
+import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, type WorkerVersion } from './config';
+import { connectionOptions, describeConnection, type TemporalConnection } from './temporal-connection';
+import { versionedDeployment } from './worker-deployment';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-export function connectClient(address: string, namespace: string, options: { callDeadlineMs?: number } = {}): Client {
+/** A client of `connection` (infra/temporal-connection.ts: address, namespace, TLS, API key). */
+export function connectClient(connection: TemporalConnection, options: { callDeadlineMs?: number } = {}): Client {
   // Lazy: the API starts (and its health check reports) while Temporal is down.
-  const connection = Connection.lazy({ address, interceptors: [deadlineInterceptor(options.callDeadlineMs)] });
-  return new Client({ connection, namespace });
+  const lazy = Connection.lazy({ ...connectionOptions(connection), interceptors: [deadlineInterceptor(options.callDeadlineMs)] });
+  return new Client({ connection: lazy, namespace: connection.namespace });
+}
+
+/** The worker's connection to the same Temporal (NativeConnection takes the same address, TLS and API key). */
+export async function connectWorker(connection: TemporalConnection): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(connectionOptions(connection));
+  } catch (error) {
+    // The core's words ("InvalidCertificate(UnknownIssuer)", "connection refused") with where and how it tried.
+    throw new Error(`cannot connect to Temporal at ${describeConnection(connection)}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
@@ -61,6 +74,8 @@ export async function createWorker(options: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's bound (WORKER_MAX_CACHED_WORKFLOWS). */
   maxCachedWorkflows?: number;
+  /** The release this worker is in Temporal's Worker Deployments (WORKER_BUILD_ID); unversioned without. */
+  version?: WorkerVersion;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -68,6 +83,7 @@ export async function createWorker(options: {
     taskQueue: options.taskQueue,
     activities: options.activities,
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_WORKER_MAX_CACHED_WORKFLOWS,
+    ...(options.version ? { workerDeploymentOptions: versionedDeployment(options.version) } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

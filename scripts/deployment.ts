@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_WORKER_DEPLOYMENT_NAME } from '../infra/config';
 import { connectClient } from '../infra/temporal';
+import { temporalConnection } from '../infra/temporal-connection';
 import { drainBases, moveRuns, promote, DeploymentError, releases } from '../infra/worker-deployment';
 
 const USAGE = `npm run deployment -- <command> [--json]
@@ -34,7 +35,7 @@ if (values.help || !command) {
 }
 
 const deploymentName = env.WORKER_DEPLOYMENT_NAME?.trim() || DEFAULT_WORKER_DEPLOYMENT_NAME;
-const client = connectClient(env.TEMPORAL_ADDRESS || '127.0.0.1:7233', env.TEMPORAL_NAMESPACE || 'default', { callDeadlineMs: 10_000 });
+const client = connectClient(temporalConnection(env, '127.0.0.1:7233'), { callDeadlineMs: 10_000 });
 
 async function run(): Promise<number> {
   if (command === 'promote') {

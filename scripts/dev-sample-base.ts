@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { cstDateOf } from '../domain/dates';
 import { connectClient } from '../infra/temporal';
+import { temporalConnection } from '../infra/temporal-connection';
 import type { BaseInput } from '../workflows/base-messages';
 
 const env = process.env;
@@ -38,7 +39,7 @@ const input: BaseInput = {
   applicant: { name: `${values.name}人民政府`, contactEmail: values.email, sub: values.sub },
   namedOn,
 };
-const client = connectClient(env.TEMPORAL_ADDRESS || '127.0.0.1:7233', env.TEMPORAL_NAMESPACE || 'default');
+const client = connectClient(temporalConnection(env, '127.0.0.1:7233'));
 try {
   const handle = await client.workflow.start('baseWorkflow', {
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'liangshan',

@@ -9,6 +9,7 @@ import { createDb } from '../infra/database';
 import { databaseUrlOrEmbeddedDefault } from '../infra/embedded-default';
 import { listNotifications, listWorkflows, resendNotification, workflowHistory } from '../infra/ops';
 import { connectClient } from '../infra/temporal';
+import { temporalConnection } from '../infra/temporal-connection';
 
 const USAGE = `npm run ops -- <command> [options]
 
@@ -58,9 +59,10 @@ const numberOption = (name: string, raw: string | undefined): number | undefined
   return Number.isInteger(n) ? n : fail(`--${name} must be a whole number, got "${raw}"`);
 };
 
-const namespace = env.TEMPORAL_NAMESPACE || 'default';
+const temporal = temporalConnection(env, '127.0.0.1:7233');
+const namespace = temporal.namespace;
 const db = createDb(databaseUrlOrEmbeddedDefault(env));
-const client = connectClient(env.TEMPORAL_ADDRESS || '127.0.0.1:7233', namespace);
+const client = connectClient(temporal);
 
 try {
   switch (command) {

@@ -26,7 +26,8 @@ import { loadConfigOrExit } from '../infra/config';
 import { createDb } from '../infra/database';
 import { createLogger, temporalLogger } from '../infra/logger';
 import { applyMigrations } from '../infra/migrate';
-import { connectClient, createWorker, NativeConnection } from '../infra/temporal';
+import { describeWorkerVersion } from '../infra/worker-deployment';
+import { connectClient, connectWorker, createWorker } from '../infra/temporal';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'worker', level: config.logLevel });
@@ -49,16 +50,17 @@ const applied = await applyMigrations(config.databaseUrl);
 if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 const db = createDb(config.databaseUrl);
 const mailer = createSmtpMailer(config.smtpUrl);
-const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const connection = await connectWorker(config.temporal);
 // The worker's own client: it owns the Schedules (acceptance window, history
 // archive) and the history archive's activity reads closed runs through it.
-const client = connectClient(config.temporalAddress, config.temporalNamespace);
+const client = connectClient(config.temporal);
 const worker = await createWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
   activities: createActivities({ db, mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, calendar: createDbCalendar(db), temporal: client }),
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
+  version: config.workerVersion,
 });
 // The yearly acceptance-window schedules (Art. 11): their runs execute here,
 // so the task queue they name is this worker's.
@@ -68,8 +70,8 @@ for (const s of await ensureAcceptanceWindowSchedules(client, config.taskQueue))
 const archive = await ensureHistoryArchiveSchedule(client, config.taskQueue);
 logger.info({ scheduleId: HISTORY_ARCHIVE_SCHEDULE_ID, outcome: archive }, `schedule ${HISTORY_ARCHIVE_SCHEDULE_ID} ${archive} (hourly)`);
 logger.info(
-  { taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, namespace: config.temporalNamespace },
-  `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`,
+  { taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, workerVersion: config.workerVersion ?? null },
+  `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace}) ${describeWorkerVersion(config.workerVersion)}`,
 );
 try {
   await worker.run();

@@ -3,8 +3,8 @@
 # (/docker-entrypoint-initdb.d). Creates one role per consumer and its
 # databases:
 #   - Temporal: "temporal" (persistence) and "temporal_visibility"
-#     (visibility); the temporal service runs with SKIP_DB_CREATE=true and
-#     creates the schemas inside them.
+#     (visibility); the temporal-schema job (deploy/temporal/setup-schema.sh)
+#     creates and updates the schemas inside them.
 #   - The application: APP_DB_NAME, migrated by the `migrate` service.
 # Passwords come from the environment (.env), never from this file. psql
 # variables (:"name" identifiers, :'value' literals) do the quoting.

@@ -41,15 +41,12 @@ wait_until() {
 echo "setup-namespace: waiting for the Temporal frontend at $TEMPORAL_ADDRESS"
 wait_until "the frontend" cli operator cluster health
 
-# temporalio/auto-setup registers the namespace in the background shortly
-# after the frontend answers; an external server may need it created here.
+# temporalio/server makes no namespace of its own: the first run creates it
+# (with TEMPORAL_NAMESPACE_RETENTION); later runs find it.
 if ! cli operator namespace describe --namespace "$TEMPORAL_NAMESPACE" >/dev/null 2>&1; then
-  sleep 10
-  if ! cli operator namespace describe --namespace "$TEMPORAL_NAMESPACE" >/dev/null 2>&1; then
-    echo "setup-namespace: creating namespace $TEMPORAL_NAMESPACE (retention $RETENTION)"
-    cli operator namespace create --namespace "$TEMPORAL_NAMESPACE" --retention "$RETENTION" \
-      || echo "setup-namespace: create refused; checking whether it exists now"
-  fi
+  echo "setup-namespace: creating namespace $TEMPORAL_NAMESPACE (retention $RETENTION)"
+  cli operator namespace create --namespace "$TEMPORAL_NAMESPACE" --retention "$RETENTION" \
+    || echo "setup-namespace: create refused; checking whether it exists now"
 fi
 wait_until "namespace $TEMPORAL_NAMESPACE" cli operator namespace describe --namespace "$TEMPORAL_NAMESPACE"
 wait_until "the namespace's search attributes" cli operator search-attribute list --namespace "$TEMPORAL_NAMESPACE"

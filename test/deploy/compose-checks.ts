@@ -360,3 +360,23 @@ export function undocumentedVariables(compose: Compose, documented: Set<string>)
     .filter((v) => !documented.has(v.name))
     .map((v) => `${v.required ? 'required ' : ''}variable ${v.name} is not documented in deploy/.env.example`);
 }
+
+/**
+ * Temporal's start-up order on temporalio/server (no auto-setup): a one-shot
+ * schema job (admin-tools running setup-schema.sh) after PostgreSQL is
+ * healthy; the server only once that job completed; the namespace job
+ * (temporal-admin-tools) only once the server is healthy. One problem per
+ * step out of order.
+ */
+export function schemaOrderProblems(compose: Compose): string[] {
+  const problems: string[] = [];
+  const job = Object.entries(compose.services).find(([, s]) => strings(s.entrypoint).some((part) => part.endsWith('setup-schema.sh')));
+  if (!job) return ['no service runs deploy/temporal/setup-schema.sh'];
+  const [jobName, jobService] = job;
+  if (!String(jobService.image).startsWith('temporalio/admin-tools:')) problems.push(`${jobName} must run on temporalio/admin-tools (temporal-sql-tool)`);
+  if (dependsOnOf(jobService).get('postgresql') !== 'service_healthy') problems.push(`${jobName} must wait for postgresql to be healthy`);
+  const server = compose.services.temporal ?? {};
+  if (dependsOnOf(server).get(jobName) !== 'service_completed_successfully') problems.push(`temporal must start after ${jobName} completed successfully`);
+  if (dependsOnOf(compose.services['temporal-admin-tools'] ?? {}).get('temporal') !== 'service_healthy') problems.push('temporal-admin-tools must wait for temporal to be healthy');
+  return problems;
+}

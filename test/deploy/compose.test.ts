@@ -28,6 +28,7 @@ import {
   strings,
   undeclaredVolumes,
   undocumentedVariables,
+  schemaOrderProblems,
 } from './compose-checks';
 import type { Compose, Json } from './compose-checks';
 
@@ -106,7 +107,7 @@ describe('docker-compose.yml', () => {
     expect(() => parseCompose('services:\n  api:\n    image: a\n    image: b\n')).toThrow();
     expect(() => parseCompose('services: [\n')).toThrow();
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'migrate', 'api', 'worker', 'mail-relay']),
+      expect.arrayContaining(['postgresql', 'temporal-schema', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'migrate', 'api', 'worker', 'mail-relay']),
     );
     expect(appServices.sort()).toEqual(['api', 'migrate', 'worker']);
   });
@@ -122,7 +123,14 @@ describe('docker-compose.yml', () => {
       .map(([name, s]) => [name, String(s.image)] as const)
       .filter(([, image]) => !/^[^:@]+(:[^:@]+)?@sha256:|^[^:]+:(?!latest$)[\w][\w.-]*$/.test(image));
     expect(unpinned).toEqual([]);
-    expect(String(compose.services.temporal?.image)).toMatch(/^temporalio\/auto-setup:1\.2\d\.\d+$/);
+    // temporalio/auto-setup is deprecated (no updates): the server image, its
+    // schema job on the admin tools of the same release.
+    expect(String(compose.services.temporal?.image)).toMatch(/^temporalio\/server:1\.2\d\.\d+$/);
+    expect(Object.values(compose.services).map((s) => String(s.image))).not.toContainEqual(expect.stringContaining('auto-setup'));
+    const serverVersion = String(compose.services.temporal?.image).split(':')[1];
+    for (const job of ['temporal-schema', 'temporal-admin-tools']) {
+      expect(String(compose.services[job]?.image), job).toMatch(new RegExp(`^temporalio/admin-tools:${serverVersion!.replaceAll('.', '\\.')}-`));
+    }
     expect(String(compose.services['temporal-ui']?.image)).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
     expect(String(compose.services.postgresql?.image)).toMatch(/^postgres:16/);
   });
@@ -154,6 +162,34 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(compose.services.temporal?.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
+  });
+
+  it('sets up Temporal in order: schemas, then the server, then the namespace', () => {
+    expect(schemaOrderProblems(compose)).toEqual([]);
+    // Each step out of order is caught.
+    const unordered = sample([
+      'services:',
+      '  postgresql: { image: postgres:16 }',
+      '  temporal-schema: { image: "temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0", entrypoint: [sh, /etc/temporal/setup/setup-schema.sh] }',
+      '  temporal: { image: "temporalio/server:1.29.1", depends_on: { postgresql: { condition: service_healthy } } }',
+      '  temporal-admin-tools: { image: "temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0", depends_on: { temporal: { condition: service_started } } }',
+    ].join('\n'));
+    expect(schemaOrderProblems(unordered)).toHaveLength(3);
+    // The schema job sets up and updates both databases from the image's schema folders.
+    const script = read('deploy/temporal/setup-schema.sh');
+    for (const line of [
+      'setup-schema -v 0.0',
+      'update-schema -d "$SCHEMA_DIR/temporal/versioned"',
+      'update-schema -d "$SCHEMA_DIR/visibility/versioned"',
+      'SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"',
+      '--plugin postgres12',
+    ]) expect(script).toContain(line);
+    const schemaEnv = environmentOf(compose.services['temporal-schema'] ?? {});
+    const serverEnv = environmentOf(compose.services.temporal ?? {});
+    for (const name of ['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD', 'DBNAME', 'VISIBILITY_DBNAME', 'DB_PORT']) {
+      expect(schemaEnv.get(name), name).toBe(serverEnv.get(name));
+    }
+    expect(serverEnv.get('DB')).toBe('postgres12');
   });
 
   it('gives api and worker every core configuration variable (README.md "Configuration")', () => {

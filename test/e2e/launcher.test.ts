@@ -2,73 +2,35 @@
 // server with its SQLite file), PostgreSQL, the SMTP sink, a worker and the
 // API; Ctrl-C (SIGINT to the process group) stops all of it; a second start
 // finds the same workflows, rows and mails.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../api/auth';
-import { freePort } from '../../infra/ports';
+import { interrupt, launch, launched, launcherEnv, launcherPorts, listening, portsStillOpen, type Launched, type LauncherPorts } from '../support/launcher';
 
 let dataDir: string;
-let launcher: ChildProcess | undefined;
-const ports: Record<string, number> = {};
+let launcher: Launched | undefined;
+let ports: LauncherPorts;
+const scratch: string[] = [];
 
-async function start(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(ports.api),
-      DEV_TEMPORAL_PORT: String(ports.temporal),
-      DEV_TEMPORAL_UI_PORT: String(ports.ui),
-      DEV_POSTGRES_PORT: String(ports.postgres),
-      DEV_SMTP_PORT: String(ports.smtp),
-      DEV_MAILBOX_PORT: String(ports.mailbox),
-      // The acceptance window's development clock (README, Configuration): inside the 2027
-      // acceptance window (Art. 11), so the submission is accepted on any day.
-      DEV_NOW: '2027-03-02T10:00:00+08:00',
-    },
-    // Its own process group, like a shell's foreground job receiving Ctrl-C.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += String(d)));
-  child.stderr?.on('data', (d) => (output += String(d)));
-  const deadline = Date.now() + 90_000;
-  while (!output.includes('Ctrl-C stops everything')) {
-    if (child.exitCode !== null) throw new Error(`launcher exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`launcher not ready in 90 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return child;
-}
+const start = () => launched(launcherEnv(dataDir, ports));
 
-async function interrupt(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  process.kill(-child.pid!, 'SIGINT');
-  return exited;
-}
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
+afterEach(async () => {
+  if (launcher && launcher.child.exitCode === null) await interrupt(launcher);
+  launcher = undefined;
+});
 
 afterAll(async () => {
-  if (launcher && launcher.exitCode === null) await interrupt(launcher);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  for (const dir of [dataDir, ...scratch]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('npm start (scripts/dev.ts)', () => {
   it('runs the whole system, stops on Ctrl-C, and finds the same data on the next start', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
-    for (const name of ['api', 'temporal', 'ui', 'postgres', 'smtp', 'mailbox']) ports[name] = await freePort();
+    ports = await launcherPorts();
     const api = `http://127.0.0.1:${ports.api}`;
 
     launcher = await start();
@@ -126,5 +88,63 @@ describe('npm start (scripts/dev.ts)', () => {
     });
     expect(await decided.json()).toEqual({ decisionId: 'restart-0001', action: 'prefectureAccept', stage: 'prefectureNotice' });
     expect(await interrupt(launcher)).toBe(0);
+  }, 240_000);
+
+  it('stops everything when npm itself receives SIGTERM or SIGINT, or is killed outright, and the next start works', async () => {
+    // npm passes SIGTERM and SIGINT to the launcher (package.json's start
+    // `exec`s it); npm killed outright leaves it orphaned, which it notices
+    // (infra/parent-watch.ts). Each time it stops what it started.
+    dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
+    ports = await launcherPorts();
+    const env = launcherEnv(dataDir, ports);
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
+      launcher = await launched(env, 'npm');
+      expect((await fetch(`http://127.0.0.1:${ports.api}/api/health`)).status).toBe(200);
+      process.kill(launcher.child.pid!, signal);
+      await launcher.exited;
+      expect(await portsStillOpen(ports)).toEqual([]);
+      expect(launcher.output()).toContain('stopping…');
+    }
+  }, 240_000);
+
+  it('names a port in use with its service and variable, and starts nothing', async () => {
+    dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
+    ports = await launcherPorts();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(ports.api, '127.0.0.1', resolve));
+    try {
+      const run = launch(launcherEnv(dataDir, ports));
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`port ${ports.api} (the API and the console) is in use by another program: stop it, or set PORT to a free port`);
+      expect(run.output()).toContain('Nothing was started.');
+      const { api: _taken, ...others } = ports;
+      for (const port of Object.values(others)) expect(await listening(port)).toBe(false);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 60_000);
+
+  it.runIf(process.getuid?.() === 0)('as root, with the data in a folder other users cannot enter, says what to do, and starts once it is done', async () => {
+    // As root PostgreSQL runs as the `postgres` user (infra/postgres-user-access.ts),
+    // which cannot pass a mode-700 folder, like a clone in /root.
+    const privateDir = await mkdtemp(path.join(tmpdir(), 'liangshan-private-'));
+    scratch.push(privateDir);
+    await chmod(privateDir, 0o700);
+    const data = path.join(privateDir, 'data');
+    await mkdir(data);
+    ports = await launcherPorts();
+    const refused = launch(launcherEnv(data, ports));
+    expect(await refused.exited).toBe(1);
+    const advice = refused.output();
+    expect(advice).toContain(`which cannot enter ${privateDir}`);
+    expect(advice).not.toMatch(/EACCES|undefined/);
+    expect(await portsStillOpen(ports)).toEqual([]);
+
+    // The advice's command, as written, is enough.
+    const command = /chmod o\+x .*/.exec(advice)?.[0];
+    expect(command).toBe(`chmod o+x ${JSON.stringify(privateDir)}`);
+    execFileSync('sh', ['-c', command!]);
+    launcher = await launched(launcherEnv(data, ports));
+    expect(await (await fetch(`http://127.0.0.1:${ports.api}/api/health`)).json()).toMatchObject({ database: 'ok' });
   }, 240_000);
 });

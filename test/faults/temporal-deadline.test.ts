@@ -87,7 +87,7 @@ beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address: temporal.address });
   client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   await startWorker();
-  apiClient = connectClient(temporal.address, 'default', { callDeadlineMs: CONNECTION_DEFAULT_MS });
+  apiClient = connectClient({ address: temporal.address, namespace: 'default' }, { callDeadlineMs: CONNECTION_DEFAULT_MS });
   server = createApp({ db: database.db, temporal: apiClient, taskQueue, verify: createVerifier({ jwtSecret: SECRET }), temporalCallDeadlineMs: DEADLINE_MS }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
