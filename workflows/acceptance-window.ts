@@ -54,7 +54,12 @@ export async function acceptanceWindowNoticeWorkflow(input: AcceptanceWindowNoti
   const mail = (r: AcceptanceWindowRecipient) => {
     const common = { year, audience: r.audience, recipientName: r.name, opensOn: window.opensOn, closesAt: window.closesAt };
     // An office by its region (its mailbox looked up when sending; none: recorded undeliverable); an applicant by address.
-    const to = r.audience === 'prefecture' ? [{ role: 'prefectureOfficer', prefecture: r.office }] : [{ email: r.email }];
+    // A recipient list recorded before offices were addressed by region (replayed
+    // by an open run) has an office's address and no `office`: mail it as then.
+    const recordedEmail = (r as { email?: string }).email;
+    const to = r.audience === 'applicant' ? [{ email: r.email }]
+      : r.office ? [{ role: 'prefectureOfficer', prefecture: r.office }]
+      : [{ email: recordedEmail ?? '' }];
     const base = { subjectId: acceptanceWindowSubjectId(year), key: `${input.kind}:${r.id}`, to };
     return input.kind === 'opening'
       ? acts.notify({ ...base, template: 'acceptanceWindowOpening', params: common })
