@@ -5,7 +5,7 @@
 // it under the Chinese name the API gives.
 import { useState } from 'react';
 import { ApiError } from './api';
-import { downloadFile } from './ExportLink';
+import { downloadFile } from './download';
 
 const FORMATS = [
   { ext: 'docx', zh: '可编辑版（DOCX）' },

@@ -4,43 +4,11 @@
 // Bearer token (a plain link could not send it): PDF and images open in a
 // new tab from a blob: URL, any other type is saved under its original name.
 import { useState } from 'react';
-import { ApiError, statusZh } from './api';
-import { getToken } from './session';
+import { ApiError } from './api';
+import { fetchWithToken, KEEP_URL_MS, saveAs } from './download';
 
 /** What a browser shows in place; the API serves these `inline` too. */
 const PREVIEW_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
-/** How long a blob: URL is kept for the new tab or the download to read it. */
-const KEEP_URL_MS = 60_000;
-
-async function fetchFile(fileId: string): Promise<Blob> {
-  const token = getToken();
-  let res: Response;
-  try {
-    res = await fetch(`/api/files/${encodeURIComponent(fileId)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  } catch {
-    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
-  }
-  if (!res.ok) {
-    let message = statusZh(res.status);
-    try {
-      message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
-    } catch {
-      // not JSON: the status says enough
-    }
-    throw new ApiError(res.status, 'error', message);
-  }
-  return res.blob();
-}
-
-function save(url: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-}
 
 export function FileLink({ fileId, name }: { fileId: string; name: string }) {
   const [busy, setBusy] = useState(false);
@@ -50,16 +18,16 @@ export function FileLink({ fileId, name }: { fileId: string; name: string }) {
     setBusy(true);
     setError(null);
     try {
-      const blob = await fetchFile(fileId);
+      const blob = await (await fetchWithToken(`/api/files/${encodeURIComponent(fileId)}`)).blob();
       const url = URL.createObjectURL(blob);
       setTimeout(() => URL.revokeObjectURL(url), KEEP_URL_MS);
       if (PREVIEW_TYPES.includes(blob.type)) {
         const tab = window.open(url, '_blank');
         if (tab) tab.opener = null;
         // A blocked pop-up: save it instead.
-        else save(url, name);
+        else saveAs(url, name);
       } else {
-        save(url, name);
+        saveAs(url, name);
       }
     } catch (e) {
       setError(e instanceof ApiError ? e.message : '无法打开文件');

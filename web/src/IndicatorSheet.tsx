@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { api, ApiError } from './api';
 import { ErrorBox } from './components';
-import { downloadFile } from './ExportLink';
+import { downloadFile } from './download';
 import { FilePicker } from './FilePicker';
 
 interface CellProblem {
