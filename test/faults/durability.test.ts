@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createDbCalendar } from '../../activities/calendar';
@@ -29,6 +28,7 @@ import { startTemporalDevServer, type DevServer } from '../../infra/temporal-dev
 import { seed } from '../../prisma/seed';
 import { applicationWorkflow, type ApplicationInput } from '../../workflows/application';
 import { decideUpdate, type Actor } from '../../workflows/messages';
+import { stallingSmtp } from '../support/stalling-smtp';
 
 const SECRET = 'faults-secret-0123456789abcdef0123456789';
 const officer: Actor = { sub: 'zunyi-officer', role: 'prefectureOfficer', prefecture: '520300' };
@@ -134,39 +134,12 @@ function spawnWorker(queue: string, smtpUrl: string): ChildProcess {
   });
 }
 
-/**
- * An SMTP server that, while `stalling`, reads a message but never answers
- * it: the sending activity hangs in flight until the worker is killed.
- */
-async function stallingSmtp(port: number) {
-  const accepted: string[][] = [];
-  const state = { stalling: true, stalled: 0 };
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        if (state.stalling) {
-          state.stalled += 1;
-          return; // never answered: the sender waits
-        }
-        accepted.push(session.envelope.rcptTo.map((r) => r.address));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', () => r()));
-  return { accepted, state, close: () => new Promise<void>((r) => smtp.close(() => r())) };
-}
-
 describe('faults cost time, not data', () => {
   it('a worker killed while its activity sends a mail: the mail is sent once, by the next worker', async () => {
     const queue = `faults-kill-${randomUUID()}`;
     const smtpPort = await freePort();
-    const smtp = await stallingSmtp(smtpPort);
-    const url = `smtp://127.0.0.1:${smtpPort}`;
+    const smtp = await stallingSmtp(smtpPort, { stalling: true });
+    const url = smtp.url;
     let child = spawnWorker(queue, url);
     try {
       const i = input('湄潭县');

@@ -13,7 +13,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../activities/audit';
 import { signDevToken } from '../../api/auth';
@@ -27,6 +26,7 @@ import type { Actor } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { pdf } from '../support/documents';
 import { startTestS3, type TestS3 } from '../support/s3';
+import { stallingSmtp, type StallingSmtp } from '../support/stalling-smtp';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'replicas-secret-0123456789abcdef0123456789';
@@ -37,7 +37,7 @@ let dir: string;
 let temporal: DevServer;
 let database: TestDatabase;
 let s3: TestS3;
-let smtp: Awaited<ReturnType<typeof stallingSmtp>>;
+let smtp: StallingSmtp;
 let client: Client;
 const apis: Array<{ url: string; process: ChildProcess; log: string[] }> = [];
 const workers: ChildProcess[] = [];
@@ -55,34 +55,6 @@ async function until<T>(what: string, read: () => Promise<T | null | undefined |
     if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/**
- * An SMTP server that, while `stalling`, reads each message but never
- * answers it, so a worker's sending activity hangs in flight; once released
- * it accepts every message and records its recipients.
- */
-async function stallingSmtp(port: number) {
-  const accepted: string[][] = [];
-  const state = { stalling: false, stalled: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        if (state.stalling) {
-          state.stalled += 1;
-          return;
-        }
-        accepted.push(session.envelope.rcptTo.map((r) => r.address));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-  return { accepted, state, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 function processEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -144,7 +116,7 @@ beforeAll(async () => {
     startTemporalDevServer({ cliPath: temporalCliPath()!, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') }),
     createTestDatabase(),
     startTestS3(),
-    stallingSmtp(smtpPort),
+    stallingSmtp(smtpPort, { stalling: false }),
   ]);
   await seed(database.db);
   client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
