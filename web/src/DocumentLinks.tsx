@@ -1,7 +1,7 @@
 // The documents the system generates (api/documents.ts, docs/DOCUMENTS.md):
 // a notice's announcement, a base's post-evaluation report, a year's naming
 // list, each as an editable Word file (DOCX) and as a PDF. A click fetches the
-// file with the session's token (as the exports do, ExportLink.tsx) and saves
+// file with the session’s token (web/src/download.ts) and saves
 // it under the Chinese name the API gives.
 import { useState } from 'react';
 import { ApiError } from './api';
