@@ -3,10 +3,12 @@
 // sink with a mailbox page, one worker and the API on 3000. Ctrl-C stops all
 // of it, and so does SIGTERM, SIGINT or SIGHUP to the launcher or to the npm
 // that started it; a second start finds the same data. A port in use stops
-// it before anything starts, naming the service and its variable.
+// it before anything starts, naming the service and its variable. Once up,
+// an API or worker that exits without being asked is restarted with a
+// back-off (1 s, 2 s, 4 s … 30 s); Temporal or PostgreSQL gone stops it all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDb } from '../infra/database';
@@ -80,6 +82,8 @@ const notStopping = () => {
   if (stopping) throw new Stopped('stopped while starting');
 };
 let startup: Promise<void> = Promise.resolve();
+/** Set once the system is up (the banner printed): from then on a crashed API or worker is restarted. */
+let up = false;
 async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
@@ -107,8 +111,11 @@ watchParent(() => {
 });
 
 async function bringUp(cliPath: string) {
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, persistent: true });
-  stops.push(() => pg.stop());
+  const pgDir = path.join(dataDir, 'postgres');
+  const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: ports.postgres, persistent: true });
+  // Stopping a server already gone would wait forever for its exit.
+  const pgGone = watchPostgres(pgDir);
+  stops.push(() => (pgGone() ? Promise.resolve() : pg.stop()));
   notStopping();
   await pg.createDatabase('liangshan');
   const databaseUrl = pg.urlFor('liangshan');
@@ -127,6 +134,17 @@ async function bringUp(cliPath: string) {
     ownProcessGroup: true,
   });
   stops.push(() => temporal.stop());
+  temporal.process.once('exit', (code, signal) => {
+    if (stopping) return;
+    // Not restarted: it holds the workflows (its SQLite file), and what
+    // killed it (a full disk, a damaged file) may still be there.
+    console.error(
+      `the Temporal dev server exited unexpectedly (${exitReason(code, signal)}); stopping everything: ` +
+        `it holds the workflows (${path.join(dataDir, 'temporal.db')}), its last lines are in ${path.join(dataDir, 'temporal.log')}; ` +
+        'npm start again once the cause is fixed',
+    );
+    void stopAll(1);
+  });
   notStopping();
 
   const sink = await startSmtpSink({ port: ports.smtp, storeDir: path.join(dataDir, 'mail') });
@@ -149,28 +167,8 @@ async function bringUp(cliPath: string) {
     TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? `http://localhost:${ports.ui}`,
     WORKER_METRICS_ADDRESS: workerMetricsAddress,
   };
-  const run = (name: string, script: string): ChildProcess => {
-    // In a process group of its own: a Ctrl-C reaches the launcher alone,
-    // which stops the API and the worker first (the worker drains its
-    // tasks while Temporal is still there), and stopping the group ends
-    // the child's helpers (esbuild) with it.
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv, stdio: 'inherit', detached: true });
-    child.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`${name} exited with code ${code}; stopping everything`);
-        void stopAll(1);
-      }
-    });
-    stops.push(async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      killGroup(child, 'SIGTERM');
-      await exited;
-    });
-    return child;
-  };
-  run('worker', 'worker/main.ts');
-  run('api', 'api/main.ts');
+  supervise('worker', 'worker/main.ts', childEnv);
+  supervise('api', 'api/main.ts', childEnv);
   await waitForPort(ports.api, '127.0.0.1', 60_000);
 
   console.log(`
@@ -185,6 +183,105 @@ A development token, in another terminal:
   npm run token -- --role prefectureOfficer --prefecture 520300
   npm run token -- --role applicant --prefecture 520300 --sub chishui
 Ctrl-C stops everything.`);
+  up = true;
+}
+
+// A crashed API or worker is restarted after 1 s, 2 s, 4 s … at most 30 s,
+// for as long as it keeps crashing: everything it needs is kept running
+// here, so what crashes it again is its code (a file being edited, read
+// anew at each start) and a fix takes effect at the next restart, without
+// stopping Temporal and PostgreSQL. A child that stayed up 60 s starts
+// the count again. One line per event. A child that exits before the
+// system is up stops everything instead: a start that fails says so once.
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+const BACKOFF_RESET_AFTER_MS = 60_000;
+// The worker drains its activities on SIGTERM; one that hangs does not hold the stop.
+const STOP_GRACE_MS = 30_000;
+
+/** Runs the script as a child, restarted when it exits on its own once the system is up; its stop in `stops`. */
+function supervise(name: string, script: string, childEnv: NodeJS.ProcessEnv) {
+  let child: ChildProcess;
+  let startedAt = 0;
+  let restarts = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const spawnChild = () => {
+    // In a process group of its own: a Ctrl-C reaches the launcher alone,
+    // which stops the API and the worker first (the worker drains its
+    // tasks while Temporal is still there), and stopping the group ends
+    // the child's helpers (esbuild) with it.
+    child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv, stdio: 'inherit', detached: true });
+    startedAt = Date.now();
+    console.log(restarts === 0 ? `${name} started (pid ${child.pid})` : `${name} restarted (pid ${child.pid}, restart #${restarts})`);
+    const self = child;
+    self.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (!up) {
+        console.error(`${name} exited while starting (${exitReason(code, signal)}); stopping everything`);
+        void stopAll(1);
+        return;
+      }
+      // Its helpers, if any outlived it, go with it.
+      killGroup(self, 'SIGKILL');
+      if (Date.now() - startedAt >= BACKOFF_RESET_AFTER_MS) restarts = 0;
+      restarts++;
+      const delay = Math.min(BACKOFF_FIRST_MS * 2 ** (restarts - 1), BACKOFF_MAX_MS);
+      console.error(`${name} exited unexpectedly (${exitReason(code, signal)}); restarting in ${delay / 1000} s (restart #${restarts})`);
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (!stopping) spawnChild();
+      }, delay);
+    });
+  };
+  spawnChild();
+  stops.push(async () => {
+    // A restart still waiting is not made.
+    clearTimeout(timer);
+    const current = child;
+    if (current.exitCode !== null || current.signalCode !== null) return;
+    const exited = new Promise((resolve) => current.once('exit', resolve));
+    killGroup(current, 'SIGTERM');
+    const late = setTimeout(() => {
+      console.error(`${name} did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM; killing it`);
+      killGroup(current, 'SIGKILL');
+    }, STOP_GRACE_MS);
+    await exited;
+    clearTimeout(late);
+  });
+}
+
+const exitReason = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `killed by ${signal}` : `exit code ${code}`);
+
+/**
+ * Watches the PostgreSQL server by its pid (postmaster.pid's first line):
+ * gone while the launcher is not stopping, everything stops, saying why.
+ * Answers whether it is gone. Not restarted: it holds the application's data,
+ * and its next start recovers it from its write-ahead log.
+ */
+function watchPostgres(pgDir: string): () => boolean {
+  let gone = false;
+  const pid = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  const timer = setInterval(() => {
+    if (stopping) return clearInterval(timer);
+    if (alive()) return;
+    clearInterval(timer);
+    gone = true;
+    console.error(
+      `PostgreSQL exited unexpectedly (pid ${pid} is gone); stopping everything: it holds the application's database (${pgDir}), ` +
+        'which npm start recovers on its next start',
+    );
+    void stopAll(1);
+  }, 1_000);
+  timer.unref();
+  return () => gone;
 }
 
 /** The child and whatever it started, by its process group (the child's pid: it was spawned detached). */

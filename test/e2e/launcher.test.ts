@@ -1,12 +1,15 @@
 // `npm start` as a person uses it: the launcher brings up Temporal (dev
 // server with its SQLite file), PostgreSQL, the SMTP sink, a worker and the
 // API; Ctrl-C (SIGINT to the process group) stops all of it; a second start
-// finds the same workflows, rows and mails.
+// finds the same workflows, rows and mails. An API or worker killed while it
+// runs is restarted; the Temporal dev server killed stops everything.
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../api/auth';
 import { interrupt, launch, launched, launcherEnv, launcherPorts, listening, portsStillOpen, type Launched, type LauncherPorts } from '../support/launcher';
@@ -17,6 +20,20 @@ let ports: LauncherPorts;
 const scratch: string[] = [];
 
 const start = () => launched(launcherEnv(dataDir, ports));
+
+/** The pid the launcher last printed for its child `name` ("api started (pid 123)", "api restarted (pid 456, restart #1)"). */
+const childPid = (run: Launched, name: 'api' | 'worker') => Number([...run.output().matchAll(new RegExp(`^${name} (?:started|restarted) \\(pid (\\d+)`, 'gm'))].at(-1)?.[1]);
+
+/** Reads until the value is there, every 200 ms for `seconds` at most; fails naming `what` with the launcher's output. */
+async function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, seconds = 60): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`not reached in ${seconds} s: ${what}\n${launcher?.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 afterEach(async () => {
   if (launcher && launcher.child.exitCode === null) await interrupt(launcher);
@@ -105,6 +122,57 @@ describe('npm start (scripts/dev.ts)', () => {
       expect(await portsStillOpen(ports)).toEqual([]);
       expect(launcher.output()).toContain('stopping…');
     }
+  }, 240_000);
+
+  it('restarts an API or worker killed while it runs, with a growing delay, and Ctrl-C cancels a restart still waiting', async () => {
+    dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
+    ports = await launcherPorts();
+    const health = async () => (await fetch(`http://127.0.0.1:${ports.api}/api/health`)).status === 200;
+    launcher = await start();
+    const run = launcher;
+
+    // The worker: back, and polling the task queue (the workflows go on), under its new pid.
+    const worker = childPid(run, 'worker');
+    process.kill(worker, 'SIGKILL');
+    const restartedWorker = await waitFor('the worker restarted', async () => childPid(run, 'worker') !== worker && childPid(run, 'worker'));
+    expect(run.output()).toContain('worker exited unexpectedly (killed by SIGKILL); restarting in 1 s (restart #1)');
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      await waitFor('the restarted worker polling the task queue', async () => {
+        const { pollers } = await connection.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: 'liangshan' },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        return pollers.some((p) => p.identity?.startsWith(`${restartedWorker}@`));
+      });
+    } finally {
+      await connection.close();
+    }
+
+    // The API: /api/health answers again.
+    process.kill(childPid(run, 'api'), 'SIGKILL');
+    await waitFor('/api/health answering after the API restarted', async () => /^api restarted \(pid \d+, restart #1\)$/m.test(run.output()) && health());
+    expect(run.output()).toContain('api exited unexpectedly (killed by SIGKILL); restarting in 1 s (restart #1)');
+
+    // Killed again soon after: twice the delay. A Ctrl-C meanwhile stops everything, and the restart is not made.
+    process.kill(childPid(run, 'api'), 'SIGKILL');
+    await waitFor('the second restart announced', async () => run.output().includes('api exited unexpectedly (killed by SIGKILL); restarting in 2 s (restart #2)'));
+    expect(await interrupt(run)).toBe(0);
+    expect(run.output().split('stopping…')[1]).not.toContain('api restarted');
+    for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
+  }, 240_000);
+
+  it('stops everything, saying why, when the Temporal dev server dies', async () => {
+    dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
+    ports = await launcherPorts();
+    launcher = await start();
+    const [server] = execFileSync('pgrep', ['-P', String(launcher.child.pid), '-f', 'server start-dev'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    process.kill(server!, 'SIGKILL');
+    expect(await launcher.exited).toBe(1);
+    expect(launcher.output()).toContain('the Temporal dev server exited unexpectedly (killed by SIGKILL); stopping everything: it holds the workflows');
+    expect(launcher.output()).not.toContain('restarting in');
+    expect(await portsStillOpen(ports)).toEqual([]);
   }, 240_000);
 
   it('names a port in use with its service and variable, and starts nothing', async () => {
