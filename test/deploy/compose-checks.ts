@@ -380,3 +380,24 @@ export function schemaOrderProblems(compose: Compose): string[] {
   if (dependsOnOf(compose.services['temporal-admin-tools'] ?? {}).get('temporal') !== 'service_healthy') problems.push('temporal-admin-tools must wait for temporal to be healthy');
   return problems;
 }
+
+/** A `NAME="value"` assignment of a shell script (scripts/provision-temporal.sh's versions), or undefined. */
+export function shellAssignment(script: string, name: string): string | undefined {
+  return new RegExp(`^${name}="([^"]*)"`, 'm').exec(script)?.[1];
+}
+
+/**
+ * The Temporal images that are not of `serverVersion`, the server the dev
+ * server of npm start and the tests embeds: temporalio/server, and the
+ * admin-tools of the same release for the schema and namespace jobs.
+ */
+export function temporalVersionProblems(compose: Compose, serverVersion: string): string[] {
+  const wanted: Record<string, string> = {
+    temporal: `temporalio/server:${serverVersion}`,
+    'temporal-schema': `temporalio/admin-tools:${serverVersion}`,
+    'temporal-admin-tools': `temporalio/admin-tools:${serverVersion}`,
+  };
+  return Object.entries(wanted)
+    .filter(([service, image]) => String(compose.services[service]?.image) !== image)
+    .map(([service, image]) => `${service} runs ${String(compose.services[service]?.image)}, not ${image}`);
+}

@@ -25,7 +25,9 @@ import {
   searchAttributesInCode,
   searchAttributesInSetup,
   servicesWithoutImage,
+  shellAssignment,
   strings,
+  temporalVersionProblems,
   undeclaredVolumes,
   undocumentedVariables,
   schemaOrderProblems,
@@ -125,14 +127,23 @@ describe('docker-compose.yml', () => {
     expect(unpinned).toEqual([]);
     // temporalio/auto-setup is deprecated (no updates): the server image, its
     // schema job on the admin tools of the same release.
-    expect(String(compose.services.temporal?.image)).toMatch(/^temporalio\/server:1\.2\d\.\d+$/);
     expect(Object.values(compose.services).map((s) => String(s.image))).not.toContainEqual(expect.stringContaining('auto-setup'));
-    const serverVersion = String(compose.services.temporal?.image).split(':')[1];
-    for (const job of ['temporal-schema', 'temporal-admin-tools']) {
-      expect(String(compose.services[job]?.image), job).toMatch(new RegExp(`^temporalio/admin-tools:${serverVersion!.replaceAll('.', '\\.')}-`));
-    }
     expect(String(compose.services['temporal-ui']?.image)).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
     expect(String(compose.services.postgresql?.image)).toMatch(/^postgres:16/);
+  });
+
+  it('runs the Temporal server the dev server of npm start and the tests embeds (scripts/provision-temporal.sh SERVER_VERSION)', () => {
+    // The upgrade test (test/faults/upgrade.test.ts) tried Worker Deployments
+    // and the continue-as-new's version choice on that server: production runs the same.
+    const serverVersion = shellAssignment(read('scripts/provision-temporal.sh'), 'SERVER_VERSION');
+    expect(serverVersion).toMatch(/^1\.\d+\.\d+$/);
+    expect(temporalVersionProblems(compose, serverVersion!)).toEqual([]);
+    expect(read('docs/PRODUCTION.md')).toContain(`temporalio/server:${serverVersion}`);
+    // An image of another release, or the schema job's tools of another one, is named.
+    const older = sample(composeText.replace(`temporalio/server:${serverVersion}`, 'temporalio/server:1.29.1'));
+    expect(temporalVersionProblems(older, serverVersion!)).toEqual([`temporal runs temporalio/server:1.29.1, not temporalio/server:${serverVersion}`]);
+    const mixed = sample(composeText.replace(`temporalio/admin-tools:${serverVersion}`, 'temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0'));
+    expect(temporalVersionProblems(mixed, serverVersion!)).toHaveLength(1);
   });
 
   it('names only existing services in depends_on, with conditions they can meet', () => {
@@ -170,9 +181,9 @@ describe('docker-compose.yml', () => {
     const unordered = sample([
       'services:',
       '  postgresql: { image: postgres:16 }',
-      '  temporal-schema: { image: "temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0", entrypoint: [sh, /etc/temporal/setup/setup-schema.sh] }',
-      '  temporal: { image: "temporalio/server:1.29.1", depends_on: { postgresql: { condition: service_healthy } } }',
-      '  temporal-admin-tools: { image: "temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0", depends_on: { temporal: { condition: service_started } } }',
+      '  temporal-schema: { image: "temporalio/admin-tools:1.32.0", entrypoint: [sh, /etc/temporal/setup/setup-schema.sh] }',
+      '  temporal: { image: "temporalio/server:1.32.0", depends_on: { postgresql: { condition: service_healthy } } }',
+      '  temporal-admin-tools: { image: "temporalio/admin-tools:1.32.0", depends_on: { temporal: { condition: service_started } } }',
     ].join('\n'));
     expect(schemaOrderProblems(unordered)).toHaveLength(3);
     // The schema job sets up and updates both databases from the image's schema folders.
