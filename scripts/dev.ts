@@ -113,9 +113,10 @@ watchParent(() => {
 async function bringUp(cliPath: string) {
   const pgDir = path.join(dataDir, 'postgres');
   const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: ports.postgres, persistent: true });
-  // Stopping a server already gone would wait forever for its exit.
-  const pgGone = watchPostgres(pgDir);
-  stops.push(() => (pgGone() ? Promise.resolve() : pg.stop()));
+  // Stopping a server already gone (killed, or died during the stop of the
+  // rest) would wait forever for its exit: it is skipped.
+  const pgAlive = watchPostgres(pgDir);
+  stops.push(() => (pgAlive() ? pg.stop() : Promise.resolve()));
   notStopping();
   await pg.createDatabase('liangshan');
   const databaseUrl = pg.urlFor('liangshan');
@@ -255,11 +256,10 @@ const exitReason = (code: number | null, signal: NodeJS.Signals | null) => (sign
 /**
  * Watches the PostgreSQL server by its pid (postmaster.pid's first line):
  * gone while the launcher is not stopping, everything stops, saying why.
- * Answers whether it is gone. Not restarted: it holds the application's data,
- * and its next start recovers it from its write-ahead log.
+ * Not restarted: it holds the application's data, and its next start
+ * recovers it from its write-ahead log. Answers whether it is still there.
  */
 function watchPostgres(pgDir: string): () => boolean {
-  let gone = false;
   const pid = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const alive = () => {
     try {
@@ -273,7 +273,6 @@ function watchPostgres(pgDir: string): () => boolean {
     if (stopping) return clearInterval(timer);
     if (alive()) return;
     clearInterval(timer);
-    gone = true;
     console.error(
       `PostgreSQL exited unexpectedly (pid ${pid} is gone); stopping everything: it holds the application's database (${pgDir}), ` +
         'which npm start recovers on its next start',
@@ -281,7 +280,7 @@ function watchPostgres(pgDir: string): () => boolean {
     void stopAll(1);
   }, 1_000);
   timer.unref();
-  return () => gone;
+  return alive;
 }
 
 /** The child and whatever it started, by its process group (the child's pid: it was spawned detached). */

@@ -2,7 +2,8 @@
 // server with its SQLite file), PostgreSQL, the SMTP sink, a worker and the
 // API; Ctrl-C (SIGINT to the process group) stops all of it; a second start
 // finds the same workflows, rows and mails. An API or worker killed while it
-// runs is restarted; the Temporal dev server killed stops everything.
+// runs is restarted; the Temporal dev server or PostgreSQL killed stops
+// everything, saying why.
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -131,29 +132,33 @@ describe('npm start (scripts/dev.ts)', () => {
     launcher = await start();
     const run = launcher;
 
-    // The worker: back, and polling the task queue (the workflows go on), under its new pid.
-    const worker = childPid(run, 'worker');
+    // Both at once (their restarts overlap): the worker back and polling the task queue under
+    // its new pid (the workflows go on), the API's /api/health answering again.
+    const [worker, api] = [childPid(run, 'worker'), childPid(run, 'api')];
     process.kill(worker, 'SIGKILL');
-    const restartedWorker = await waitFor('the worker restarted', async () => childPid(run, 'worker') !== worker && childPid(run, 'worker'));
-    expect(run.output()).toContain('worker exited unexpectedly (killed by SIGKILL); restarting in 1 s (restart #1)');
+    process.kill(api, 'SIGKILL');
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     try {
-      await waitFor('the restarted worker polling the task queue', async () => {
-        const { pollers } = await connection.workflowService.describeTaskQueue({
-          namespace: 'default',
-          taskQueue: { name: 'liangshan' },
-          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
-        return pollers.some((p) => p.identity?.startsWith(`${restartedWorker}@`));
-      });
+      await Promise.all([
+        waitFor('the restarted worker polling the task queue', async () => {
+          const restarted = childPid(run, 'worker');
+          if (restarted === worker) return false;
+          const { pollers } = await connection.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: 'liangshan' },
+            taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          });
+          return pollers.some((p) => p.identity?.startsWith(`${restarted}@`));
+        }),
+        waitFor('/api/health answering after the API restarted', async () => childPid(run, 'api') !== api && health()),
+      ]);
     } finally {
       await connection.close();
     }
-
-    // The API: /api/health answers again.
-    process.kill(childPid(run, 'api'), 'SIGKILL');
-    await waitFor('/api/health answering after the API restarted', async () => /^api restarted \(pid \d+, restart #1\)$/m.test(run.output()) && health());
-    expect(run.output()).toContain('api exited unexpectedly (killed by SIGKILL); restarting in 1 s (restart #1)');
+    for (const name of ['worker', 'api']) {
+      expect(run.output()).toContain(`${name} exited unexpectedly (killed by SIGKILL); restarting in 1 s (restart #1)`);
+      expect(run.output()).toMatch(new RegExp(`^${name} restarted \\(pid \\d+, restart #1\\)$`, 'm'));
+    }
 
     // Killed again soon after: twice the delay. A Ctrl-C meanwhile stops everything, and the restart is not made.
     process.kill(childPid(run, 'api'), 'SIGKILL');
@@ -163,14 +168,26 @@ describe('npm start (scripts/dev.ts)', () => {
     for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
   }, 240_000);
 
-  it('stops everything, saying why, when the Temporal dev server dies', async () => {
+  // Not restarted: they hold the data, and what killed them may still be there.
+  it.each([
+    {
+      service: 'the Temporal dev server',
+      pid: (run: Launched) => Number(execFileSync('pgrep', ['-P', String(run.child.pid), '-f', 'server start-dev'], { encoding: 'utf8' }).split('\n')[0]),
+      says: 'the Temporal dev server exited unexpectedly (killed by SIGKILL); stopping everything: it holds the workflows',
+    },
+    {
+      service: 'PostgreSQL',
+      pid: async () => Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]),
+      says: "PostgreSQL exited unexpectedly (pid {pid} is gone); stopping everything: it holds the application's database",
+    },
+  ])('stops everything, saying why, when $service dies', async ({ pid, says }) => {
     dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
     ports = await launcherPorts();
     launcher = await start();
-    const [server] = execFileSync('pgrep', ['-P', String(launcher.child.pid), '-f', 'server start-dev'], { encoding: 'utf8' }).trim().split('\n').map(Number);
-    process.kill(server!, 'SIGKILL');
+    const server = await pid(launcher);
+    process.kill(server, 'SIGKILL');
     expect(await launcher.exited).toBe(1);
-    expect(launcher.output()).toContain('the Temporal dev server exited unexpectedly (killed by SIGKILL); stopping everything: it holds the workflows');
+    expect(launcher.output()).toContain(says.replace('{pid}', String(server)));
     expect(launcher.output()).not.toContain('restarting in');
     expect(await portsStillOpen(ports)).toEqual([]);
   }, 240_000);
