@@ -50,7 +50,7 @@ import { rulesEditionOfRun } from './rules-edition';
 import type { baseWorkflow } from './base';
 import type { BaseInput } from './base-messages';
 import type { NoticeInput, NoticeLevel, NoticeResult } from './notice-messages';
-import { LsPrefecture, LsStage, LsUnitType, LsYear } from './search-attributes';
+import { LsPrefecture, LsStage, LsUnitName, LsUnitType, LsYear } from './search-attributes';
 
 export interface ApplicationInput {
   applicationId: string;
@@ -195,6 +195,7 @@ class ApplicationRun {
       { key: LsPrefecture, value: input.unit.prefectures },
       { key: LsYear, value: input.year },
       { key: LsUnitType, value: input.unit.type },
+      { key: LsUnitName, value: input.unit.name },
     ]);
     this.showState();
     await acts.recordApplication({

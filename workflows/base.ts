@@ -50,7 +50,7 @@ import { awaitDecision, taskIdFor, type HumanStep, type OpenTask } from './await
 import { registerChaseHandler } from './chase';
 import { appliedEntry, closeTasksChange, recordActLater, recordActNow } from './decision-writes';
 import { MAILS_IN_DECISION_ORDER, mailQueue, type MailQueue } from './mail-queue';
-import { rectificationSummary, showWaiting } from './metadata';
+import { baseSummary, rectificationSummary, showDetails, type PendingTimer } from './metadata';
 import {
   baseStateQuery,
   moveToCurrentReleaseSignal,
@@ -77,7 +77,7 @@ import {
   type RectificationOutcome,
 } from './rectification-messages';
 import { sleepUntil } from './sleep-until';
-import { LsBaseStatus, LsPrefecture } from './search-attributes';
+import { LsBaseStatus, LsPrefecture, LsUnitName } from './search-attributes';
 
 export interface BaseOutcome {
   status: BaseStatus;
@@ -85,6 +85,9 @@ export interface BaseOutcome {
   termNo: number;
   termEndsOn: string;
 }
+
+/** The run's end timer: the year is over, the base goes on in its next run. */
+const RUN_END_SUMMARY = '本年度运行结束，转入下一年度运行';
 
 /** How many applied decisions a run hands on for retries (the API also answers retries from the audit log). */
 const APPLIED_KEPT = 50;
@@ -136,6 +139,7 @@ export async function baseWorkflow(input: BaseInput): Promise<BaseOutcome> {
   const base = new BaseRun(input);
   base.registerHandlers();
   base.showSearchAttributes();
+  base.showState();
   if (base.firstRun) await base.record();
   const watchers = Promise.all([base.lastYearsSummary(), base.termClock(), base.rectificationStarter()]);
   // The year's end, a revocation or expiry, or Temporal's hint ends the run.
@@ -180,6 +184,8 @@ class BaseRun {
   private readonly childStarts = new Map<string, Promise<unknown>>();
   /** Signals to rectification children not awaited by the handler that sent them. */
   private readonly signalling = new Set<Promise<void>>();
+  /** The watchers' timers now running, by summary, for the current details. */
+  private readonly timers = new Map<string, PendingTimer>();
   private readonly applicantMail: Array<{ email: string }>;
   /** Base decisions are found by subject; the application's own log stays its own. */
   private readonly subject: { readonly subjectType: 'base'; readonly subjectId: string; readonly applicationId: null; readonly workflowId: string };
@@ -227,10 +233,17 @@ class BaseRun {
     });
   }
 
+  /**
+   * LsUnitName names the base in the Temporal UI's list after a
+   * continue-as-new, whose run has no static summary (docs/ARCHITECTURE.md
+   * "What ops staff read in the Temporal UI"). Added to the upsert every run
+   * already made: the command is the same, so recorded runs replay.
+   */
   showSearchAttributes(): void {
     upsertSearchAttributes([
       { key: LsBaseStatus, value: this.carry.status },
       { key: LsPrefecture, value: this.input.unit.prefectures },
+      { key: LsUnitName, value: this.input.unit.name },
     ]);
   }
 
@@ -263,7 +276,7 @@ class BaseRun {
    */
   runEnds(): Promise<boolean> {
     const over = () => this.ended || workflowInfo().continueAsNewSuggested || workflowInfo().targetWorkerDeploymentVersionChanged;
-    return condition(over, Math.max(this.runEndsAt - Date.now(), 1));
+    return condition(over, Math.max(this.runEndsAt - Date.now(), 1), { summary: RUN_END_SUMMARY });
   }
 
   stopWatching(): void {
@@ -563,10 +576,10 @@ class BaseRun {
     const due = annualSummaryDue(year);
     for (const r of due.reminders) {
       if (Date.parse(r.at) <= Date.now()) continue;
-      if (!(await sleepUntil(Date.parse(r.at), stop, `${year}年度工作总结提醒`))) return;
+      if (!(await this.sleepUntil(Date.parse(r.at), stop, `${year}年度工作总结提醒`))) return;
       await this.remind(`summary.${year}.${r.kind}`, `${year}年度工作总结（第十八条）`, due.dueAt, r.at);
     }
-    if (!(await sleepUntil(Date.parse(due.dueAt), stop, `${year}年度工作总结截止`))) return;
+    if (!(await this.sleepUntil(Date.parse(due.dueAt), stop, `${year}年度工作总结截止`))) return;
     await awaitDecision(
       this.step(`annualSummary.${year}`, this.homePrefecture ? 'prefectureOfficer' : 'provinceOfficer'),
       stop,
@@ -588,14 +601,14 @@ class BaseRun {
       const schedule = postEvaluationSchedule(s.term);
       const reminderAt = Date.parse(schedule.dataReminder.at);
       if (reminderAt > Date.now() && reminderAt < this.runEndsAt) {
-        if (await sleepUntil(reminderAt, stop, '提醒提交“两山指数”指标数据')) {
+        if (await this.sleepUntil(reminderAt, stop, '提醒提交“两山指数”指标数据')) {
           await this.remind(`term${termNo}.${schedule.dataReminder.kind}`, '后评估“两山指数”指标数据的提交（第二十二条）', schedule.opensAt, schedule.dataReminder.at);
         }
         continue;
       }
       const opensAt = Date.parse(schedule.opensAt);
       if (opensAt > Date.now() && opensAt < this.runEndsAt) {
-        await sleepUntil(opensAt, stop, '后评估开始');
+        await this.sleepUntil(opensAt, stop, '后评估开始');
         continue;
       }
       const expiresAt = Date.parse(s.term.expiresAt);
@@ -603,7 +616,7 @@ class BaseRun {
         opensAt <= Date.now() && s.evaluatedTermNo !== termNo
           ? awaitDecision(this.step('postEvaluation', 'provinceOfficer'), () => stop() || s.evaluatedTermNo === termNo, this.track, this.writingTasks)
           : Promise.resolve();
-      if (expiresAt < this.runEndsAt && (await sleepUntil(expiresAt, stop, '称号有效期届满'))) {
+      if (expiresAt < this.runEndsAt && (await this.sleepUntil(expiresAt, stop, '称号有效期届满'))) {
         await this.expire();
       } else if (expiresAt >= this.runEndsAt) {
         await condition(stop);
@@ -698,10 +711,38 @@ class BaseRun {
 
   // ---- Status changes, tasks, reminders and what the Temporal UI shows.
 
-  /** The Temporal UI's current details: the open tasks, or the status and term (workflows/metadata.ts). */
-  private showState(): void {
+  /**
+   * The Temporal UI's current details (workflows/metadata.ts), set from the
+   * run's first activation: the base by name and naming date (a run after a
+   * continue-as-new has no static summary), the open tasks or the status and
+   * term, and the timers it waits on (the run's end among them).
+   */
+  showState(): void {
     const s = this.carry;
-    showWaiting(this.openTasks.values(), this.ended ? `已结束：${baseStatusZh(s.status)}` : `${baseStatusZh(s.status)}，称号有效期至 ${formatCstDateZh(s.term.endsOn)}`);
+    const runEnd: PendingTimer[] = this.ended || this.over ? [] : [{ summary: RUN_END_SUMMARY, atMs: this.runEndsAt }];
+    showDetails({
+      subject: baseSummary(this.input.unit, this.input.namedOn),
+      tasks: this.openTasks.values(),
+      otherwise: this.ended ? `已结束：${baseStatusZh(s.status)}` : `${baseStatusZh(s.status)}，称号有效期至 ${formatCstDateZh(s.term.endsOn)}`,
+      timers: [...this.timers.values(), ...runEnd],
+    });
+  }
+
+  /**
+   * A watcher's timer (workflows/sleep-until.ts), shown in the current
+   * details while it runs. Not async: the watcher awaits the very promise
+   * sleepUntil returns, so it resumes on the same turn as before.
+   */
+  private sleepUntil(atMs: number, stop: () => boolean, summary: string): Promise<boolean> {
+    const waiting = sleepUntil(atMs, stop, summary);
+    if (atMs <= Date.now()) return waiting;
+    this.timers.set(summary, { summary, atMs });
+    this.showState();
+    void waiting.then(() => {
+      this.timers.delete(summary);
+      this.showState();
+    }, () => this.timers.delete(summary));
+    return waiting;
   }
 
   /**

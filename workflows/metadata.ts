@@ -44,8 +44,46 @@ export function waitingZh(task: Pick<OpenTask, 'step' | 'role' | 'prefecture' | 
   return `等待${officeZh(task.role, task.prefecture)}办理「${stepZh(task.step)}」，期限 ${formatCstInstantZh(task.dueAt)}${escalated}`;
 }
 
-/** The workflow's current details: each open task on a line, or what it is otherwise doing. */
+/** A timer the workflow waits on: its summary (as in the history) and when it fires. */
+export interface PendingTimer {
+  summary: string;
+  atMs: number;
+}
+
+/** 「2026年度工作总结截止」2027年2月1日 00:00. */
+export const timerZh = (timer: PendingTimer) => `「${timer.summary}」${formatCstInstantZh(timer.atMs)}`;
+
+/** What the current details show: whose workflow it is, its open tasks or what it is otherwise doing, and its timers. */
+export interface Details {
+  /** A heading naming the subject (a base's name and naming date; a rectification's base), when the static summary may be missing. */
+  subject?: string;
+  tasks?: Iterable<OpenTask>;
+  /** Shown when no task is open: the stage or status. */
+  otherwise: string;
+  /** The timers it waits on, the soonest first. */
+  timers?: Iterable<PendingTimer>;
+}
+
+/**
+ * The current details (Markdown, one paragraph a line): the subject, each
+ * open task, or what it is otherwise doing, then the timers it waits on.
+ * Setting them issues no command: any activation may, replay included.
+ */
+export function detailsZh({ subject, tasks = [], otherwise, timers = [] }: Details): string {
+  const waiting = [...tasks].map(waitingZh);
+  const next = [...timers].sort((a, b) => a.atMs - b.atMs).map(timerZh);
+  return [
+    ...(subject ? [`**${subject}**`] : []),
+    ...(waiting.length ? waiting : otherwise ? [otherwise] : []),
+    ...(next.length ? [`下一时点：${next.join('；')}`] : []),
+  ].join('\n\n');
+}
+
+export function showDetails(details: Details): void {
+  setCurrentDetails(detailsZh(details));
+}
+
+/** The workflow's current details: each open task, or what it is otherwise doing. */
 export function showWaiting(tasks: Iterable<OpenTask>, otherwise: string): void {
-  const lines = [...tasks].map(waitingZh);
-  setCurrentDetails(lines.length ? lines.join('\n') : otherwise);
+  showDetails({ tasks, otherwise });
 }

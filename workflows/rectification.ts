@@ -20,14 +20,17 @@ import {
   type RectificationInput,
   type RectificationOutcome,
 } from './rectification-messages';
-import { LsPrefecture } from './search-attributes';
+import { LsPrefecture, LsUnitName } from './search-attributes';
 import { sleepUntil } from './sleep-until';
 
 export async function rectificationWorkflow(input: RectificationInput): Promise<{ outcome: RectificationOutcome; verificationTask: string | null }> {
   const state: { reported: boolean; closed: { outcome: RectificationOutcome; decisionId: string } | null } = { reported: false, closed: null };
   setHandler(rectificationReportedSignal, () => void (state.reported = true));
   setHandler(rectificationClosedSignal, (c) => void (state.closed ??= c));
-  upsertSearchAttributes([{ key: LsPrefecture, value: input.unit.prefectures }]);
+  upsertSearchAttributes([
+    { key: LsPrefecture, value: input.unit.prefectures },
+    { key: LsUnitName, value: input.unit.name },
+  ]);
 
   const key = `rectification-${input.number}`;
   const due = rectificationDue(input.deadline);

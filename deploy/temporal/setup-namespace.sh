@@ -18,7 +18,8 @@ ATTRIBUTES='LsStage Keyword
 LsPrefecture KeywordList
 LsYear Int
 LsUnitType Keyword
-LsBaseStatus Keyword'
+LsBaseStatus Keyword
+LsUnitName Keyword'
 
 cli() {
   temporal --address "$TEMPORAL_ADDRESS" "$@"

@@ -248,7 +248,7 @@ function spawnWorker(taskQueue: string, metricsAddress: string): WorkerProcess {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: harness.env.address,
-      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_NAMESPACE: harness.env.namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATABASE_URL: harness.database.url,
       SMTP_URL: harness.sink.url,

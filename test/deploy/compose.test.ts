@@ -50,6 +50,7 @@ const SEARCH_ATTRIBUTES: Record<string, string> = {
   LsYear: 'Int',
   LsUnitType: 'Keyword',
   LsBaseStatus: 'Keyword',
+  LsUnitName: 'Keyword',
 };
 
 const composeText = read('docker-compose.yml');
