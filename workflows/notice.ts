@@ -81,6 +81,10 @@ export const COMPLAINT_DIGEST = 'notice-complaint-digest';
 
 const nowIso = () => new Date(Date.now()).toISOString();
 
+/** The window's timers, by what happens when they fire (their instant is in the history and the details). */
+const NOTICE_OPENS_SUMMARY = '公示开始';
+const NOTICE_CLOSES_SUMMARY = '公示期满，公示结束';
+
 /** A refusal as the failure type the API maps to 403, 409 or 422; the refusal rides along as details. */
 function refuse(r: Refusal, suffix = ''): never {
   throw ApplicationFailure.create({ type: RefusalType[r.kind], message: r.zh + suffix, nonRetryable: true, details: [r] });
@@ -110,6 +114,7 @@ const viewOf = (c: ComplaintState): ComplaintView => ({
  * window's loop, whose turns await one after another, stays here.
  */
 export async function noticeWorkflow(input: NoticeInput): Promise<NoticeResult> {
+  showWaiting([], '正在按工作日计算公示期');
   const notice = new NoticeRun(input, await computeWindow(input));
   notice.registerHandlers();
   try {
@@ -231,10 +236,15 @@ class NoticeRun {
     return true;
   }
 
-  /** Until the window's next instant, a calendar change or a stop. Not async: the main line awaits the timer itself. */
+  /**
+   * Until the window's next instant, a calendar change or a stop. Not async:
+   * the main line awaits the timer itself. The timer is named (the ops
+   * history and the Temporal UI show its summary): the opening or the close.
+   */
   nextInstant(): Promise<boolean> {
-    const until = (this.status === 'scheduled' ? Date.parse(this.window.opensAt) : Date.parse(this.window.closesAt)) - Date.now();
-    return condition(() => this.calendarChanged || this.settled(), until);
+    const opening = this.status === 'scheduled';
+    const until = (opening ? Date.parse(this.window.opensAt) : Date.parse(this.window.closesAt)) - Date.now();
+    return condition(() => this.calendarChanged || this.settled(), until, { summary: opening ? NOTICE_OPENS_SUMMARY : NOTICE_CLOSES_SUMMARY });
   }
 
   /** Takes a calendar change, if one was signalled: may the window move? */
