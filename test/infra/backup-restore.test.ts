@@ -55,7 +55,7 @@ function run(script: string, args: string[], env: Record<string, string>): Promi
   });
 }
 
-const temporalEnv = () => ({ TEMPORAL_ADDRESS: harness.env.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: harness.taskQueue });
+const temporalEnv = () => ({ TEMPORAL_ADDRESS: harness.env.address, TEMPORAL_NAMESPACE: harness.env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: harness.taskQueue });
 
 function input(applicationId: string, name: string): ApplicationInput {
   return {

@@ -1,4 +1,5 @@
-// A fresh, migrated database per test file on the shared test server.
+// A fresh database per test file on the shared test server: a copy of the
+// run's migrated template (test/support/global-setup.ts), or empty.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -17,16 +18,24 @@ function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Creates an empty database; migrates it unless `migrate` is false. */
+/**
+ * Creates a database migrated to the latest migration (a copy of the run's
+ * migrated template, made in tens of milliseconds), or an empty one when
+ * `migrate` is false.
+ */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = inject('pgServerUrl');
+  const template = options.migrate === false ? undefined : inject('pgTemplate');
   const name = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   const url = withDatabase(serverUrl, name);
-  if (options.migrate !== false) await applyMigrations(url);
+  if (options.migrate !== false && !template) await applyMigrations(url);
   const db = createDb(url);
   return {
     url,

@@ -1,5 +1,6 @@
-// What most integration tests stand on: a real Temporal server (time-skipping
-// or the dev server), a fresh migrated and seeded PostgreSQL database, an SMTP
+// What most integration tests stand on: a real Temporal server (a time-skipping
+// server of its own, or a namespace of its own on the run's dev server), a
+// fresh migrated and seeded PostgreSQL database, an SMTP
 // sink, and one worker with the real activities on a task queue of its own;
 // optionally the API on a free port. One place to start and stop them, in
 // the right order.
@@ -51,6 +52,7 @@ export async function startHarness(options: {
   const taskQueue = `${options.name}-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: (options.wrapActivities ?? ((a: Activities) => a))(

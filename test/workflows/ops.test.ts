@@ -50,7 +50,7 @@ describe('ops', () => {
     expect(inZunyi.find((r) => r.workflowId === zunyi.handle.workflowId)).toMatchObject({ type: 'applicationWorkflow', status: 'RUNNING', stage: 'prefectureReview', prefectures: ['520300'], year: 2027 });
 
     const { stdout } = await promisify(execFile)(path.resolve('node_modules/.bin/tsx'), ['scripts/ops.ts', 'workflows', '--prefecture', '520500', '--status', 'running'], {
-      env: { ...process.env, DATABASE_URL: harness.database.url, TEMPORAL_ADDRESS: harness.env.address },
+      env: { ...process.env, DATABASE_URL: harness.database.url, TEMPORAL_ADDRESS: harness.env.address, TEMPORAL_NAMESPACE: harness.env.namespace },
       timeout: 60_000,
     });
     expect(stdout).toContain(bijie.handle.workflowId);
@@ -62,8 +62,8 @@ describe('ops', () => {
     const applicant = handle.workflowId.replace('application-', 'a-');
     await handle.executeUpdate(decideUpdate, { updateId: 'ops-w-2', args: [{ decisionId: 'ops-w-2', action: 'withdraw', actor: { sub: applicant, role: 'applicant', prefecture: '520300' } }] });
     await handle.result();
-    const live = await workflowHistory(harness.env.client, harness.database.db, handle.workflowId, { namespace: 'default', webUiBase: 'http://localhost:8233' });
-    expect(live).toMatchObject({ source: 'temporal', webUiUrl: expect.stringContaining(`/namespaces/default/workflows/${handle.workflowId}/`) });
+    const live = await workflowHistory(harness.env.client, harness.database.db, handle.workflowId, { namespace: harness.env.namespace!, webUiBase: 'http://localhost:8233' });
+    expect(live).toMatchObject({ source: 'temporal', webUiUrl: expect.stringContaining(`/namespaces/${harness.env.namespace}/workflows/${handle.workflowId}/`) });
     expect(live!.lines.filter((l) => l.kind === 'decision').map((l) => l.detail?.decisionId)).toEqual(['ops-w-2']);
 
     for (let n = 0; n < 50 && !(await harness.database.db.workflowHistory.findFirst({ where: { workflowId: handle.workflowId } })); n++) {
@@ -74,10 +74,10 @@ describe('ops', () => {
     const kept = await harness.database.db.workflowHistory.findFirstOrThrow({ where: { workflowId: handle.workflowId } });
     const goneId = `application-gone-${randomUUID()}`;
     await harness.database.db.workflowHistory.create({ data: { ...kept, runId: randomUUID(), workflowId: goneId, history: kept.history as object } });
-    const archived = await workflowHistory(harness.env.client, harness.database.db, goneId, { namespace: 'default' });
+    const archived = await workflowHistory(harness.env.client, harness.database.db, goneId, { namespace: harness.env.namespace! });
     expect(archived).toMatchObject({ source: 'archive', workflowId: goneId, webUiUrl: null });
     expect(archived!.lines).toEqual(live!.lines);
-    expect(await workflowHistory(harness.env.client, harness.database.db, 'application-unknown', { namespace: 'default' })).toBeNull();
+    expect(await workflowHistory(harness.env.client, harness.database.db, 'application-unknown', { namespace: harness.env.namespace! })).toBeNull();
   });
 
   it('lists the outbox and resends a mail that had no recipients to corrected ones', async () => {
@@ -114,7 +114,7 @@ describe('ops', () => {
     expect(history.status).toBe(200);
     expect(history.body).toMatchObject({
       source: 'temporal',
-      webUiUrl: `http://localhost:8233/namespaces/default/workflows/${handle.workflowId}/${(await handle.describe()).runId}/history`,
+      webUiUrl: `http://localhost:8233/namespaces/${harness.env.namespace}/workflows/${handle.workflowId}/${(await handle.describe()).runId}/history`,
     });
     expect((history.body.lines as Array<{ kind: string }>)[0]).toMatchObject({ kind: 'started' });
     expect((await get('/api/ops/workflows/application-nobody/history')).status).toBe(404);
