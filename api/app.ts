@@ -36,6 +36,7 @@ import { opsRefusedReadsRouter } from './ops-refused-reads';
 import { opsWorkflowsRouter } from './ops-workflows';
 import { officesRouter } from './offices';
 import { registerOutboxMetrics } from './outbox-metrics';
+import { withRequestContext } from './request-context';
 import { readinessDetails, readinessDetailsSchema } from './readiness-details';
 import { saneRequestPath, securityHeaders } from './security';
 import { tasksRouter } from './tasks';
@@ -89,6 +90,8 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = deps.metrics ?? createHttpMetrics();
   registerOutboxMetrics(metrics, deps.db);
   app.use(observeRequests({ logger: deps.logger ?? createLogger({ name: 'api' }), metrics }));
+  // The rest of the request runs in its own context, so that an error nothing caught is traced to it (api/request-context.ts).
+  app.use(withRequestContext);
   app.use(securityHeaders);
   app.use(saneRequestPath);
   // Prometheus text, outside /api and the route registry (api/observability.ts).

@@ -14,12 +14,10 @@
 // GET /api/files/:id streams a file back to its uploader or to whoever may
 // see a subject that cites it (`mayRead`); anyone else gets 404.
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import busboy from 'busboy';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { recordAct } from '../activities/record-act';
@@ -32,9 +30,10 @@ import { FileStoreError, type FileStore } from '../infra/file-store';
 import type { Actor } from '../workflows/messages';
 import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
-import { badRequest, forbidden, HttpError, notFound, unavailable, unprocessable } from './errors';
+import { forbidden, HttpError, notFound, unavailable, unprocessable } from './errors';
 import { route } from './openapi';
-import { unknownFields, wellFormed } from './validation';
+import { receiveSingleFile } from './multipart';
+import { wellFormed } from './validation';
 
 export const ALLOWED_TYPES = [
   { contentType: 'application/pdf', zh: 'PDF' },
@@ -126,11 +125,13 @@ export function zipDocumentType(names: readonly string[]): AllowedType | null {
 
 /**
  * The client's file name as metadata: its last path segment, without control
- * characters, at most 200 characters. It never becomes part of a path.
+ * characters and without the invisible direction marks that make
+ * `报告\u202Efdp.exe` read as `报告exe.pdf`, at most 200 characters. It never
+ * becomes part of a path.
  */
 export function sanitizeFileName(name: string | undefined): string {
   const last = (name ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const clean = last.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
   const visible = clean === '.' || clean === '..' ? '' : clean;
   return [...visible].slice(0, 200).join('') || 'file';
 }
@@ -144,58 +145,25 @@ interface Received {
 }
 
 /**
- * Streams the one file part to a temporary file, hashing and counting as it
- * goes and refusing early when the leading bytes are not an allowed type or
- * the size passes the limit. On any refusal the temporary file is removed.
+ * Streams the one file part (api/multipart.ts) to a temporary file, hashing
+ * and counting as it goes and refusing early when the leading bytes are not
+ * an allowed type or the size passes the limit. On any refusal the
+ * temporary file is removed.
  */
 function receiveOne(req: Request, tmpDir: string, maxBytes: number): Promise<Received> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        defParamCharset: 'utf8',
-        // One byte past the limit, so that a file of exactly maxBytes passes
-        // (busboy flags the limit on reaching it, not on passing it).
-        limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 4096, parts: 21 },
-      });
-    } catch {
-      reject(badRequest('请以 multipart/form-data 上传，且只含一个文件'));
-      return;
-    }
-    let settled = false;
-    let written: Promise<Received> | undefined;
-    const tmpFiles: string[] = [];
-    const stop = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      // Stop feeding the parser; Node discards what the client still sends.
-      req.unpipe(parser);
-      void Promise.all(tmpFiles.map((f) => rm(f, { force: true }))).finally(() => reject(error));
-    };
-
-    // One part only, named `file`: any other part (a text field, a file under another name) is refused naming it.
-    parser.on('field', (field) => stop(unknownFields([field])));
-    parser.on('file', (field, stream: Readable, info) => {
-      if (field !== 'file') {
-        stream.resume();
-        stop(unknownFields([field]));
-        return;
-      }
-      if (written) {
-        stream.resume();
-        stop(badRequest('每次只能上传一个文件'));
-        return;
-      }
+  return receiveSingleFile(req, {
+    maxBytes,
+    tooLarge: () => tooLarge(maxBytes),
+    missingFile: '请求中没有文件（multipart 的 file 字段）',
+    discard: (received) => rm(received.tmp, { force: true }),
+    consume: async ({ stream, filename }) => {
       const tmp = path.join(tmpDir, randomUUID());
-      tmpFiles.push(tmp);
       const hash = createHash('sha256');
       let size = 0;
       let head = Buffer.alloc(0);
       const inspect = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           size += chunk.length;
-          if (size > maxBytes) return callback(tooLarge(maxBytes));
           hash.update(chunk);
           if (head.length < HEAD_BYTES) {
             head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
@@ -207,40 +175,17 @@ function receiveOne(req: Request, tmpDir: string, maxBytes: number): Promise<Rec
           callback(sniff(head) ? null : unsupported());
         },
       });
-      written = pipeline(stream, inspect, createWriteStream(tmp, { flags: 'wx', mode: 0o640 })).then(() => ({
-        tmp,
-        sha256: hash.digest('hex'),
-        size,
-        head,
-        originalName: sanitizeFileName(info.filename),
-      }));
-      written.catch((error: unknown) => {
-        // The file stream must be drained or busboy stalls; we are done with it anyway.
-        stream.resume();
-        stop(error);
-      });
-    });
-    parser.on('filesLimit', () => stop(badRequest('每次只能上传一个文件')));
-    parser.on('partsLimit', () => stop(badRequest('表单字段过多')));
-    parser.on('fieldsLimit', () => stop(badRequest('表单字段过多')));
-    parser.on('error', () => stop(badRequest('multipart 请求格式错误')));
-    parser.on('close', () => {
-      if (settled) return;
-      if (!written) {
-        stop(badRequest('请求中没有文件（multipart 的 file 字段）'));
-        return;
+      // Created before anything is piped, so that the removal below cannot run ahead of the file's creation.
+      const handle = await open(tmp, 'wx', 0o640);
+      try {
+        await pipeline(stream, inspect, handle.createWriteStream());
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        await rm(tmp, { force: true });
+        throw error;
       }
-      written.then(
-        (received) => {
-          if (settled) return;
-          settled = true;
-          resolve(received);
-        },
-        () => {},
-      );
-    });
-    req.on('aborted', () => stop(badRequest('上传被中断')));
-    req.pipe(parser);
+      return { tmp, sha256: hash.digest('hex'), size, head, originalName: sanitizeFileName(filename) };
+    },
   });
 }
 

@@ -9,7 +9,6 @@
 // the same file again is applied once. Who may: whoever sees the base
 // downloads; only the base's own applicant uploads (as for typed data).
 import { createHash } from 'node:crypto';
-import busboy from 'busboy';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { checkIndicatorDataYear, indicatorDataYears } from '../domain/base-submissions';
@@ -20,11 +19,12 @@ import { problem } from '../domain/problems';
 import type { Db } from '../infra/database';
 import type { Actor } from '../workflows/messages';
 import { attempt } from './audit-refusals';
-import { badRequest, HttpError, unprocessable } from './errors';
+import { HttpError, unprocessable } from './errors';
 import { indicatorTemplate, readTemplate } from './indicator-sheet-xlsx';
 import { route } from './openapi';
 import { domainRefusalToHttp } from './refusals';
-import { unknownFields, parseBody } from './validation';
+import { receiveSingleFile } from './multipart';
+import { parseBody } from './validation';
 import { sendXlsx, XLSX_TYPE } from './xlsx';
 
 type BaseRow = NonNullable<Awaited<ReturnType<Db['base']['findUnique']>>>;
@@ -64,55 +64,17 @@ function defaultYears(base: BaseRow, at: Date): { from: number; to: number } {
   return { from: Math.max(may.first, yearOf(base.termStartsOn)), to: Math.min(may.last, yearOf(base.termEndsOn)) };
 }
 
-/** Reads the one part `file` of a multipart upload into memory, at most `maxBytes`. */
+/** Reads the one part `file` of a multipart upload (api/multipart.ts) into memory, at most `maxBytes`. */
 function receiveFile(req: Request, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 0, parts: 1 } });
-    } catch {
-      reject(badRequest('请以 multipart/form-data 上传，且只含一个文件 file'));
-      return;
-    }
-    let settled = false;
-    let received: Buffer | null = null;
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      req.unpipe(parser);
-      req.resume();
-      reject(error);
-    };
-    parser.on('field', (name) => fail(unknownFields([name])));
-    parser.on('file', (name, stream) => {
-      if (name !== 'file') {
-        stream.resume();
-        fail(unknownFields([name]));
-        return;
-      }
+  return receiveSingleFile(req, {
+    maxBytes,
+    tooLarge: () => new HttpError(413, 'tooLarge', `文件超过大小上限 ${maxBytes / 1024 / 1024} MiB：请上传本系统下载的模板`),
+    missingFile: '请选择要上传的文件（字段 file）',
+    consume: async ({ stream }) => {
       const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          stream.resume();
-          fail(new HttpError(413, 'tooLarge', `文件超过大小上限 ${maxBytes / 1024 / 1024} MiB：请上传本系统下载的模板`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        if (size <= maxBytes) received = Buffer.concat(chunks);
-      });
-    });
-    parser.on('error', () => fail(badRequest('上传的内容不完整，请重新上传')));
-    parser.on('close', () => {
-      if (settled) return;
-      settled = true;
-      if (!received) reject(badRequest('请选择要上传的文件（字段 file）'));
-      else resolve(received);
-    });
-    req.pipe(parser);
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
   });
 }
 

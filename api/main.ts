@@ -10,6 +10,8 @@ import { applyMigrations } from '../infra/migrate';
 import { connectClient } from '../infra/temporal';
 import { createApp } from './app';
 import { createVerifier } from './auth';
+import { createHttpMetrics } from './observability';
+import { serve } from './serve';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'api', level: config.logLevel });
@@ -21,7 +23,9 @@ const fileStore = await checkFileStoreOrExit(fileStoreFor(config), logger);
 // Each request scopes its Temporal calls to TEMPORAL_CALL_DEADLINE_MS (api/app.ts);
 // the connection's default gives the same bound to a call made outside one.
 const temporal = connectClient(config.temporal, { callDeadlineMs: config.temporalCallDeadlineMs });
+const metrics = createHttpMetrics();
 const app = createApp({
+  metrics,
   db,
   temporal,
   taskQueue: config.taskQueue,
@@ -39,15 +43,11 @@ const app = createApp({
   verify: createVerifier({ jwtSecret: config.authJwtSecret, jwksUrl: config.authJwksUrl, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE }),
 });
 if (config.devNow) logger.warn({ devNow: config.devNow.toISOString() }, 'acceptance-window clock set by DEV_NOW (development only)');
-const server = app.listen(config.port, () =>
-  logger.info({ port: config.port, metrics: config.metricsToken ? 'GET /metrics (METRICS_TOKEN required)' : 'GET /metrics' }, `api listening on http://localhost:${config.port}`),
-);
-
-const stop = (signal: string) => {
-  logger.info({ signal }, 'api stopping');
-  server.close(() => {
-    void Promise.allSettled([db.$disconnect(), temporal.connection.close()]).then(() => process.exit(0));
-  });
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// Listening, the drain, the last resort and the signals (api/serve.ts).
+serve(app, {
+  port: config.port,
+  logger,
+  metrics,
+  close: () => Promise.allSettled([db.$disconnect(), temporal.connection.close()]).then(() => undefined),
+  onListening: () => logger.info({ port: config.port, metrics: config.metricsToken ? 'GET /metrics (METRICS_TOKEN required)' : 'GET /metrics' }, `api listening on http://localhost:${config.port}`),
+});

@@ -85,6 +85,8 @@ export interface HttpMetrics {
   decisions: client.Counter<'subject' | 'action' | 'outcome'>;
   /** Refused reads of signed-in callers (api/audit-refusals.ts): counted here and in RefusedRead, not chained. */
   refusedReads: client.Counter<'route' | 'status'>;
+  /** Errors no handler caught (infra/process-guard.ts): contained in one request, or fatal to the process. */
+  uncaught: client.Counter<'outcome'>;
 }
 
 // prom-client's default metrics (CPU, memory, event loop lag, GC, handles)
@@ -126,7 +128,13 @@ export function createHttpMetrics(): HttpMetrics {
     labelNames: ['route', 'status'] as const,
     registers: [own],
   });
-  return { registry: client.Registry.merge([processMetrics(), own]), requests, duration, decisions, refusedReads };
+  const uncaught = new client.Counter({
+    name: 'liangshan_uncaught_errors_total',
+    help: 'Errors no handler caught (an event handler, a timer, a client callback): contained (one request answered 500, the API kept serving) or fatal (outside any request: the API drained and exited to be restarted)',
+    labelNames: ['outcome'] as const,
+    registers: [own],
+  });
+  return { registry: client.Registry.merge([processMetrics(), own]), requests, duration, decisions, refusedReads, uncaught };
 }
 
 /**

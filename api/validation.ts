@@ -44,8 +44,15 @@ function unstorable(value: unknown, path: string[] = [], found: string[] = [], d
 /** What a field the request names but the API does not know is called in the details. */
 const UNKNOWN_FIELD = '不认识的字段';
 
-/** A name as the message shows it: at most 64 characters. */
-const shown = (name: string) => (name.length > 64 ? `${name.slice(0, 64)}…` : name);
+/**
+ * A name as the message shows it: at most 64 characters. Whatever a parser
+ * hands over (busboy gives `undefined` for a part without a name) is shown,
+ * never a reason to throw.
+ */
+const shown = (name: unknown) => {
+  const text = typeof name === 'string' ? name : String(name);
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+};
 
 /** `不认识的字段：a、unit.extra` (at most 20 named), the one wording of every refusal of unknown fields. */
 export function unknownFieldsMessage(paths: readonly string[]): string {

@@ -16,6 +16,7 @@
 //   port. If the address cannot be bound (taken by another worker on the same
 //   host) the worker logs an error and runs without the endpoint: its work
 //   matters more than its metrics.
+import { Context } from '@temporalio/activity';
 import { Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDbCalendar } from '../activities/calendar';
@@ -27,6 +28,7 @@ import { createDb } from '../infra/database';
 import { createLogger, temporalLogger } from '../infra/logger';
 import { applyMigrations } from '../infra/migrate';
 import { describeWorkerVersion } from '../infra/worker-deployment';
+import { guardProcess, type Attribution } from '../infra/process-guard';
 import { connectClient, connectWorker, createWorker } from '../infra/temporal';
 
 const config = loadConfigOrExit();
@@ -73,12 +75,41 @@ logger.info(
   { taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, workerVersion: config.workerVersion ?? null },
   `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace}) ${describeWorkerVersion(config.workerVersion)}`,
 );
-try {
-  await worker.run();
-} finally {
+// The last resort (infra/process-guard.ts): an error no handler caught inside
+// an activity is logged with the activity and counted, and that attempt is
+// left to its start-to-close timeout (Temporal then retries it); outside any
+// activity the worker stops polling, finishes its tasks and exits (code 70)
+// for its process manager to restart it. Counted in the SDK's exporter as
+// liangshan_worker_uncaught_errors{outcome}.
+const uncaught = Runtime.instance().metricMeter.createCounter('liangshan_worker_uncaught_errors', '1', 'Errors no handler caught: contained (in one activity attempt) or fatal (the worker drained and exited)');
+const running = worker.run().finally(async () => {
   mailer.close();
   await db.$disconnect();
   await client.connection.close();
   await connection.close();
   logger.info('worker stopped');
+});
+guardProcess({
+  logger,
+  attribute: currentActivity,
+  count: (outcome) => uncaught.add(1, { outcome }),
+  drain: async () => {
+    worker.shutdown();
+    await running.catch(() => undefined);
+  },
+  // A worker drains its activities for up to their own timeouts; past a minute the server reschedules them anyway.
+  drainTimeoutMs: 60_000,
+});
+
+/** The activity the code raising an error belongs to (the SDK keeps its context in an AsyncLocalStorage). */
+function currentActivity(): Attribution | undefined {
+  let info: Context['info'];
+  try {
+    info = Context.current().info;
+  } catch {
+    return undefined;
+  }
+  return { context: { activityType: info.activityType, activityId: info.activityId, attempt: info.attempt, workflowId: info.workflowExecution?.workflowId }, contain: () => {} };
 }
+
+await running;
