@@ -84,11 +84,11 @@ interface Reply {
 
 const tokenOf = (actor: Actor) => signDevToken(SECRET, actor);
 
-async function send(method: string, url: string, options: { actor?: Actor; token?: string; body?: unknown; raw?: string | FormData; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function send(method: string, url: string, options: { actor?: Actor; token?: string; body?: unknown; raw?: string | FormData | Uint8Array; headers?: Record<string, string> } = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   const token = options.token ?? (options.actor ? await tokenOf(options.actor) : undefined);
   if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | FormData | undefined;
+  let body: string | FormData | Uint8Array | undefined;
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (typeof body === 'string') headers['content-type'] ??= 'application/json';
@@ -712,6 +712,36 @@ function strayFields(schema: JsonSchema, value: unknown, at = ''): string[] {
     Object.hasOwn(properties, k) ? strayFields(properties[k]!, v, `${at}${k}.`) : schema.additionalProperties === false ? [`${at}${k}`] : []);
 }
 
+// Multipart bodies as a hostile client builds them by hand (issue 23: one
+// part named "" took the API down): 0 to 3 parts with names, file names and
+// content types from the edges (empty, missing, quoted, NUL, RTL, paths,
+// very long), a boundary that is sometimes odd, a body that is sometimes cut
+// short; and now and then a well-formed upload of a real PDF.
+const PART_NAMES = [null, '', 'file', 'file', 'File', 'files[]', '__proto__', 'constructor', 'a"b', 'x\u0000y', '名字', '\u202Efile', 'f'.repeat(300)];
+const FILE_NAMES = [null, '', 'a.pdf', '../../etc/passwd', '..\\..\\boot.ini', '\u202Efdp.exe', '报告.pdf', 'a;b=c.pdf', '%00.pdf', 'x'.repeat(2000), '.', 'C:\\con.pdf'];
+const PART_TYPES = [null, 'application/pdf', 'text/html', 'application/x-msdownload', 'multipart/mixed; boundary=zz', '', 'image/svg+xml', '\u0000'];
+const BOUNDARIES = ['fuzzBoundary0001', 'fuzzBoundary0001', 'fuzzBoundary0001', 'x', 'a b', 'B'.repeat(90), '"quoted"', ''];
+const multipartPart = fc.record({
+  name: fc.constantFrom(...PART_NAMES),
+  filename: fc.constantFrom(...FILE_NAMES),
+  type: fc.constantFrom(...PART_TYPES),
+  content: fc.oneof(fc.constant('%PDF-1.7\n%%EOF\n'), fc.string({ maxLength: 40 }), fc.constant('PK\u0003\u0004'), fc.constant('')),
+});
+const hostileMultipart = fc.record({
+  boundary: fc.constantFrom(...BOUNDARIES),
+  parts: fc.array(multipartPart, { maxLength: 3 }),
+  cutAt: fc.option(fc.nat({ max: 400 }), { freq: 4 }),
+  contentType: fc.constantFrom('multipart/form-data; boundary=', 'multipart/form-data; boundary=', 'multipart/form-data', 'application/json', 'text/plain; boundary='),
+}).map(({ boundary, parts, cutAt, contentType }) => {
+  const quote = (v: string) => `"${v}"`;
+  const text = parts.map((p) => {
+    const disposition = ['form-data', ...(p.name !== null ? [`name=${quote(p.name)}`] : []), ...(p.filename !== null ? [`filename=${quote(p.filename)}`] : [])].join('; ');
+    return `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type !== null ? `Content-Type: ${p.type}\r\n` : ''}\r\n${p.content}\r\n`;
+  }).join('') + `--${boundary}--\r\n`;
+  const bytes = Buffer.from(text, 'utf8');
+  return { body: cutAt === null ? bytes : bytes.subarray(0, cutAt), contentType: contentType.endsWith('=') ? contentType + boundary : contentType };
+});
+
 describe('fuzz against GET /api/openapi.json', () => {
   it('finds no 5xx and no response outside the document', async () => {
     const doc = (await send('GET', '/api/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { 'x-roles': string[]; parameters?: Array<{ name: string; in: string; schema: JsonSchema }>; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> };
@@ -738,7 +768,8 @@ describe('fuzz against GET /api/openapi.json', () => {
       );
     };
     const request = fc.record({
-      operation: fc.constantFrom(...operations),
+      // The uploads five times as often: hand-built multipart bodies have the most shapes to try.
+      operation: fc.constantFrom(...operations.flatMap((o) => (o.op.requestBody?.content['multipart/form-data'] ? [o, o, o, o, o] : [o]))),
       pathValue: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...realIds) }, { weight: 1, arbitrary: fc.constantFrom(...otherIds) }),
     }).chain(({ operation, pathValue }) => tokenFor(operation.op['x-roles']).map((token) => ({ operation, pathValue, token }))).chain(({ operation, token, pathValue }) => {
       const known = fc.record(
@@ -752,7 +783,10 @@ describe('fuzz against GET /api/openapi.json', () => {
         { weight: 1, arbitrary: fc.tuple(known, fc.constantFrom('isAdmin', 'debug', '__proto__', 'x'), fc.string({ maxLength: 8 })).map(([q, k, v]) => ({ ...(q as Record<string, unknown>), [k]: v })) },
       );
       const jsonSchema = operation.op.requestBody?.content['application/json']?.schema;
-      const body = jsonSchema
+      const isMultipartOp = !!operation.op.requestBody?.content['multipart/form-data'];
+      const body = isMultipartOp
+        ? fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: hostileMultipart })
+        : jsonSchema
         ? fc.oneof(
             // Bodies the document allows (deeper paths: the workflows' refusals), and the same with hostile parts.
             { weight: 4, arbitrary: fromSchema(jsonSchema, 0) },
@@ -766,6 +800,8 @@ describe('fuzz against GET /api/openapi.json', () => {
 
     let cases = 0;
     let strayRequests = 0;
+    let multipartRequests = 0;
+    const callers = new Map<string, number>();
     const statuses = new Map<number, number>();
     const started = Date.now();
     await fc.assert(
@@ -774,9 +810,13 @@ describe('fuzz against GET /api/openapi.json', () => {
         const url = operation.path.replace(/\{[^}]+\}/g, pathValue) + (Object.keys(query).length ? `?${new URLSearchParams(query as Record<string, string>)}` : '');
         const isMultipart = !!operation.op.requestBody?.content['multipart/form-data'];
         let options: Parameters<typeof send>[2] = token ? { token } : {};
-        if (isMultipart) {
+        if (isMultipart && body && typeof body === 'object' && 'contentType' in body) {
+          const { body: bytes, contentType } = body as { body: Buffer; contentType: string };
+          options = { ...options, raw: new Uint8Array(bytes), headers: { 'content-type': contentType } };
+          multipartRequests += 1;
+        } else if (isMultipart) {
           const form = new FormData();
-          form.append('file', new Blob([typeof body === 'string' ? body : `%PDF-1.7\n${cases}\n%%EOF\n`]), '../fuzz.pdf');
+          form.append('file', new Blob([`%PDF-1.7\n${cases}\n%%EOF\n`]), '../fuzz.pdf');
           options = { ...options, raw: form };
         } else if (body && typeof body === 'object' && 'raw' in body && Object.keys(body).length === 1) {
           options = { ...options, raw: String((body as { raw: string }).raw) };
@@ -785,6 +825,10 @@ describe('fuzz against GET /api/openapi.json', () => {
         }
         const reply = await send(operation.method.toUpperCase(), url, options);
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+        const caller = signed.find((s) => s.token === token)?.role ?? (token ? 'bad token' : 'no token');
+        callers.set(caller, (callers.get(caller) ?? 0) + 1);
+        // After each batch the API still answers (issue 23: a request that ends the process ends every later one).
+        if (cases % 25 === 0) expect((await send('GET', '/api/health')).status, `after request ${cases}`).toBe(200);
         const expressPath = operation.path.replace(/\{([^}]+)\}/g, ':$1');
         const r = findRoute(operation.method, expressPath)!;
         const problems = checkAgainstDocument(r, reply);
@@ -802,7 +846,13 @@ describe('fuzz against GET /api/openapi.json', () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 1500), interruptAfterTimeLimit: 50_000, markInterruptAsFailure: false, verbose: 1 },
     );
     console.info(`fuzz: ${cases} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+    console.info(`fuzz: callers ${JSON.stringify(Object.fromEntries(callers))}; hand-built multipart bodies ${multipartRequests}`);
     expect(cases).toBeGreaterThan(100);
+    expect((await send('GET', '/api/health')).status).toBe(200);
+    // Every role signed in, a bad token and none at all were among the callers, and the uploads got hostile bodies.
+    for (const role of [...new Set(signed.map((s) => s.role))]) expect(callers.get(role), role).toBeGreaterThan(0);
+    expect(callers.get('no token')).toBeGreaterThan(0);
+    expect(multipartRequests).toBeGreaterThan(0);
     // The strict-input check above did run (about one request in ten carries a field the document does not name).
     expect(strayRequests).toBeGreaterThan(0);
     // The log is still a chain after everything the fuzz run did.
