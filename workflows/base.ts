@@ -236,7 +236,7 @@ class BaseRun {
   /**
    * LsUnitName names the base in the Temporal UI's list after a
    * continue-as-new, whose run has no static summary (docs/ARCHITECTURE.md
-   * "What ops staff read in the Temporal UI"). Added to the upsert every run
+   * "What ops read in the Temporal UI"). Added to the upsert every run
    * already made: the command is the same, so recorded runs replay.
    */
   showSearchAttributes(): void {

@@ -50,7 +50,7 @@ export interface PendingTimer {
   atMs: number;
 }
 
-/** 「2026年度工作总结截止」2027年2月1日 00:00. */
+/** 「2026年度工作总结截止」2027年1月31日 24:00. */
 export const timerZh = (timer: PendingTimer) => `「${timer.summary}」${formatCstInstantZh(timer.atMs)}`;
 
 /** What the current details show: whose workflow it is, its open tasks or what it is otherwise doing, and its timers. */

@@ -2,7 +2,7 @@
 // continue-as-new, whose run has no static summary (the SDK's continue-as-new
 // takes none): every run sets its current details from its first activation,
 // naming the base and what it waits for, and upserts LsUnitName, the list's
-// column and filter (docs/ARCHITECTURE.md "What ops staff read in the
+// column and filter (docs/ARCHITECTURE.md "What ops read in the
 // Temporal UI"). Every timer of every run is named in the ops history
 // (infra/history-summary.ts), the run's end included.
 import { randomUUID } from 'node:crypto';
