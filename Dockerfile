@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # One image for the API, the worker and the migration job: the command is
-# chosen by the compose service (`npm run api`, `npm run worker`,
-# `npm run db:migrate`). The TypeScript sources run under tsx; the only
+# chosen by the compose service (node with tsx as its loader, on api/main.ts,
+# worker/main.ts or scripts/db-migrate.ts). The TypeScript sources run under tsx; the only
 # build step is the web console's bundle (web/ → web/dist, served by the
 # API). The Temporal server, PostgreSQL and the mail relay come from their
 # own images (docker-compose.yml, docs/PRODUCTION.md).
@@ -68,4 +68,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["npm", "run", "api"]
+# node itself, not `npm run api`: npm 9.6.7 and later does not pass a SIGTERM
+# on to its script (npm/cli#6547), which would be killed instead of drained.
+CMD ["node", "--import", "tsx", "api/main.ts"]

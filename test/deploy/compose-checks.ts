@@ -131,15 +131,82 @@ export function commandOf(value: Json | undefined): string[] | undefined {
   return String(value).trim().split(/\s+/);
 }
 
-/** The npm script a command runs (`npm run x`, `npm start`), or undefined. */
-export function npmScriptOf(command: string[]): string | undefined {
-  const args = command[0] === '/bin/sh' || command[0] === 'sh' ? (command[2] ?? '').split(/\s+/) : command;
-  const npm = args.indexOf('npm');
-  if (npm < 0) return undefined;
-  const verb = args[npm + 1];
-  if (verb === 'run' || verb === 'run-script') return args[npm + 2];
-  if (verb === 'start' || verb === 'test') return verb;
+/** The words of a shell command line, simply: split on spaces, quotes dropped, compose's `$$` read as `$`. */
+export function shellWords(text: string): string[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.replace(/["']/g, '').replace(/\$\$/g, '$'));
+}
+
+const SHELLS = new Set(['sh', '/bin/sh', 'bash', '/bin/bash']);
+const isShellC = (command: string[]) => SHELLS.has(command[0] ?? '') && command[1] === '-c';
+const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+
+/** How a command starts node: its options (the loader aside), its loader and its script. */
+export interface NodeCommand {
+  /** Node's options other than the loader, e.g. `--max-old-space-size=${WORKER_HEAP_MIB:-512}`. */
+  options: string[];
+  /** What `--import` loads (tsx), if anything. */
+  loader: string | undefined;
+  script: string;
+}
+
+/**
+ * The node a command runs itself: `node [options] script` in exec form, or
+ * `sh -c "exec node [options] script"` (the shell replaced by node);
+ * undefined for anything else (npm, a shell that stays in front of node).
+ */
+export function nodeCommandOf(command: string[]): NodeCommand | undefined {
+  let words = command;
+  if (isShellC(command)) {
+    words = shellWords(command[2] ?? '');
+    if (words[0] !== 'exec') return undefined;
+    words = words.slice(1);
+  }
+  if (base(words[0] ?? '') !== 'node') return undefined;
+  const options: string[] = [];
+  let loader: string | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word === '--import') loader = words[++i];
+    else if (word.startsWith('--import=')) loader = word.slice('--import='.length);
+    else if (word.startsWith('-')) options.push(word);
+    else return { options, loader, script: word };
+  }
   return undefined;
+}
+
+/** What a package.json script `tsx [options] script` runs, as a NodeCommand (tsx passes node's options on). */
+export function tsxScriptOf(script: string): NodeCommand | undefined {
+  const words = shellWords(script);
+  if (words[0] !== 'tsx') return undefined;
+  const options = words.slice(1, -1);
+  const file = words.at(-1);
+  return file && !file.startsWith('-') ? { options, loader: 'tsx', script: file } : undefined;
+}
+
+/**
+ * Why a long-running process started by `command` would not drain on a stop
+ * (empty when it would): npm (9.6.7 and later) does not pass the SIGTERM of
+ * `docker compose stop` on to its script (npm/cli#6547), so the script is
+ * killed at the end of the grace period; a shell that does not `exec` node
+ * keeps the signal to itself the same way. The process must be node itself,
+ * with tsx as its loader (the sources are TypeScript).
+ */
+export function signalProblems(name: string, command: string[] | undefined): string[] {
+  if (!command || command.length === 0) return [`${name} has no command`];
+  const text = command.join(' ');
+  const words = isShellC(command) ? shellWords(command[2] ?? '') : command;
+  if (words.some((word) => base(word) === 'npm' || base(word) === 'npx')) {
+    return [`${name} runs through npm (${text}), which does not pass SIGTERM on to its script (npm/cli#6547): run node itself, e.g. node --import tsx <script>`];
+  }
+  const node = nodeCommandOf(command);
+  if (!node) {
+    return [isShellC(command) ? `${name} runs a shell that does not exec node (${text}): the shell, not node, gets the SIGTERM` : `${name} does not run node itself (${text})`];
+  }
+  return node.loader === 'tsx' ? [] : [`${name} runs node without --import tsx (${text}): the TypeScript sources need it`];
 }
 
 export function healthcheckDisabled(service: Service): boolean {

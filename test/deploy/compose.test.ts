@@ -18,7 +18,7 @@ import {
   ignoredBy,
   interpolations,
   missingEnvironment,
-  npmScriptOf,
+  nodeCommandOf,
   parseCompose,
   parseDockerfile,
   publishedTargets,
@@ -26,8 +26,10 @@ import {
   searchAttributesInSetup,
   servicesWithoutImage,
   shellAssignment,
+  signalProblems,
   strings,
   temporalVersionProblems,
+  tsxScriptOf,
   undeclaredVolumes,
   undocumentedVariables,
   schemaOrderProblems,
@@ -272,20 +274,43 @@ describe('docker-compose.yml', () => {
     expect(literal).toEqual([]);
   });
 
-  it('runs the app services with npm scripts that exist in package.json', () => {
-    expect(npmScriptOf(['npm', 'run', 'api'])).toBe('api');
-    expect(npmScriptOf(['node', 'x.js'])).toBeUndefined();
+  it('runs the app services as node itself, never through npm (which does not pass SIGTERM on), what their npm scripts run', () => {
+    // Each way a stop would not reach node is caught.
+    const broken = sample(
+      [
+        'services:',
+        '  a: { build: ., command: [npm, run, api] }',
+        '  b: { build: ., command: [sh, -c, "npm run worker"] }',
+        '  c: { build: ., command: "npm start" }',
+        '  d: { build: ., command: [npx, tsx, api/main.ts] }',
+        '  e: { build: ., command: [sh, -c, "node --import tsx worker/main.ts"] }',
+        '  f: { build: ., command: [node, api/main.ts] }',
+      ].join('\n'),
+    );
+    const problems = Object.entries(broken.services).flatMap(([name, s]) => signalProblems(name, commandOf(s.command)));
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(problems[0]).toContain('npm/cli#6547');
+    expect(signalProblems('w', ['sh', '-c', 'exec node --max-old-space-size="$${WORKER_HEAP_MIB:-512}" --import tsx worker/main.ts'])).toEqual([]);
+
+    // The npm script each service stands for: the same script with the same node options.
+    const standsFor: Record<string, string> = { api: 'api', worker: 'worker', migrate: 'db:migrate' };
+    expect(Object.keys(standsFor).sort()).toEqual([...appServices].sort());
     for (const name of appServices) {
       const command = commandOf(compose.services[name]?.command);
-      expect(command, `${name} command`).toBeDefined();
-      const script = npmScriptOf(command ?? []);
-      expect(script, `${name}: ${command?.join(' ')}`).toBeDefined();
-      expect(scripts, `${name} runs npm script ${script}`).toHaveProperty([script ?? '']);
+      expect(signalProblems(name, command), name).toEqual([]);
+      const node = nodeCommandOf(command ?? []);
+      const script = tsxScriptOf(scripts[standsFor[name] ?? ''] ?? '');
+      expect(script, `package.json script ${standsFor[name]}`).toBeDefined();
+      expect(node, `${name}: ${command?.join(' ')}`).toEqual(script);
+      expect(existsSync(path.join(root, node?.script ?? '')), `${name} runs ${node?.script}`).toBe(true);
       expect(compose.services[name]?.user, `${name} user`).toBeUndefined();
+      expect(compose.services[name]?.entrypoint, `${name} entrypoint`).toBeUndefined();
     }
-    expect(npmScriptOf(commandOf(compose.services.api?.command) ?? [])).toBe('api');
-    expect(npmScriptOf(commandOf(compose.services.worker?.command) ?? [])).toBe('worker');
-    expect(npmScriptOf(commandOf(compose.services.migrate?.command) ?? [])).toBe('db:migrate');
+    // WORKER_HEAP_MIB, as npm run worker passes it: from the container's environment.
+    expect(nodeCommandOf(commandOf(compose.services.worker?.command) ?? [])?.options).toEqual(['--max-old-space-size=${WORKER_HEAP_MIB:-512}']);
+    expect(environmentOf(compose.services.worker ?? {}).get('WORKER_HEAP_MIB')).toBe('${WORKER_HEAP_MIB:-512}');
+    // tini in front passes the SIGTERM to node.
+    for (const name of ['api', 'worker']) expect(compose.services[name]?.init, `${name} init`).toBe(true);
   });
 
   it('registers every search attribute the workflows define, with its type', () => {
@@ -323,14 +348,14 @@ describe('Dockerfile', () => {
     expect(broken.final.filter((i) => i.keyword === 'USER')).toEqual([]);
   });
 
-  it('starts an npm script that exists in package.json', () => {
+  it('starts the API as node itself, as npm run api would, not through npm', () => {
     const start = dockerfile.final.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
-    expect(start.length).toBeGreaterThan(0);
+    expect(start.map((i) => i.keyword)).toEqual(['CMD']);
     const args = start.flatMap((i) => execArgs(i.args));
-    const script = npmScriptOf(args);
-    expect(script).toBeDefined();
-    expect(scripts).toHaveProperty([script ?? '']);
-    expect(npmScriptOf(execArgs('npm run api'))).toBe('api');
+    expect(signalProblems('CMD', args)).toEqual([]);
+    expect(nodeCommandOf(args)).toEqual(tsxScriptOf(scripts.api ?? ''));
+    expect(signalProblems('CMD', execArgs('npm run api'))).toHaveLength(1);
+    expect(signalProblems('CMD', execArgs('["npm", "run", "api"]'))).toHaveLength(1);
   });
 
   it('checks the API health on /api/health', () => {
