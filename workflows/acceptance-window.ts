@@ -5,7 +5,7 @@
 // run per notice. Each mail goes through the outbox keyed by (year, kind,
 // recipient), so a retried activity, a catch-up run or a manual trigger of
 // the same notice sends nothing twice.
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import { cstDateOf, yearOf } from '../domain/dates';
 import { acceptanceWindow } from '../domain/deadlines';
 import type { AcceptanceWindowRecipient } from '../activities';
@@ -37,6 +37,13 @@ export interface AcceptanceWindowNoticeResult {
 /** The outbox subject of one year's window notices. */
 export const acceptanceWindowSubjectId = (year: number) => `acceptance-window-${year}`;
 
+/** The notice in words, for the Temporal UI's current details (a schedule's run has no static summary). */
+const NOTICE_KIND_ZH: Record<AcceptanceWindowNoticeKind, string> = {
+  opening: '申报受理期开始通知',
+  closingIn30Days: '申报受理期截止前30日提醒',
+  closingIn7Days: '申报受理期截止前7日提醒',
+};
+
 /** Mails in flight at once: enough to be quick, few enough to be gentle with the mail relay. */
 const BATCH = 20;
 
@@ -48,8 +55,13 @@ export async function acceptanceWindowNoticeWorkflow(input: AcceptanceWindowNoti
   // caught up after an outage): the CST year of the start is the window's year.
   const year = input.year ?? yearOf(cstDateOf(workflowInfo().startTime));
   const window = acceptanceWindow(year);
+  // What the run is doing, from its first activation (setting it issues no command).
+  const what = `**${year}年度${NOTICE_KIND_ZH[input.kind]}**`;
+  setCurrentDetails(`${what}\n\n读取通知对象（各市（州）生态环境局和已注册的申报单位）`);
   const recipients = await acts.listAcceptanceWindowRecipients();
   const result: AcceptanceWindowNoticeResult = { year, kind: input.kind, recipients: recipients.length, sent: 0, alreadySent: 0 };
+  const progress = () => setCurrentDetails(`${what}\n\n通知对象 ${result.recipients} 个：已发送 ${result.sent}，此前已发送 ${result.alreadySent}`);
+  progress();
 
   const mail = (r: AcceptanceWindowRecipient) => {
     const common = { year, audience: r.audience, recipientName: r.name, opensOn: window.opensOn, closesAt: window.closesAt };
@@ -71,6 +83,7 @@ export async function acceptanceWindowNoticeWorkflow(input: AcceptanceWindowNoti
       if (d.status === 'sent') result.sent++;
       else if (d.status === 'alreadySent') result.alreadySent++;
     }
+    progress();
   }
   return result;
 }

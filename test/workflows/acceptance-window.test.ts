@@ -64,6 +64,13 @@ async function triggerAndWait(handle: ScheduleHandle): Promise<AcceptanceWindowN
   throw new Error('the triggered run did not start');
 }
 
+/** The Temporal UI's current details of the schedule's last run (the SDK's metadata query, answered by the worker). */
+async function lastRunDetails(handle: ScheduleHandle): Promise<string> {
+  const run = (await handle.describe()).info.recentActions.at(-1)!;
+  const workflow = env.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId);
+  return (await workflow.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+}
+
 describe('acceptance window schedules (Art. 11)', () => {
   it('creates the three schedules in Asia/Shanghai, due at 09:00 CST on 1 Jan, 31 May and 23 June, and a second call duplicates nothing', async () => {
     const first = await ensureAcceptanceWindowSchedules(env.client, taskQueue);
@@ -141,6 +148,8 @@ describe('acceptance window schedules (Art. 11)', () => {
     const count = sink.messages().length;
     const repeat = await triggerAndWait(opening);
     expect(repeat).toEqual({ year, kind: 'opening', recipients: 11, sent: 0, alreadySent: 11 });
+    // A schedule's run has no static summary: its current details say which notice it is and how far it got.
+    expect(await lastRunDetails(opening)).toBe(`**${year}年度申报受理期开始通知**\n\n通知对象 11 个：已发送 0，此前已发送 11`);
     expect(sink.messages()).toHaveLength(count);
     expect(await database.db.notification.count({ where: { subjectId: `acceptance-window-${year}`, key: { startsWith: 'opening:' } } })).toBe(11);
 
