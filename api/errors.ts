@@ -1,9 +1,10 @@
 // Errors in the shape of the OpenAPI document (GET /api/openapi.json): { error: { code, message, details? } }.
 // Bad input never becomes a 500, and no response carries a stack trace.
+// A module every router and middleware of api/ imports: it imports nothing
+// of api/ itself (test/unit/lint-boundaries.test.ts refuses an import cycle in api/).
 import type { ErrorRequestHandler } from 'express';
 import { createLogger, type Logger } from '../infra/logger';
 import { isDependencyUnavailable } from '../infra/unavailable';
-import { routeLabel } from './observability';
 
 export class HttpError extends Error {
   constructor(
@@ -55,7 +56,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   // client gets neither, only the request id (x-request-id) to quote.
   const frames = typeof error?.stack === 'string' ? error.stack.split('\n').filter((l: string) => /^\s+at /.test(l)).slice(0, 8).map((l: string) => l.trim()) : [];
   (req.log ?? fallbackLogger()).error(
-    { err: { type: error?.constructor?.name ?? typeof error, ...(error?.code ? { code: String(error.code) } : {}), frames, ...causesOf(error) }, method: req.method, route: routeLabel(req) },
+    { err: { type: error?.constructor?.name ?? typeof error, ...(error?.code ? { code: String(error.code) } : {}), frames, ...causesOf(error) }, method: req.method, route: req.routePattern ?? '(before a route)' },
     'unhandled error',
   );
   res.status(500).json({ error: { code: 'internal', message: '服务器内部错误' } });
