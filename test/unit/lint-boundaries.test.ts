@@ -14,7 +14,8 @@ async function messages(filePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
 }
 
-describe('import boundaries', () => {
+// ESLint's first lint loads the TypeScript parser: seconds on a loaded two-core machine.
+describe('import boundaries', { timeout: 60_000 }, () => {
   it('refuses I/O modules and activity values in workflows/', async () => {
     expect(await messages('workflows/probe.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toContain('@typescript-eslint/no-restricted-imports');
     expect(await messages('workflows/probe.ts', "import { PrismaClient } from '../generated/prisma/client';\nexport const x = PrismaClient;\n")).toContain('@typescript-eslint/no-restricted-imports');
@@ -76,7 +77,7 @@ function cyclesOf(graph: Map<string, string[]>): string[][] {
   return cycles;
 }
 
-describe('import cycles', () => {
+describe('import cycles', { timeout: 60_000 }, () => {
   it('finds none in api/', () => {
     const api = new URL('../../api', import.meta.url).pathname;
     expect(cyclesOf(valueImports(api)).map((c) => c.join(' → '))).toEqual([]);
