@@ -16,6 +16,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { recordAct } from '../activities/record-act';
+import { ACT_FIELD_ZH } from '../domain/names';
 import { OFFICE_FIELD_ZH, officeNameFor, officeRegionProblem, officesWithoutMailbox, validateOfficeFields, type OfficeFields } from '../domain/offices';
 import { PREFECTURE_CODES } from '../domain/prefectures';
 import { PROVINCE_CODE, regionContains, regionPathZh } from '../domain/regions';
@@ -25,7 +26,7 @@ import { appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
 import { forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
-import { decisionIdSchema, parseBody } from './validation';
+import { decisionIdSchema, parseBody, withFieldNames } from './validation';
 
 /** The offices the system writes to by role: the province's and each prefecture's (counties only where used). */
 export const REQUIRED_OFFICES: readonly string[] = [PROVINCE_CODE, ...PREFECTURE_CODES];
@@ -33,7 +34,7 @@ export const REQUIRED_OFFICES: readonly string[] = [PROVINCE_CODE, ...PREFECTURE
 const optionalText = (max: number) => z.string().max(max).nullable().optional();
 
 /** Fields left out stay as they are; null or "" clears one (not the name). What they may hold is the domain's check (422 naming the field). */
-export const officeBodySchema = z.strictObject({
+export const officeBodySchema = withFieldNames(z.strictObject({
   name: z.string().max(200).optional(),
   email: optionalText(300),
   contactPhone: optionalText(100),
@@ -43,7 +44,7 @@ export const officeBodySchema = z.strictObject({
   requestId: decisionIdSchema.optional(),
   /** Why (the audit entry's reason). */
   reason: z.string().trim().min(1).max(5000).optional(),
-});
+}), { ...OFFICE_FIELD_ZH, ...ACT_FIELD_ZH });
 
 const CONTACT_FIELDS = ['contactPhone', 'contactAddress', 'contactEmail'] as const;
 const FIELDS = ['name', 'email', ...CONTACT_FIELDS] as const;

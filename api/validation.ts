@@ -10,11 +10,51 @@
 // A schema may carry its own JSON Schema for the OpenAPI document (the
 // decisions bodies: one per action, from the regulation's table), and an
 // issue may be a 422 problem rather than a 400 (an unknown action).
+// What is wrong is said in Chinese: zod's zh-CN locale for this parser's
+// parses (not set globally), worded more plainly for the common cases, and
+// each detail led by the field's name as the console's form names it when
+// the schema has a table of them (`withFieldNames`).
 import { z } from 'zod';
 import { decisionBodyJsonSchema, type JsonSchema } from '../domain/payloads';
+import { ACT_FIELD_ZH } from '../domain/names';
 import { problem, type Problem } from '../domain/problems';
 import { APPLICATION_TRANSITIONS, BASE_TRANSITIONS } from '../domain/transitions';
 import { badRequest, unprocessable } from './errors';
+
+const zhCN = z.locales.zhCN().localeError;
+const TYPE_ZH: Record<string, string> = { string: '文本', number: '数字', int: '整数', boolean: '是或否（true/false）', array: '列表', object: '对象', date: '日期', null: '空值（null）', undefined: '空' };
+
+/** zod's zh-CN messages, plainer where they quote zod's own type names (`期望 string >=1 字符`). */
+const zhError: z.core.$ZodErrorMap = (issue) => {
+  const sized = issue.code === 'too_small' || issue.code === 'too_big' ? issue : undefined;
+  if (sized && (sized.origin === 'string' || sized.origin === 'array')) {
+    const n = Number(sized.code === 'too_small' ? sized.minimum : sized.maximum);
+    const unit = sized.origin === 'string' ? '个字符' : '项';
+    if (sized.code === 'too_small') return n === 1 ? (sized.origin === 'string' ? '不能为空' : '至少填写一项') : `至少 ${n} ${unit}`;
+    return `至多 ${n} ${unit}`;
+  }
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return '必填';
+    return `应为${TYPE_ZH[issue.expected] ?? issue.expected}`;
+  }
+  return zhCN(issue);
+};
+
+/** The Chinese names of a request schema's fields, as the console's forms name them (api/validation.ts parseBody). */
+const fieldNames = new WeakMap<z.ZodType, Readonly<Record<string, string>>>();
+
+/** Gives a request schema the table its fields are named by in the 400's details: `姓名：不能为空`. The table is keyed by the top-level field or a dotted path. */
+export function withFieldNames<S extends z.ZodType>(schema: S, names: Readonly<Record<string, string>>): S {
+  fieldNames.set(schema, names);
+  return schema;
+}
+
+/** The field's name in words, for a detail's message: the whole path's, else its first segment's. */
+function fieldZh(schema: z.ZodType, path: readonly PropertyKey[]): string | undefined {
+  const names = fieldNames.get(schema);
+  if (!names || path.length === 0) return undefined;
+  return names[path.join('.')] ?? names[String(path[0])];
+}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
@@ -75,16 +115,18 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (bad.length > 0) {
     throw badRequest('请求内容含有无法保存的字符（NUL 或不成对的 UTF-16 代理项）', bad.map((path) => ({ path, message: 'NUL or a lone surrogate' })));
   }
-  const result = schema.safeParse(body);
+  const result = schema.safeParse(body, { error: zhError });
   if (!result.success) {
     // Well-formed but naming what does not exist (an issue carrying a problem): 422 naming the field.
     const problems = result.error.issues.map((i) => (i.code === 'custom' ? (i.params as { problem?: Problem } | undefined)?.problem : undefined));
     if (problems.every((p): p is Problem => p !== undefined)) throw unprocessable(problems.map((p) => p.zh).join('；'), problems);
     const unknown = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : []));
     const details = result.error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: shown([...i.path, k].join('.')), message: UNKNOWN_FIELD })) : [{ path: i.path.join('.'), message: i.message }],
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ path: shown([...i.path, k].join('.')), message: UNKNOWN_FIELD }))
+        : [{ path: i.path.join('.'), message: ((zh) => (zh ? `${zh}：${i.message}` : i.message))(fieldZh(schema, i.path)) }],
     );
-    if (unknown.length === 0) throw badRequest('请求内容不符合格式', details);
+    if (unknown.length === 0) throw badRequest(`请求内容不符合格式：${details.slice(0, 5).map((d) => d.message).join('；')}${details.length > 5 ? ` 等 ${details.length} 处` : ''}`, details);
     const others = details.length - unknown.length;
     throw badRequest(`${unknownFieldsMessage(unknown)}${others > 0 ? `；另有 ${others} 处不符合格式` : ''}`, details.slice(0, 100));
   }
@@ -144,5 +186,6 @@ export function decisionBodySchema(subject: 'application' | 'base') {
       ctx.addIssue({ code: 'custom', path: ['action'], message: p.zh, params: { problem: p } });
     });
   documents.set(schema, () => decisionBodyJsonSchema(rules, { decisionId: toJsonSchema(decisionIdSchema), reason: toJsonSchema(reasonSchema) }));
-  return schema;
+  // The payload fields by the names the rules table gives them (the console's decision forms show the same).
+  return withFieldNames(schema, { ...Object.fromEntries(rules.flatMap((r) => r.payload.map((f) => [f.name, f.zh]))), ...ACT_FIELD_ZH, action: '决定事项' });
 }

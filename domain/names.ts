@@ -397,3 +397,11 @@ export const historyKindZh = (kind: string): string => lookup(HISTORY_KIND_ZH, k
 function lookup<T extends Readonly<Record<string, string>>>(table: T, key: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 }
+
+// ---------------------------------------------------------------- form fields
+
+/** The fields every act's body may carry, as a 400's details name them (api/validation.ts). */
+export const ACT_FIELD_ZH = { decisionId: '办理编号', requestId: '办理编号', reason: '理由' } as const;
+
+/** An expert's fields as the expert pool's forms label them (web/src/pages/Experts.tsx) and a 400's details name them. */
+export const EXPERT_FIELD_ZH = { name: '姓名', email: '电子邮箱', fields: '专业领域', region: '所在地区', active: '状态', ...ACT_FIELD_ZH } as const;
