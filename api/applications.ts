@@ -1,7 +1,7 @@
 // Applications: submission starts the workflow; decisions are Updates.
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { checkAcceptanceWindow, currentOrNextAcceptanceWindow } from '../domain/deadlines';
 import { PLAN_CHAPTERS, PLAN_ISSUERS, validateSubmission, type PlanChapter } from '../domain/materials';
@@ -14,11 +14,12 @@ import { applicationDecision } from '../domain/decision-payloads';
 import type { Db } from '../infra/database';
 import { applicationWorkflow, type ApplicationInput } from '../workflows/application';
 import { applicationSummary } from '../workflows/metadata';
-import { decideUpdate, type Actor } from '../workflows/messages';
+import { decideUpdate, type Actor, type DecisionResult } from '../workflows/messages';
+import { actGateway } from './acts';
 import { attempt } from './audit-refusals';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
-import { domainRefusalToHttp, refusalToHttp } from './refusals';
+import { domainRefusalToHttp } from './refusals';
 import { checkGraveActFiles } from './grave-acts';
 import { materialsWithFileNames } from './files';
 import { applicationsExportRoute } from './list-exports';
@@ -174,6 +175,7 @@ const seesComplainants = (actor: Actor) => actor.role === 'prefectureOfficer' ||
 
 export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: string; clock: () => Date; acceptanceClock: () => Date }): Router {
   const router = Router();
+  const acts = actGateway(deps);
 
   /** The applications the caller may see, filtered by the list's query: GET /api/applications and its Excel export. */
   async function listApplications(actor: Actor, query: z.infer<typeof listQuerySchema>) {
@@ -344,44 +346,38 @@ export function applicationsRouter(deps: { db: Db; temporal: Client; taskQueue: 
     const subject = app && (await subjectOf(deps.db, app));
     if (!app || !subject || !maySee(actor, subject)) throw notFound();
     const { decisionId, action, reason, ...payload } = body;
-    // A retry of a decision already applied answers the same result, also
-    // after the workflow has moved on or ended.
-    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId, outcome: 'applied' } } });
-    if (applied) {
-      if (applied.subjectId !== app.id || applied.action !== action) throw conflict('该 decisionId 已用于另一项决定');
-      res.json({ decisionId, action, stage: applied.resultStage ?? app.stage });
-      return;
-    }
     // What the workflow cannot check without I/O: the expert pool (Art. 25,
     // 26) for an assignment, and an expert's own prefecture.
     let decider: Actor = actor;
-    if (actor.role === 'expert') {
-      const expert = await deps.db.expert.findUnique({ where: { id: actor.sub } });
-      decider = { ...actor, ...(expert?.region ? { region: expert.region } : {}) };
-    }
-    if (action === 'assignExperts' && Array.isArray(payload.expertIds)) {
-      const ids = payload.expertIds.filter((id): id is string => typeof id === 'string');
-      const pool = await deps.db.expert.findMany({ where: { id: { in: ids } } });
-      const check = checkApplicationDecision(
-        { stage: app.stage as Parameters<typeof checkApplicationDecision>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: subject.assignedExpertIds ?? [], viaPrefecture: subject.viaPrefecture ?? null },
-        { action, actor: decider, reason: reason ?? null, payload },
-        { at: deps.clock(), expertPool: Object.fromEntries(pool.map((e) => [e.id, { name: e.name, region: e.region, active: e.active }])) },
-      );
-      if (!check.ok) throw domainRefusalToHttp(check.refusal);
-    }
-    await checkGraveActFiles(deps.db, action, payload, reason, decider, deps.clock());
-    try {
-      const result = await deps.temporal.workflow.getHandle(app.workflowId).executeUpdate(decideUpdate, {
-        updateId: decisionId,
-        args: [{ decisionId, actor: decider, ...(reason !== undefined ? { reason } : {}), ...applicationDecision(action, payload) }],
-      });
-      res.json(result);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw conflict('该申报的流程已结束');
-      const refusal = refusalToHttp(error);
-      if (refusal) throw refusal;
-      throw error;
-    }
+    const check = async () => {
+      if (actor.role === 'expert') {
+        const expert = await deps.db.expert.findUnique({ where: { id: actor.sub } });
+        decider = { ...actor, ...(expert?.region ? { region: expert.region } : {}) };
+      }
+      if (action === 'assignExperts' && Array.isArray(payload.expertIds)) {
+        const ids = payload.expertIds.filter((id): id is string => typeof id === 'string');
+        const pool = await deps.db.expert.findMany({ where: { id: { in: ids } } });
+        const checked = checkApplicationDecision(
+          { stage: app.stage as Parameters<typeof checkApplicationDecision>[0]['stage'], prefectures: app.prefectures, applicantSub: app.applicantSub, assignedExpertIds: subject.assignedExpertIds ?? [], viaPrefecture: subject.viaPrefecture ?? null },
+          { action, actor: decider, reason: reason ?? null, payload },
+          { at: deps.clock(), expertPool: Object.fromEntries(pool.map((e) => [e.id, { name: e.name, region: e.region, active: e.active }])) },
+        );
+        if (!checked.ok) throw domainRefusalToHttp(checked.refusal);
+      }
+      await checkGraveActFiles(deps.db, action, payload, reason, decider, deps.clock());
+    };
+    res.json(await acts.act({
+      req, id: decisionId, action, subjectId: app.id,
+      // A retry of a decision already applied answers the same result, also after the workflow has moved on or ended.
+      answerRecorded: ([applied]) => ({ decisionId, action, stage: applied!.resultStage ?? app.stage }),
+      check,
+      via: {
+        workflowId: app.workflowId, update: decideUpdate, ended: '该申报的流程已结束',
+        request: () => ({ decisionId, actor: decider, ...(reason !== undefined ? { reason } : {}), ...applicationDecision(action, payload) }),
+        isOwnAnswer: (result: DecisionResult) => result.action === action,
+        answer: (result: DecisionResult) => result,
+      },
+    }));
   });
 
   return router;

@@ -4,7 +4,7 @@
 // domain/ls-index and recorded by the base workflow with its 两山指数
 // evaluation. Out of scope → 404.
 import { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { checkIndicatorDataYear, checkOwnBase, checkSummaryCorrection, checkSummaryYear } from '../domain/base-submissions';
 import { annualSummaryDue, postEvaluationSchedule } from '../domain/deadlines';
@@ -18,9 +18,10 @@ import { listPrefectureFilter, maySee, type Subject } from '../domain/scope';
 import { isBaseStatus, isTerminalStatus, type BaseStatus } from '../domain/stages';
 import { availableBaseActions, blockedBaseActions } from '../domain/transitions';
 import type { Db } from '../infra/database';
-import { reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate } from '../workflows/base-messages';
+import { reportRectificationUpdate, submitIndicatorDataUpdate, submitSummaryUpdate, type IndicatorDataSubmission } from '../workflows/base-messages';
 import { decideBaseUpdate, type Actor } from '../workflows/messages';
 import { baseDecision } from '../domain/decision-payloads';
+import { actGateway } from './acts';
 import { checkGraveActFiles, graveActsOf } from './grave-acts';
 import { fileNamesOf, MISSING_FILE_NAME } from './files';
 import { indicatorSheetRoutes } from './indicator-sheet';
@@ -29,7 +30,6 @@ import { attempt } from './audit-refusals';
 import { decisionResultSchema } from './applications';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import { route } from './openapi';
-import { refusalToHttp } from './refusals';
 import { decisionBodySchema, parseBody } from './validation';
 import { provisionalDue } from './provisional-deadlines';
 
@@ -115,6 +115,7 @@ export function termEvaluation(base: BaseRow, rows: Array<{ year: number; values
 
 export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date }): Router {
   const router = Router();
+  const acts = actGateway(deps);
 
   async function load(req: Parameters<Parameters<typeof route>[2]>[0], actor: Actor): Promise<BaseRow> {
     const base = await deps.db.base.findUnique({ where: { id: String(req.params.id) } });
@@ -142,30 +143,16 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     };
   }
 
-  /** Sends an Update to the base's workflow; refusals become 403/409/422. */
-  async function send<T>(base: BaseRow, run: () => Promise<T>): Promise<T> {
+  /** A base's workflow ends with its title: an act on a base that no longer holds it is refused before any Update. */
+  const holdsTitle = async (base: BaseRow) => {
     if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw conflict('该基地的流程已结束');
-      const refusal = refusalToHttp(error);
-      if (refusal) throw refusal;
-      throw error;
-    }
-  }
+  };
+  const ENDED = '该基地的流程已结束';
 
   const ownBase = (actor: Actor, base: BaseRow, whatZh: string) => {
     const notOwn = checkOwnBase(actor, base.applicantSub, whatZh);
     if (notOwn) throw forbidden(notOwn.zh);
   };
-
-  /** The act recorded under this client id, if any: a retry is answered from it (409 when the id was used for something else). */
-  async function recorded(id: string, base: BaseRow, action: string) {
-    const row = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: id, outcome: 'applied' } } });
-    if (row && (row.subjectId !== base.id || row.action !== action)) throw conflict('该编号已用于另一项提交或决定');
-    return row;
-  }
 
   /** The bases the caller may see, filtered by the list's query: GET /api/bases and its Excel export. */
   async function listBases(actor: Actor, query: z.infer<typeof listQuerySchema>) {
@@ -193,30 +180,31 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
    * Typed data (POST …/indicator-data) and an uploaded template (api/indicator-sheet.ts) both come this way.
    */
   async function submitIndicatorYear(base: BaseRow, actor: Actor, body: { submissionId: string; year: unknown; values: unknown; provincialAverages?: unknown; terrain?: Terrain }): Promise<void> {
-    if (await recorded(body.submissionId, base, 'submitIndicatorData')) return;
-    if (isTerminalStatus(base.status as Parameters<typeof isTerminalStatus>[0])) throw conflict('该基地已不再持有称号');
-    const problems = validateIndicatorData(body);
-    if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
-    const wrongYear = checkIndicatorDataYear(body.year, base.namedOn, deps.clock());
-    if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
     const year = body.year as number;
-    const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
-    const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
-    // The unit's terrain is given here only when none is on record (it was not asked when the unit applied).
-    const onRecord = (application?.terrain ?? null) as Terrain | null;
-    if (body.terrain && onRecord && body.terrain !== onRecord) {
-      throw conflict(`建设单元的地形已登记为${TERRAINS_ZH[onRecord]}，不能随指标数据更改`, [problem('terrain', 'alreadyOnRecord', `地形已登记为${TERRAINS_ZH[onRecord]}`, 'the terrain is already on record')]);
-    }
-    const newTerrain = onRecord ? undefined : body.terrain;
-    const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
-    // Stored beside the values: the term's evaluation as it stood with this year.
-    const { evaluation } = termEvaluation(base, rows, onRecord ?? newTerrain ?? null);
-    // Checked above by validateIndicatorData, and parsed from JSON: plain JSON values.
-    const json = <T>(v: T) => JSON.parse(JSON.stringify(v)) as T;
-    await send(base, () =>
-      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitIndicatorDataUpdate, {
-        updateId: body.submissionId,
-        args: [{
+    let request: IndicatorDataSubmission | undefined;
+    await acts.act({
+      actor, id: body.submissionId, idField: 'submissionId', action: 'submitIndicatorData', subjectId: base.id,
+      answerRecorded: () => undefined,
+      check: async () => {
+        await holdsTitle(base);
+        const problems = validateIndicatorData(body);
+        if (problems.length > 0) throw unprocessable(`指标数据有误，共 ${problems.length} 项：${problems.map((p) => p.zh).join('；')}`, problems);
+        const wrongYear = checkIndicatorDataYear(body.year, base.namedOn, deps.clock());
+        if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
+        const values = { values: body.values, ...(body.provincialAverages ? { provincialAverages: body.provincialAverages } : {}) };
+        const application = await deps.db.application.findUnique({ where: { id: base.id }, select: { terrain: true } });
+        // The unit's terrain is given here only when none is on record (it was not asked when the unit applied).
+        const onRecord = (application?.terrain ?? null) as Terrain | null;
+        if (body.terrain && onRecord && body.terrain !== onRecord) {
+          throw conflict(`建设单元的地形已登记为${TERRAINS_ZH[onRecord]}，不能随指标数据更改`, [problem('terrain', 'alreadyOnRecord', `地形已登记为${TERRAINS_ZH[onRecord]}`, 'the terrain is already on record')]);
+        }
+        const newTerrain = onRecord ? undefined : body.terrain;
+        const rows = [...(await deps.db.baseIndicatorData.findMany({ where: { baseId: base.id, year: { not: year } } })), { year, values }];
+        // Stored beside the values: the term's evaluation as it stood with this year.
+        const { evaluation } = termEvaluation(base, rows, onRecord ?? newTerrain ?? null);
+        // Checked above by validateIndicatorData, and parsed from JSON: plain JSON values.
+        const json = <T>(v: T) => JSON.parse(JSON.stringify(v)) as T;
+        request = {
           submissionId: body.submissionId,
           year,
           values: json(body.values as Record<string, unknown>),
@@ -224,9 +212,10 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
           ...(newTerrain ? { terrain: newTerrain } : {}),
           evaluation: json(evaluation ?? {}),
           actor,
-        }],
-      }),
-    );
+        };
+      },
+      via: { workflowId: base.workflowId, update: submitIndicatorDataUpdate, ended: ENDED, request: () => request!, isOwnAnswer: (r) => r.year === year, answer: () => undefined },
+    });
   }
 
   route(router, {
@@ -294,22 +283,23 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     attempt(req, { action: body.action, decisionId: body.decisionId, reason: body.reason ?? null });
     const base = await load(req, actor);
     const { decisionId, action, reason, ...payload } = body;
-    const applied = await recorded(decisionId, base, action);
-    if (applied) {
-      res.json({ decisionId, action, stage: applied.resultStage ?? base.status });
-      return;
-    }
-    // A post-evaluation's conclusion records the 两山指数 evaluation it was
-    // taken on (Art. 22): the audit log then shows what the province saw.
-    if (action === 'concludeEvaluation') (payload as Record<string, unknown>).evaluationBasis = await evaluationBasis(base);
-    await checkGraveActFiles(deps.db, action, payload, reason, actor, deps.clock());
-    const result = await send(base, () =>
-      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(decideBaseUpdate, {
-        updateId: decisionId,
-        args: [{ decisionId, actor, ...(reason !== undefined ? { reason } : {}), ...baseDecision(action, payload) }],
-      }),
-    );
-    res.json(result);
+    res.json(await acts.act({
+      req, id: decisionId, action, subjectId: base.id,
+      answerRecorded: ([applied]) => ({ decisionId, action, stage: applied!.resultStage ?? base.status }),
+      check: async () => {
+        await holdsTitle(base);
+        // A post-evaluation's conclusion records the 两山指数 evaluation it was
+        // taken on (Art. 22): the audit log then shows what the province saw.
+        if (action === 'concludeEvaluation') (payload as Record<string, unknown>).evaluationBasis = await evaluationBasis(base);
+        await checkGraveActFiles(deps.db, action, payload, reason, actor, deps.clock());
+      },
+      via: {
+        workflowId: base.workflowId, update: decideBaseUpdate, ended: ENDED,
+        request: () => ({ decisionId, actor, ...(reason !== undefined ? { reason } : {}), ...baseDecision(action, payload) }),
+        isOwnAnswer: (result) => result.action === action,
+        answer: (result) => result,
+      },
+    }));
   });
 
   route(router, {
@@ -328,24 +318,29 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     attempt(req, { decisionId: body.submissionId });
     const base = await load(req, actor);
     ownBase(actor, base, '年度工作总结');
-    const again = await recorded(body.submissionId, base, 'submitSummary');
-    if (again) {
-      const p = again.payload as { year?: number; late?: boolean; version?: number };
-      res.json({ year: p.year, late: p.late ?? false, version: p.version ?? 1 });
-      return;
-    }
-    const file = await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } });
-    if (!file) throw unprocessable('总结材料文件不存在或不是您上传的，请重新上传', [problem('fileId', 'unknownFile', '总结材料文件不存在或不是您上传的', `file ${body.fileId} is unknown`)]);
-    const wrongYear = checkSummaryYear(body.year, base.namedOn, deps.clock());
-    if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
-    // A year already in is corrected until its due date (the workflow checks the same).
-    const alreadyIn = (await deps.db.baseSummary.count({ where: { baseId: base.id, year: body.year } })) > 0;
-    const closed = checkSummaryCorrection(body.year, alreadyIn, deps.clock());
-    if (closed) throw conflict(closed.zh);
-    const result = await send(base, () =>
-      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(submitSummaryUpdate, { updateId: body.submissionId, args: [{ ...body, actor }] }),
-    );
-    res.json(result);
+    res.json(await acts.act({
+      req, id: body.submissionId, idField: 'submissionId', action: 'submitSummary', subjectId: base.id,
+      answerRecorded: ([again]) => {
+        const p = again!.payload as { year?: number; late?: boolean; version?: number };
+        return { year: p.year, late: p.late ?? false, version: p.version ?? 1 };
+      },
+      check: async () => {
+        await holdsTitle(base);
+        const file = await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } });
+        if (!file) throw unprocessable('总结材料文件不存在或不是您上传的，请重新上传', [problem('fileId', 'unknownFile', '总结材料文件不存在或不是您上传的', `file ${body.fileId} is unknown`)]);
+        const wrongYear = checkSummaryYear(body.year, base.namedOn, deps.clock());
+        if (wrongYear) throw unprocessable(wrongYear.zh, wrongYear.problems ?? []);
+        // A year already in is corrected until its due date (the workflow checks the same).
+        const alreadyIn = (await deps.db.baseSummary.count({ where: { baseId: base.id, year: body.year } })) > 0;
+        const closed = checkSummaryCorrection(body.year, alreadyIn, deps.clock());
+        if (closed) throw conflict(closed.zh);
+      },
+      via: {
+        workflowId: base.workflowId, update: submitSummaryUpdate, ended: ENDED, request: () => ({ ...body, actor }),
+        isOwnAnswer: (result) => result.year === body.year,
+        answer: (result) => result,
+      },
+    }));
   });
 
   route(router, {
@@ -358,19 +353,18 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const body = parseBody(reportSchema, req.body);
     const base = await load(req, actor);
     ownBase(actor, base, '整改报告');
-    const again = await recorded(body.reportId, base, 'reportRectification');
-    if (again) {
-      res.json({ reportedAt: again.at.toISOString() });
-      return;
-    }
-    // An attached file must be one the county uploaded itself, as for the summary.
-    if (body.fileId && !(await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } }))) {
-      throw unprocessable('整改报告的附件不存在或不是您上传的，请重新上传', [problem('fileId', 'unknownFile', '整改报告的附件不存在或不是您上传的', `file ${body.fileId} is unknown`)]);
-    }
-    const result = await send(base, () =>
-      deps.temporal.workflow.getHandle(base.workflowId).executeUpdate(reportRectificationUpdate, { updateId: body.reportId, args: [{ ...body, actor }] }),
-    );
-    res.json(result);
+    res.json(await acts.act({
+      req, id: body.reportId, idField: 'reportId', action: 'reportRectification', subjectId: base.id,
+      answerRecorded: ([again]) => ({ reportedAt: again!.at.toISOString() }),
+      check: async () => {
+        await holdsTitle(base);
+        // An attached file must be one the county uploaded itself, as for the summary.
+        if (body.fileId && !(await deps.db.file.findFirst({ where: { id: body.fileId, uploadedBy: actor.sub }, select: { id: true } }))) {
+          throw unprocessable('整改报告的附件不存在或不是您上传的，请重新上传', [problem('fileId', 'unknownFile', '整改报告的附件不存在或不是您上传的', `file ${body.fileId} is unknown`)]);
+        }
+      },
+      via: { workflowId: base.workflowId, update: reportRectificationUpdate, ended: ENDED, request: () => ({ ...body, actor }), answer: (result) => result },
+    }));
   });
 
   route(router, {
@@ -381,6 +375,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
     const actor = req.actor!;
     attempt(req, { subjectType: 'base', subjectId: String(req.params.id), action: 'submitIndicatorData' });
     const body = parseBody(indicatorDataSchema, req.body);
+    attempt(req, { decisionId: body.submissionId });
     const base = await load(req, actor);
     ownBase(actor, base, '“两山指数”指标数据');
     await submitIndicatorYear(base, actor, body);

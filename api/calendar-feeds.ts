@@ -11,10 +11,10 @@ import { z } from 'zod';
 import { recordAct } from '../activities/record-act';
 import { DEFAULT_PUBLIC_URL, pageUrl } from '../activities/mail-templates';
 import type { Db } from '../infra/database';
-import { appliedByApi } from './acts';
+import { actGateway, appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
 import { feedEvents, feedNameZh, renderFeed } from './calendar-feed-ics';
-import { conflict, notFound } from './errors';
+import { notFound } from './errors';
 import { route } from './openapi';
 import { decisionIdSchema, parseBody } from './validation';
 
@@ -40,6 +40,7 @@ export function calendarFeedsRouter(deps: { db: Db; clock: () => Date; publicUrl
   const publicUrl = deps.publicUrl ?? DEFAULT_PUBLIC_URL;
   const authed = Router();
   const open = Router();
+  const acts = actGateway(deps);
 
   route(authed, {
     method: 'post', path: '/calendar-feeds', auth: 'bearer', roles: FEED_ROLES, body: createSchema, errors: [403, 409],
@@ -52,31 +53,22 @@ export function calendarFeedsRouter(deps: { db: Db; clock: () => Date; publicUrl
     const actor = req.actor!;
     attempt(req, { subjectType: 'calendar', subjectId: 'new', action: 'createCalendarFeed' });
     const { requestId } = parseBody(createSchema, req.body);
-    attempt(req, { decisionId: requestId });
-    const actId = createdActId(requestId);
-    const createdBefore = async () => {
-      const row = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: actId, outcome: 'applied' } } });
-      if (row && row.actorSub !== actor.sub) throw conflict('该 requestId 已被使用，请换一个新的编号');
-      return row ? deps.db.calendarFeed.findUnique({ where: { id: row.subjectId } }) : null;
-    };
-    const earlier = await createdBefore();
-    if (earlier) {
-      res.status(200).json({ ...view(earlier), url: null });
-      return;
-    }
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const feed = { id, tokenHash: hashOf(secret), ownerSub: actor.sub, role: actor.role, prefecture: actor.prefecture ?? null };
-    // The audit entry names the feed and its scope, never the secret nor its hash.
-    const audit = { ...appliedByApi(actor, { subjectType: 'calendar', subjectId: id, action: 'calendarFeedCreated', payload: { role: feed.role, prefecture: feed.prefecture } }, deps.clock()), decisionId: actId };
-    try {
-      await recordAct(deps.db, { audit, changes: [{ kind: 'calendarFeedCreated', feed }] });
-    } catch (error) {
-      if (!(await createdBefore())) throw error;
-    }
-    const created = await createdBefore();
-    if (!created) throw new Error(`the feed ${actId} is not in the audit log`);
-    // A concurrent request with the same requestId recorded its own feed first: this secret was never kept.
+    const created = await acts.act({
+      req, id: requestId, idField: 'requestId', action: 'calendarFeedCreated', recordedAs: createdActId(requestId),
+      isSame: ([row]) => row!.action === 'calendarFeedCreated' && row!.actorSub === actor.sub,
+      answerRecorded: ([row]) => deps.db.calendarFeed.findUniqueOrThrow({ where: { id: row!.subjectId } }),
+      via: {
+        // The audit entry names the feed and its scope, never the secret nor its hash.
+        apply: () => recordAct(deps.db, {
+          audit: { ...appliedByApi(actor, { subjectType: 'calendar', subjectId: id, action: 'calendarFeedCreated', payload: { role: feed.role, prefecture: feed.prefecture } }, deps.clock()), decisionId: createdActId(requestId) },
+          changes: [{ kind: 'calendarFeedCreated', feed }],
+        }),
+      },
+    });
+    // The same requestId again, or a concurrent request with it that recorded its own feed first: this secret was never kept.
     res.status(created.id === id ? 201 : 200).json({ ...view(created), url: created.id === id ? pageUrl(publicUrl, `/api${ICS_PATH}/${secret}`) : null });
   });
 

@@ -4,7 +4,7 @@
 // (不予受理) several of a notice's complaints at once. Each is an Update on
 // the notice's workflow, with the client's decisionId as the Update id.
 import { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { MAX_DISMISSAL_COMPLAINTS, MAX_DISMISSAL_REASON_LENGTH } from '../domain/complaints';
 import { maySee } from '../domain/scope';
@@ -18,10 +18,10 @@ import {
   type DismissalResult,
   type InvestigationRequest,
 } from '../workflows/notice-messages';
+import { actGateway } from './acts';
 import { attempt } from './audit-refusals';
-import { conflict, forbidden, notFound } from './errors';
+import { forbidden, notFound } from './errors';
 import { route } from './openapi';
-import { refusalToHttp } from './refusals';
 import { decisionIdSchema, parseBody } from './validation';
 
 // Outcome values and delegation targets are checked by the domain rule in the
@@ -84,6 +84,7 @@ async function complaintView(db: Db, id: string) {
 
 export function complaintsRouter(deps: { db: Db; temporal: Client }): Router {
   const router = Router();
+  const acts = actGateway(deps);
 
   route(router, {
     method: 'post', path: '/complaints/:id/investigation', summary: "A complaint's investigation, or its delegation by the province", auth: 'bearer',
@@ -104,31 +105,28 @@ export function complaintsRouter(deps: { db: Db; temporal: Client }): Router {
     if (complaint) attempt(req, { applicationId: complaint.notice.applicationId, workflowId: complaint.notice.workflowId });
     if (!complaint || !app || !maySee(actor, { kind: 'application', prefectures: app.prefectures, applicantSub: app.applicantSub })) throw notFound();
 
-    // A retry of a decision already applied answers with the complaint, also after the workflow ended.
-    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: body.decisionId, outcome: 'applied' } } });
-    if (applied) {
-      const payload = applied.payload as { complaintId?: string };
-      if (payload?.complaintId !== complaint.id) throw conflict('该 decisionId 已用于另一项决定');
-      res.json(await complaintView(deps.db, complaint.id));
-      return;
-    }
-
-    const request: InvestigationRequest = {
-      decisionId: body.decisionId,
-      complaintId: complaint.id,
-      actor,
-      ...(body.outcome !== undefined ? { outcome: body.outcome as InvestigationOutcome } : {}),
-      ...(body.findings !== undefined ? { findings: body.findings } : {}),
-      ...(body.delegateTo !== undefined ? { delegateTo: body.delegateTo } : {}),
-    };
-    try {
-      await deps.temporal.workflow.getHandle(complaint.notice.workflowId).executeUpdate(investigateUpdate, { updateId: body.decisionId, args: [request] });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw conflict('该公示的流程已结束，不再受理调查结论');
-      const refusal = refusalToHttp(error);
-      if (refusal) throw refusal;
-      throw error;
-    }
+    const action = body.delegateTo !== undefined ? 'delegateComplaint' : 'investigate';
+    await acts.act({
+      req, id: body.decisionId, action,
+      // The same id on a dismissal (recorded per complaint as `<id>/<complaint>`) is another act too.
+      perItem: true,
+      isSame: (rows) => rows.length === 1 && rows[0]!.decisionId === body.decisionId && (rows[0]!.payload as { complaintId?: string } | null)?.complaintId === complaint.id,
+      // A retry of a decision already applied answers with the complaint, also after the workflow ended.
+      answerRecorded: () => undefined,
+      via: {
+        workflowId: complaint.notice.workflowId, update: investigateUpdate, ended: '该公示的流程已结束，不再受理调查结论',
+        request: (): InvestigationRequest => ({
+          decisionId: body.decisionId,
+          complaintId: complaint.id,
+          actor,
+          ...(body.outcome !== undefined ? { outcome: body.outcome as InvestigationOutcome } : {}),
+          ...(body.findings !== undefined ? { findings: body.findings } : {}),
+          ...(body.delegateTo !== undefined ? { delegateTo: body.delegateTo } : {}),
+        }),
+        isOwnAnswer: (result) => result.complaintId === complaint.id && !('complaints' in (result as object)),
+        answer: () => undefined,
+      },
+    });
     // The Update returns after its handler recorded the result: the row is current.
     res.json(await complaintView(deps.db, complaint.id));
   });
@@ -150,35 +148,26 @@ export function complaintsRouter(deps: { db: Db; temporal: Client }): Router {
     if (notice) attempt(req, { applicationId: notice.applicationId, workflowId: notice.workflowId });
     if (!notice || !maySee(actor, { kind: 'application', prefectures: notice.application.prefectures, applicantSub: notice.application.applicantSub })) throw notFound();
 
-    // A retry of a request already applied answers from the record, also after
-    // the workflow ended: one act per complaint, each under dismissalActId,
-    // each saying how many the request dismissed.
-    const recorded = await deps.db.decision.findMany({
-      where: { decisionId: { in: [...new Set(body.complaintIds)].map((c) => dismissalActId(body.decisionId, c)) }, outcome: 'applied' },
-      select: { payload: true },
+    // One act per complaint, each under dismissalActId, each saying how many the request dismissed.
+    const actIds = new Set(body.complaintIds.map((c) => dismissalActId(body.decisionId, c)));
+    await acts.act({
+      req, id: body.decisionId, action: 'dismissComplaint', perItem: true,
+      isSame: (rows) => rows.length === actIds.size && rows.length === body.complaintIds.length
+        && rows.every((r) => actIds.has(r.decisionId) && r.action === 'dismissComplaint' && (r.payload as { complaints?: unknown } | null)?.complaints === body.complaintIds.length),
+      // A retry of a request already applied answers from the record, also after the workflow ended.
+      answerRecorded: () => undefined,
+      via: {
+        workflowId: notice.workflowId, update: dismissComplaintsUpdate, ended: '该公示的流程已结束，不再办理投诉举报',
+        request: (): DismissalRequest => ({ decisionId: body.decisionId, complaintIds: body.complaintIds, reason: body.reason, actor }),
+        // The Update id names one request: the same id sent with other complaints
+        // is another act (Temporal answers with the first one's result).
+        isOwnAnswer: (result: DismissalResult) => {
+          const dismissed = Array.isArray(result?.complaints) ? result.complaints.map((c) => c.complaintId) : [];
+          return dismissed.length === body.complaintIds.length && dismissed.every((id, i) => id === body.complaintIds[i]);
+        },
+        answer: () => undefined,
+      },
     });
-    const sameRequest = recorded.length === body.complaintIds.length && recorded.every((a) => (a.payload as { complaints?: unknown } | null)?.complaints === body.complaintIds.length);
-    if (sameRequest) {
-      res.json(await dismissalView(deps.db, body.decisionId, body.complaintIds));
-      return;
-    }
-    const usedElsewhere = recorded.length > 0 || (await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: body.decisionId, outcome: 'applied' } } })) !== null;
-    if (usedElsewhere) throw conflict('该 decisionId 已用于另一项决定');
-
-    const request: DismissalRequest = { decisionId: body.decisionId, complaintIds: body.complaintIds, reason: body.reason, actor };
-    let result: DismissalResult | undefined;
-    try {
-      result = await deps.temporal.workflow.getHandle(notice.workflowId).executeUpdate(dismissComplaintsUpdate, { updateId: body.decisionId, args: [request] });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw conflict('该公示的流程已结束，不再办理投诉举报');
-      const refusal = refusalToHttp(error);
-      if (refusal) throw refusal;
-      throw error;
-    }
-    // The Update id names one request: the same id sent with other complaints
-    // is another decision (Temporal answers with the first one's result).
-    const dismissed = Array.isArray(result?.complaints) ? result.complaints.map((c) => c.complaintId) : [];
-    if (dismissed.length !== body.complaintIds.length || dismissed.some((id, i) => id !== body.complaintIds[i])) throw conflict('该 decisionId 已用于另一项决定');
     // The Update answers after every complaint's act was recorded: the rows are current.
     res.json(await dismissalView(deps.db, body.decisionId, body.complaintIds));
   });

@@ -3,17 +3,17 @@
 // complaints or anyone's personal data, and nothing logs a complainant.
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { formatCstInstantZh } from '../domain/dates';
 import { checkComplaint, MAX_COMPLAINT_LENGTH, noticeStatus } from '../domain/notice';
 import { prefectureName } from '../domain/prefectures';
 import type { Db } from '../infra/database';
 import { fileComplaintUpdate } from '../workflows/notice-messages';
+import { actGateway } from './acts';
 import { attempt } from './audit-refusals';
 import { conflict, HttpError, notFound } from './errors';
 import { route } from './openapi';
-import { refusalToHttp } from './refusals';
 import { parseBody } from './validation';
 
 export interface RateLimit {
@@ -95,6 +95,7 @@ interface NoticeSummary {
 
 export function noticesRouter(deps: { db: Db; temporal: Client; clock: () => Date; complaintRateLimit?: RateLimit }): Router {
   const router = Router();
+  const acts = actGateway(deps);
 
   route(router, {
     method: 'get', path: '/notices', summary: 'The public board: notices with their windows', auth: 'public',
@@ -163,18 +164,16 @@ export function noticesRouter(deps: { db: Db; temporal: Client; clock: () => Dat
     const early = notice.status === 'closed' ? { kind: 'conflict' as const, zh: '公示已结束，不再受理投诉举报' } : checkComplaint(window, body, deps.clock());
     if (early?.kind === 'conflict') throw conflict(`${early.zh}（公示期：${windowText(notice.opensAt, notice.closesAt)}）`);
 
-    try {
-      const filed = await deps.temporal.workflow.getHandle(notice.workflowId).executeUpdate(fileComplaintUpdate, {
-        updateId: complaintId,
-        args: [{ complaintId, complainant: body.complainant, content: body.content }],
-      });
-      res.status(201).json(filed);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw conflict(`公示已结束，不再受理投诉举报（公示期：${windowText(notice.opensAt, notice.closesAt)}）`);
-      const refusal = refusalToHttp(error);
-      if (refusal) throw refusal;
-      throw error;
-    }
+    // Not yet an act of record (no audit entry): a retry is answered from the complaint's row above.
+    const filed = await acts.act({
+      req, id: complaintId, action: 'fileComplaint',
+      via: {
+        workflowId: notice.workflowId, update: fileComplaintUpdate, ended: `公示已结束，不再受理投诉举报（公示期：${windowText(notice.opensAt, notice.closesAt)}）`,
+        request: () => ({ complaintId, complainant: body.complainant, content: body.content }),
+        answer: (result) => result,
+      },
+    });
+    res.status(201).json(filed);
   });
 
   return router;

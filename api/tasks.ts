@@ -2,18 +2,19 @@
 // POST /api/tasks/:id/chase: a chase (催办) of an overdue task (domain/chase.ts),
 // an Update on the workflow that holds the task, the client's chaseId its id.
 import { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { checkChase, isTaskOverdue, MAX_CHASE_MESSAGE_LENGTH } from '../domain/chase';
 import { maySee, type Subject } from '../domain/scope';
 import type { Db } from '../infra/database';
 import { chaseTaskUpdate, type ChaseRequest } from '../workflows/chase-messages';
 import type { Actor } from '../workflows/messages';
+import { actGateway } from './acts';
 import { attempt } from './audit-refusals';
-import { conflict, notFound } from './errors';
+import { notFound } from './errors';
 import { tasksExportRoute } from './list-exports';
 import { route } from './openapi';
-import { domainRefusalToHttp, refusalToHttp } from './refusals';
+import { domainRefusalToHttp } from './refusals';
 import { decisionIdSchema, parseBody } from './validation';
 import { provisionalDue } from './provisional-deadlines';
 
@@ -57,6 +58,7 @@ async function subjectOfTask(db: Db, task: { subjectType: string; subjectId: str
 
 export function tasksRouter(deps: { db: Db; clock: () => Date; temporal: Client }): Router {
   const router = Router();
+  const acts = actGateway(deps);
 
   /** The caller's open tasks, most urgent first: GET /api/tasks and its Excel export. */
   async function openTasks(actor: Actor) {
@@ -110,27 +112,22 @@ export function tasksRouter(deps: { db: Db; clock: () => Date; temporal: Client 
       applicationId: task.subjectType === 'base' ? null : task.subjectId, workflowId: task.workflowId,
     });
 
-    // A retry of a chase already applied answers from the record, also after the task closed.
-    const applied = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: body.chaseId, outcome: 'applied' } } });
-    if (applied) {
-      const payload = applied.payload as { taskId?: string; step?: string } | null;
-      if (applied.action !== 'chaseTask' || payload?.taskId !== task.id) throw conflict('该 chaseId 已用于另一项办理');
-      res.json({ chaseId: body.chaseId, taskId: task.id, step: payload.step ?? task.step, chasedAt: applied.at.toISOString() });
-      return;
-    }
-    const refused = checkChase(actor, { ...task, dueAt: task.dueAt.toISOString() }, subject.prefectures, deps.clock().getTime());
-    if (refused) throw domainRefusalToHttp(refused);
-
-    const request: ChaseRequest = { chaseId: body.chaseId, taskId: task.id, actor, ...(body.message !== undefined ? { message: body.message } : {}) };
-    try {
-      const result = await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(chaseTaskUpdate, { updateId: body.chaseId, args: [request] });
-      res.json(result);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw conflict('该待办的流程已结束，无需催办');
-      const refusal = refusalToHttp(error);
-      if (refusal) throw refusal;
-      throw error;
-    }
+    res.json(await acts.act({
+      req, id: body.chaseId, idField: 'chaseId', action: 'chaseTask',
+      // A retry of a chase already applied answers from the record, also after the task closed.
+      isSame: ([applied]) => applied!.action === 'chaseTask' && (applied!.payload as { taskId?: string } | null)?.taskId === task.id,
+      answerRecorded: ([applied]) => ({ chaseId: body.chaseId, taskId: task.id, step: (applied!.payload as { step?: string } | null)?.step ?? task.step, chasedAt: applied!.at.toISOString() }),
+      check: async () => {
+        const refused = checkChase(actor, { ...task, dueAt: task.dueAt.toISOString() }, subject.prefectures, deps.clock().getTime());
+        if (refused) throw domainRefusalToHttp(refused);
+      },
+      via: {
+        workflowId: task.workflowId, update: chaseTaskUpdate, ended: '该待办的流程已结束，无需催办',
+        request: (): ChaseRequest => ({ chaseId: body.chaseId, taskId: task.id, actor, ...(body.message !== undefined ? { message: body.message } : {}) }),
+        isOwnAnswer: (result) => result.taskId === task.id,
+        answer: (result) => result,
+      },
+    }));
   });
 
   return router;

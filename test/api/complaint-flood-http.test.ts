@@ -146,6 +146,22 @@ describe('a flood of complaints over HTTP: one digest mail, one dismissal, the n
     expect(again.body.error).toMatchObject({ message: expect.stringMatching(/第1项（北京时间.+收到）已办结/), details: [expect.objectContaining({ field: 'complaintIds.0', code: 'alreadyConcluded' })] });
   });
 
+  it("refuses the dismissal's decisionId on an investigation with 409 naming the dismissal, not the dismissal's answer", async () => {
+    const dismissal = await database.db.decision.findFirstOrThrow({ where: { subjectId: input.applicationId, action: 'dismissComplaint', outcome: 'applied' } });
+    const decisionId = dismissal.decisionId.split('/')[0]!;
+    const before = await database.db.decision.count({ where: { outcome: 'applied' } });
+    const reused = await call('POST', `/api/complaints/${complaintIds[0]}/investigation`, { actor: zunyi, body: { decisionId, outcome: 'untrue', findings: '经查不属实' } });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error).toMatchObject({
+      code: 'conflict',
+      message: '该编号已用于「投诉举报不予受理」，不能再用于本次「调查核实投诉举报」：请换一个新的编号后重新提交',
+      details: [expect.objectContaining({ field: 'decisionId', code: 'idReused' })],
+    });
+    expect(await database.db.decision.count({ where: { outcome: 'applied' } })).toBe(before);
+    // Recorded as a refused attempt under the id it reused.
+    expect(await database.db.decision.count({ where: { outcome: 'refused', action: 'investigate', payload: { path: ['decisionId'], equals: decisionId } } })).toBe(1);
+  });
+
   it('lets the notice run to its closing instant and end clear: dismissed complaints do not stop it', async () => {
     const notice = await database.db.notice.findUniqueOrThrow({ where: { id: input.noticeId } });
     expect(notice).toMatchObject({ status: 'open', outcome: null });
