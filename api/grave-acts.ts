@@ -3,7 +3,7 @@
 // the ground and its evidence, the files by name. Shown on the base's page
 // to the province, the prefecture and the county itself: a county sees the
 // ground and the evidence it was given, and can contest them.
-import { isGraveAct, RECORD_FILE_FIELDS } from '../domain/grave-acts';
+import { GRAVE_ACTS, isGraveAct, RECORD_FILE_FIELDS } from '../domain/grave-acts';
 import { actionZh, groundZh } from '../domain/names';
 import { RULES_EDITION, validateFields } from '../domain/payloads';
 import type { Problem } from '../domain/problems';
@@ -39,7 +39,7 @@ const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is str
 /** The naming and the warnings and revocations of one base, oldest first. */
 export async function graveActsOf(db: Db, baseId: string): Promise<GraveActView[]> {
   const rows = await db.decision.findMany({
-    where: { subjectId: baseId, outcome: 'applied', subjectType: { in: ['application', 'base'] }, action: { in: ['name', 'warn', 'revoke'] } },
+    where: { subjectId: baseId, outcome: 'applied', subjectType: { in: ['application', 'base'] }, action: { in: GRAVE_ACTS } },
     orderBy: { seq: 'asc' },
   });
   const acts = rows.filter((r) => isGraveAct(r.action));

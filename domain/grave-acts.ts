@@ -72,6 +72,9 @@ export const GRAVE_ACT_CONSEQUENCE_ZH = {
 
 export type GraveAct = keyof typeof GRAVE_ACT_CONSEQUENCE_ZH;
 
+/** The grave acts' ids (what the API looks up a base's grave acts by). */
+export const GRAVE_ACTS = Object.keys(GRAVE_ACT_CONSEQUENCE_ZH) as GraveAct[];
+
 export function isGraveAct(action: string): action is GraveAct {
   return Object.hasOwn(GRAVE_ACT_CONSEQUENCE_ZH, action);
 }
