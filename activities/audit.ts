@@ -28,8 +28,8 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Canonical JSON (sorted keys) so the hash does not depend on key order. */
-function canonical(value: unknown): string {
+/** Canonical JSON (sorted keys) so the hash does not depend on key order (also how the API compares a retried act's payload with the one recorded). */
+export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)

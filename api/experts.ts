@@ -4,13 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { canonical } from '../activities/audit';
 import { recordAct } from '../activities/record-act';
 import type { Db } from '../infra/database';
-import { appliedByApi } from './acts';
+import { actGateway, appliedByApi } from './acts';
 import { attempt } from './audit-refusals';
-import { conflict, notFound } from './errors';
+import { notFound } from './errors';
 import { route } from './openapi';
-import { decisionIdSchema, parseBody } from './validation';
+import { decisionIdSchema, parseBody, withFieldNames } from './validation';
+import { EXPERT_FIELD_ZH } from '../domain/names';
 import { problem } from '../domain/problems';
 import { isRegionCode, regionPathZh } from '../domain/regions';
 
@@ -38,16 +40,26 @@ const expertSchema = z.strictObject({
  * add sent again (a retry after a lost answer, a second click) finds that
  * entry and answers the expert it added instead of adding a second one.
  */
-const newExpertSchema = expertSchema.extend({
+const newExpertSchema = withFieldNames(expertSchema.extend({
   requestId: decisionIdSchema.meta({
     description: 'The client’s id of this add (8-128 of A-Z a-z 0-9 . _ : -), one per content of the form: the same requestId again adds nothing and answers 200 with the expert it added; with another name, fields, region or active it is refused with 409',
   }),
-});
+}), EXPERT_FIELD_ZH);
 const addedActId = (requestId: string) => `expertAdded/${requestId}`;
-const expertPatchSchema = expertSchema
+/**
+ * A change takes a client-chosen `requestId` too, which is the audit entry's
+ * id: the same change sent again answers the expert as it is and records
+ * nothing; the same requestId with another change or on another expert is 409.
+ */
+const expertPatchSchema = withFieldNames(expertSchema
   .extend({ fields: expertSchema.shape.fields.unwrap(), region: expertSchema.shape.region.unwrap(), active: expertSchema.shape.active.unwrap() })
   .partial()
-  .refine((v) => Object.keys(v).some((k) => k !== 'reason'), '至少修改一项');
+  .extend({
+    requestId: decisionIdSchema.meta({
+      description: 'The client’s id of this change (8-128 of A-Z a-z 0-9 . _ : -), one per content of the form: the same requestId again changes nothing and answers 200 with the expert as it is; with another change or on another expert it is refused with 409',
+    }),
+  })
+  .refine((v) => Object.keys(v).some((k) => k !== 'reason' && k !== 'requestId'), '至少修改一项'), EXPERT_FIELD_ZH);
 
 const expertView = z.looseObject({ id: z.string(), name: z.string(), email: z.string(), fields: z.array(z.string()), region: z.string().nullable(), regionZh: z.string().nullable(), active: z.boolean() });
 
@@ -60,6 +72,7 @@ const withoutEmail = ({ email, ...rest }: { email?: string | undefined } & Recor
 
 export function expertsRouter(deps: { db: Db }): Router {
   const router = Router();
+  const acts = actGateway(deps);
   // Only the province keeps the pool: `roles` below is enforced by route() (403 for anyone else).
   route(router, {
     method: 'get', path: '/experts', summary: 'The expert pool (Art. 25)', auth: 'bearer', roles: ['provinceOfficer'], errors: [403],
@@ -79,51 +92,49 @@ export function expertsRouter(deps: { db: Db }): Router {
   }, async (req, res) => {
     attempt(req, { subjectType: 'expert', subjectId: 'new', action: 'addExpert' });
     const { reason, requestId, ...body } = parseBody(newExpertSchema, req.body);
-    attempt(req, { decisionId: requestId });
-    const actId = addedActId(requestId);
-    /** The expert an earlier request with this requestId added; 409 when that add named another expert. */
-    const addedBefore = async () => {
-      const row = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: actId, outcome: 'applied' } } });
-      if (!row) return null;
-      // The log keeps no mail address: the rest of what was added must be the same.
-      const was = (row.payload ?? {}) as Partial<Record<'name' | 'fields' | 'region' | 'active', unknown>>;
-      const same = was.name === body.name && JSON.stringify(was.fields) === JSON.stringify(body.fields) && (was.region ?? null) === body.region && was.active === body.active;
-      if (!same) throw conflict('该 requestId 已用于添加另一位专家（姓名、领域、所在地区或状态不同），请换一个新的编号');
-      return { id: row.subjectId };
-    };
-    const earlier = await addedBefore();
-    if (earlier) {
-      res.status(200).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id: earlier.id } })));
-      return;
-    }
     const id = randomUUID();
-    const audit = { ...appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body), reason }), decisionId: actId };
-    try {
-      // A concurrent request with the same requestId: recordAct finds its entry and writes nothing, or finds
-      // it when appending and undoes this one's changes; either way the expert is the one that request added.
-      await recordAct(deps.db, { audit, changes: [{ kind: 'expertAdded', id, data: body }] });
-    } catch (error) {
-      if (!(await addedBefore())) throw error;
-    }
-    const added = await addedBefore();
-    if (!added) throw new Error(`the add ${actId} is not in the audit log`);
-    res.status(added.id === id ? 201 : 200).json(view(await deps.db.expert.findUniqueOrThrow({ where: { id: added.id } })));
+    const { status, expert } = await acts.act({
+      req, id: requestId, idField: 'requestId', action: 'expertAdded', recordedAs: addedActId(requestId),
+      // The log keeps no mail address: the rest of what was added must be the same.
+      isSame: ([row]) => {
+        const was = (row!.payload ?? {}) as Partial<Record<'name' | 'fields' | 'region' | 'active', unknown>>;
+        return row!.action === 'expertAdded' && was.name === body.name && JSON.stringify(was.fields) === JSON.stringify(body.fields) && (was.region ?? null) === body.region && was.active === body.active;
+      },
+      // A concurrent request with the same requestId recorded its expert first: that one is the answer.
+      answerRecorded: async ([row]) => ({ status: row!.subjectId === id ? 201 : 200, expert: await deps.db.expert.findUniqueOrThrow({ where: { id: row!.subjectId } }) }),
+      via: {
+        apply: () => recordAct(deps.db, {
+          audit: { ...appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: 'expertAdded', payload: withoutEmail(body), reason }), decisionId: addedActId(requestId) },
+          changes: [{ kind: 'expertAdded', id, data: body }],
+        }),
+      },
+    });
+    res.status(status).json(view(expert));
   });
 
   route(router, {
-    method: 'patch', path: '/experts/:id', summary: 'Change an expert (fields, region, active)', auth: 'bearer', roles: ['provinceOfficer'], body: expertPatchSchema, errors: [403, 422],
-    responses: { 200: { description: 'changed', schema: expertView } },
+    method: 'patch', path: '/experts/:id', summary: 'Change an expert (fields, region, active); idempotent by the client’s requestId (the same requestId again answers the expert and records nothing)', auth: 'bearer', roles: ['provinceOfficer'], body: expertPatchSchema, errors: [403, 409, 422],
+    responses: { 200: { description: 'changed (or the same requestId again): the expert as it is', schema: expertView } },
   }, async (req, res) => {
     const id = String(req.params.id);
-    attempt(req, { subjectType: 'expert', subjectId: id, action: 'changeExpert' });
-    const { reason, ...body } = parseBody(expertPatchSchema, req.body);
+    attempt(req, { subjectType: 'expert', subjectId: id.slice(0, 200), action: 'changeExpert' });
+    const { reason, requestId, ...body } = parseBody(expertPatchSchema, req.body);
     if (!(await deps.db.expert.findUnique({ where: { id } }))) throw notFound();
+    const payload = withoutEmail(body);
     // Deactivating is a change like another: the audit entry says which fields became what.
-    await recordAct(deps.db, {
-      audit: appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action: body.active === false ? 'expertDeactivated' : 'expertUpdated', payload: withoutEmail(body), reason }),
-      changes: [{ kind: 'expertChanged', id, data: body }],
+    const action = body.active === false ? 'expertDeactivated' : 'expertUpdated';
+    const expert = await acts.act({
+      req, id: requestId, idField: 'requestId', action,
+      isSame: ([row]) => row!.subjectType === 'expert' && row!.subjectId === id && row!.action === action && canonical(row!.payload) === canonical(payload),
+      answerRecorded: () => deps.db.expert.findUniqueOrThrow({ where: { id } }),
+      via: {
+        apply: () => recordAct(deps.db, {
+          audit: { ...appliedByApi(req.actor!, { subjectType: 'expert', subjectId: id, action, payload, reason }), decisionId: requestId },
+          changes: [{ kind: 'expertChanged', id, data: body }],
+        }),
+      },
     });
-    res.json(view(await deps.db.expert.findUniqueOrThrow({ where: { id } })));
+    res.json(view(expert));
   });
 
   return router;

@@ -161,14 +161,14 @@ describe('every act of record is in the chain: who, role, when, what, why', () =
     expect(added.status).toBe(201);
     const id = String(added.body.id);
     await expectAct(id, 'expertAdded', province, '第二十五条：补充生态领域专家', { name: '周专家', fields: ['生态'], region: '520500', active: true });
-    expect((await call('PATCH', `/api/experts/${id}`, province, { fields: ['水环境'], email: 'zhou2@experts.example', reason: '专家本人申请调整领域' })).status).toBe(200);
+    expect((await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, fields: ['水环境'], email: 'zhou2@experts.example', reason: '专家本人申请调整领域' })).status).toBe(200);
     const updated = await expectAct(id, 'expertUpdated', province, '专家本人申请调整领域', { fields: ['水环境'], emailChanged: true });
     // What the PATCH left out is neither changed nor claimed changed.
     expect(Object.keys(updated.payload).sort()).toEqual(['emailChanged', 'fields']);
-    expect((await call('PATCH', `/api/experts/${id}`, province, { active: false })).status).toBe(200);
+    expect((await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, active: false })).status).toBe(200);
     await expectAct(id, 'expertDeactivated', province, null, { active: false });
     // A reason alone changes nothing: refused like an empty change.
-    expect((await call('PATCH', `/api/experts/${id}`, province, { reason: '只有理由' })).status).toBe(400);
+    expect((await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, reason: '只有理由' })).status).toBe(400);
     const rows = JSON.stringify(await appliedOn(id));
     expect(rows).not.toContain('zhou@experts.example');
     expect(rows).not.toContain('zhou2@experts.example');

@@ -1,7 +1,9 @@
 // The expert pool over HTTP (Art. 25): an add carries the client's requestId,
 // so the same add sent twice (a retry after a lost answer) adds one expert and
 // records one audit row; the same id with another expert is refused; a PATCH
-// moves an expert to a county and deactivates it. Real API, PostgreSQL and
+// carries its requestId too (a retried change is applied once) and moves an
+// expert to a county and deactivates it; a malformed body is answered in
+// Chinese, naming the form's fields. Real API, PostgreSQL and
 // Temporal (the harness), nothing faked.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +64,10 @@ describe('the expert pool over HTTP', () => {
     expect((await call('POST', '/api/experts', province, { requestId, name: '吴专家', email: 'wu@experts.example', region: '520100' })).status).toBe(201);
     const other = await call('POST', '/api/experts', province, { requestId, name: '郑专家', email: 'zheng@experts.example', region: '520100' });
     expect(other.status).toBe(409);
-    expect((other.body.error as { message: string }).message).toContain('requestId');
+    // Named in Chinese, with the field in the details; never the other add's answer.
+    expect((other.body.error as { message: string }).message).toMatch(/^该编号已用于.*「专家入库」/);
+    expect((other.body.error as { details: Array<{ field: string; code: string }> }).details).toEqual([expect.objectContaining({ field: 'requestId', code: 'idReused' })]);
+    expect(other.body).not.toHaveProperty('id');
     expect(await harness.database.db.expert.count({ where: { name: '郑专家' } })).toBe(0);
     const without = await call('POST', '/api/experts', province, { name: '郑专家', email: 'zheng@experts.example', region: '520100' });
     expect(without.status).toBe(400);
@@ -82,15 +87,15 @@ describe('the expert pool over HTTP', () => {
     const added = await call('POST', '/api/experts', province, { requestId: `expert-${randomUUID()}`, name: '冯专家', email: 'feng@experts.example', fields: ['生态'], region: '520300' });
     expect(added.status).toBe(201);
     const id = String(added.body.id);
-    const moved = await call('PATCH', `/api/experts/${id}`, province, { region: '520302', reason: '工作单位调整' });
+    const moved = await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, region: '520302', reason: '工作单位调整' });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ id, region: '520302', regionZh: '遵义市 红花岗区', fields: ['生态'], active: true });
-    const off = await call('PATCH', `/api/experts/${id}`, province, { active: false, reason: '本人申请暂停' });
+    const off = await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, active: false, reason: '本人申请暂停' });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ id, active: false, region: '520302' });
     const list = (await call('GET', '/api/experts', province)).body.experts as Body[];
     expect(list.find((e) => e.id === id)).toMatchObject({ active: false, regionZh: '遵义市 红花岗区' });
-    expect((await call('PATCH', `/api/experts/${id}`, province, { active: true })).body).toMatchObject({ active: true });
+    expect((await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, active: true })).body).toMatchObject({ active: true });
     const rows = await applied({ subjectType: 'expert', subjectId: id });
     expect(rows.map((r) => [r.action, r.reason])).toEqual([
       ['expertAdded', null],
@@ -98,5 +103,46 @@ describe('the expert pool over HTTP', () => {
       ['expertDeactivated', '本人申请暂停'],
       ['expertUpdated', null],
     ]);
+  });
+
+  it('applies a change once for the same requestId sent again, and refuses that id for another change, another expert or another act', async () => {
+    const add = async (name: string) => String((await call('POST', '/api/experts', province, { requestId: `expert-${randomUUID()}`, name, email: `${randomUUID()}@experts.example`, fields: ['生态'], region: '520300' })).body.id);
+    const id = await add('陈专家');
+    const other = await add('褚专家');
+    const requestId = `change-${randomUUID()}`;
+    const change = { requestId, fields: ['水环境'], reason: '专家本人申请调整领域' };
+    const first = await call('PATCH', `/api/experts/${id}`, province, change);
+    expect(first).toMatchObject({ status: 200, body: { id, fields: ['水环境'] } });
+    // Changed back meanwhile: the retried change answers the expert as it is and is not applied again.
+    expect((await call('PATCH', `/api/experts/${id}`, province, { requestId: `change-${randomUUID()}`, fields: ['生态'] })).status).toBe(200);
+    const again = await call('PATCH', `/api/experts/${id}`, province, change);
+    expect(again).toMatchObject({ status: 200, body: { id, fields: ['生态'] } });
+    expect((await applied({ decisionId: requestId })).map((r) => [r.subjectId, r.action])).toEqual([[id, 'expertUpdated']]);
+    expect(await applied({ subjectType: 'expert', subjectId: id, action: 'expertUpdated' })).toHaveLength(2);
+    // The same id with another change, on another expert, or for an add: 409 naming the conflict.
+    for (const [url, method, body] of [
+      [`/api/experts/${id}`, 'PATCH', { requestId, fields: ['大气'] }],
+      [`/api/experts/${other}`, 'PATCH', change],
+      [`/api/experts/${id}`, 'PATCH', { requestId, active: false }],
+    ] as const) {
+      const refused = await call(method, url, province, body);
+      expect(refused.status, JSON.stringify(body)).toBe(409);
+      expect((refused.body.error as { message: string }).message).toMatch(/^该编号已用于/);
+    }
+    expect((await call('GET', '/api/experts', province)).body.experts).toEqual(expect.arrayContaining([expect.objectContaining({ id: other, fields: ['生态'], active: true })]));
+    // A change without its requestId is malformed.
+    const without = await call('PATCH', `/api/experts/${id}`, province, { fields: ['大气'] });
+    expect(without.status).toBe(400);
+    expect(JSON.stringify(without.body)).toContain('requestId');
+  });
+
+  it('answers a malformed body in Chinese, naming the fields as the form does', async () => {
+    const bad = await call('POST', '/api/experts', province, { requestId: `expert-${randomUUID()}`, name: '', email: 'not-an-address', fields: 'x' });
+    expect(bad.status).toBe(400);
+    const details = (bad.body.error as { details: Array<{ path: string; message: string }> }).details;
+    expect(details.map((d) => d.path).sort()).toEqual(['email', 'fields', 'name']);
+    for (const d of details) expect(d.message, d.path).toMatch(/^[^A-Za-z]*[\u4e00-\u9fff]/);
+    expect(Object.fromEntries(details.map((d) => [d.path, d.message]))).toEqual({ name: '姓名：不能为空', email: '电子邮箱：无效电子邮件', fields: '专业领域：应为列表' });
+    expect((bad.body.error as { message: string }).message).toMatch(/^请求内容不符合格式：.*姓名：不能为空/);
   });
 });

@@ -328,7 +328,7 @@ const MATRIX: Record<string, Row> = {
     request: (cell) => ({ url: '/api/experts', body: { name: `矩阵专家${cell}`, email: `m${++cellCounter}@experts.example`, requestId: `matrix-expert-${cellCounter}`, region: '520600' } }),
     expect: only({ provinceOfficer: 201 }),
   },
-  'PATCH /api/experts/:id': { request: () => ({ url: `/api/experts/${spareExpertId}`, body: { fields: ['水环境'] } }), expect: only({ provinceOfficer: 200 }) },
+  'PATCH /api/experts/:id': { request: () => ({ url: `/api/experts/${spareExpertId}`, body: { requestId: `change-${randomUUID()}`, fields: ['水环境'] } }), expect: only({ provinceOfficer: 200 }) },
   // The dashboard (issue 17.4): officers only; a prefecture officer sees their own prefecture (the province's figures are not theirs: 403 when asked for).
   'GET /api/dashboard': { request: () => ({ url: '/api/dashboard' }), expect: only({ 'prefectureOfficer/own': 200, 'prefectureOfficer/foreign': 200, provinceOfficer: 200 }) },
   // Deadline feeds (issue 17.5): each office, unit and expert its own; another's feed does not exist for the caller; the .ics address needs no sign-in, only its secret.

@@ -2,10 +2,12 @@
 // GET /api/experts lists it; POST adds an expert with a requestId, one per
 // content of the form, so a retried add (a lost answer, a second click) adds
 // one expert; PATCH /api/experts/:id changes one or deactivates/reactivates
-// it, each with an optional reason for the audit log. The region is picked
+// it, with a requestId too (a retried change is applied once), each with an
+// optional reason for the audit log. The region is picked
 // prefecture first, then county (or the whole prefecture, or the province
 // level itself), and shown in words, never as a code.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { EXPERT_FIELD_ZH } from '../../../domain/names';
 import { PREFECTURES } from '../../../domain/prefectures';
 import { problem, type Problem } from '../../../domain/problems';
 import { countiesOf, isRegionCode, prefectureOfRegion, PROVINCE_CODE, regionLevel, regionPathZh } from '../../../domain/regions';
@@ -120,15 +122,15 @@ function ExpertFields({ draft, set, idPrefix }: { draft: Draft; set: (d: Partial
   return (
     <div className="grid">
       <label>
-        姓名
+        {EXPERT_FIELD_ZH.name}
         <input name="name" value={draft.name} maxLength={100} autoComplete="off" onChange={(e) => set({ name: e.target.value })} />
       </label>
       <label>
-        电子邮箱
+        {EXPERT_FIELD_ZH.email}
         <input name="email" type="email" value={draft.email} maxLength={254} autoComplete="off" onChange={(e) => set({ email: e.target.value })} />
       </label>
       <label>
-        专业领域（选填，每行一项）
+        {EXPERT_FIELD_ZH.fields}（选填，每行一项）
         <textarea name="fields" rows={3} value={draft.fields} onChange={(e) => set({ fields: e.target.value })} placeholder={'如：生态保护\n水环境'} />
       </label>
       <div>
@@ -203,6 +205,8 @@ function EditExpert({ expert, onDone, onCancel }: { expert: ExpertRow; onDone: (
   const set = (d: Partial<Draft>) => setDraft((x) => ({ ...x, ...d }));
   useEffect(() => setProblems([]), [draft]);
   useEffect(() => heading.current?.focus(), []);
+  // One id per content of the form, as for an add: the same change sent again is applied once.
+  const requestId = useMemo(() => newDecisionId('expert-change'), [JSON.stringify(draft)]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -220,7 +224,7 @@ function EditExpert({ expert, onDone, onCancel }: { expert: ExpertRow; onDone: (
     if (found.length) return;
     setBusy(true);
     try {
-      onDone(await api<ExpertRow>('PATCH', `/api/experts/${encodeURIComponent(expert.id)}`, { body: { ...changes, ...(draft.reason.trim() ? { reason: draft.reason.trim() } : {}) } }));
+      onDone(await api<ExpertRow>('PATCH', `/api/experts/${encodeURIComponent(expert.id)}`, { body: { requestId, ...changes, ...(draft.reason.trim() ? { reason: draft.reason.trim() } : {}) } }));
     } catch (err) {
       setError(err);
     } finally {
@@ -258,13 +262,15 @@ function ToggleExpert({ expert, onDone, onCancel }: { expert: ExpertRow; onDone:
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const verb = expert.active ? '停用' : '恢复';
+  // One id per content: a second click or a retry after a lost answer changes the expert once.
+  const requestId = useMemo(() => newDecisionId('expert-change'), [expert.id, expert.active, reason]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     setBusy(true);
     try {
-      onDone(await api<ExpertRow>('PATCH', `/api/experts/${encodeURIComponent(expert.id)}`, { body: { active: !expert.active, ...(reason.trim() ? { reason: reason.trim() } : {}) } }));
+      onDone(await api<ExpertRow>('PATCH', `/api/experts/${encodeURIComponent(expert.id)}`, { body: { requestId, active: !expert.active, ...(reason.trim() ? { reason: reason.trim() } : {}) } }));
     } catch (err) {
       setError(err);
     } finally {
