@@ -12,8 +12,15 @@
 // The chain's lock (activities/audit.ts) is taken last, just before the
 // audit row is appended, so concurrent acts hold it only for the append and
 // not for their read-model writes.
+//
+// The transaction runs on one client of the database's pg.Pool (BEGIN …
+// COMMIT), not in a Prisma interactive transaction: that costs about 6 ms of
+// a decision's write on this machine (issue 24, bench/README.md) for the
+// same statements. Acts that change the province's and ops' own records
+// (modelled queries below, rare) still run in a Prisma transaction.
+import type { Pool, PoolClient } from 'pg';
 import type { Prisma } from '../generated/prisma/client';
-import type { Db } from '../infra/database';
+import { pgPoolOf, type Db } from '../infra/database';
 import type { OfficeFields } from '../domain/offices';
 import { submissionPath } from '../domain/submission-path';
 import { verdictLine } from '../domain/ls-index/verdict-line';
@@ -74,6 +81,21 @@ export interface ActRecord {
 
 type Tx = Prisma.TransactionClient;
 
+/** The statements the raw writes need: Prisma's transaction client, or a pg client in a transaction (pgTransaction). */
+interface RawTx {
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
+}
+
+/** Changes written with Prisma's modelled queries: the province's and ops' own records, changed rarely. */
+const MODELLED = {
+  applicationSubmitted: true, expertAdded: true, expertChanged: true, calendarYear: true, fileUploaded: true, officeSet: true,
+  calendarFeedCreated: true, calendarFeedRevoked: true,
+} as const satisfies Partial<Record<ReadModelChange['kind'], true>>;
+type ModelledChange = Extract<ReadModelChange, { kind: keyof typeof MODELLED }>;
+type RawChange = Exclude<ReadModelChange, ModelledChange>;
+const isModelled = (change: ReadModelChange): change is ModelledChange => Object.hasOwn(MODELLED, change.kind);
+
 /** JSON for a jsonb parameter (`::jsonb`): what Prisma would store for the value. */
 const json = (v: unknown) => JSON.stringify(v ?? {});
 const instant = (iso: string) => new Date(iso).toISOString();
@@ -83,7 +105,7 @@ const instant = (iso: string) => new Date(iso).toISOString();
 // recorded inside its decision's answer (bench/decision-latency.ts). Tables
 // and columns are Prisma's (prisma/schema.prisma); `updatedAt`, which Prisma
 // sets itself, is set here.
-async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
+async function applyRaw(tx: RawTx, change: RawChange): Promise<void> {
   switch (change.kind) {
     case 'applicationStage':
       await tx.$executeRaw`
@@ -113,7 +135,7 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
     case 'expertAssignments':
       await tx.$executeRaw`
         INSERT INTO "ExpertReview" ("id", "applicationId", "expertId", "assignedAt")
-        SELECT ${change.applicationId} || ':' || e, ${change.applicationId}, e, ${instant(change.assignedAt)}::timestamptz
+        SELECT ${change.applicationId}::text || ':' || e, ${change.applicationId}, e, ${instant(change.assignedAt)}::timestamptz
         FROM unnest(${change.expertIds}::text[]) AS e
         ON CONFLICT ("id") DO NOTHING`;
       return;
@@ -164,6 +186,14 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
         WHERE "id" = ${i.complaintId} AND "status" = 'open'`;
       return;
     }
+  }
+  // The compiler refuses a change kind without its write above.
+  const unhandled: never = change;
+  throw new Error(`unknown read-model change ${JSON.stringify(unhandled)}`);
+}
+
+async function applyModelled(tx: Tx, change: ModelledChange): Promise<void> {
+  switch (change.kind) {
     case 'applicationSubmitted': {
       const a = change.application;
       await tx.application.upsert({
@@ -216,22 +246,82 @@ async function apply(tx: Tx, change: ReadModelChange): Promise<void> {
   throw new Error(`unknown read-model change ${JSON.stringify(unhandled)}`);
 }
 
+const apply = (tx: Tx, change: ReadModelChange) => (isModelled(change) ? applyModelled(tx, change) : applyRaw(tx, change));
+
+/** How long an act waits for a pooled connection, and the longest any of its statements may run (the chain's lock included). */
+const CONNECTION_WAIT_MS = AUDIT_TRANSACTION_OPTIONS.maxWait;
+const STATEMENT_TIMEOUT_MS = AUDIT_TRANSACTION_OPTIONS.timeout;
+
+/**
+ * A tagged template as one parameterised statement ($1, $2, …), the values
+ * sent as pg sends them: the raw writes above cast what PostgreSQL could not
+ * infer, so they read the same under Prisma and here.
+ */
+const statement = (strings: TemplateStringsArray) => strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+
+/** Runs `body` in one transaction on one client of `pool`: committed if it returns, rolled back if it throws. */
+async function pgTransaction<T>(pool: Pool, body: (tx: RawTx) => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = pool.connect();
+  const client: PoolClient = await Promise.race([
+    connecting,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Given up on: a connection that comes later goes straight back.
+        connecting.then((late) => late.release(), () => undefined);
+        reject(new Error(`no pooled connection for an act of record within ${CONNECTION_WAIT_MS} ms`));
+      }, CONNECTION_WAIT_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  let broken: Error | undefined;
+  try {
+    // One round trip: the simple protocol takes both statements at once.
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    const tx: RawTx = {
+      $executeRaw: async (strings, ...values) => (await client.query(statement(strings), values)).rowCount ?? 0,
+      $queryRaw: async <R>(strings: TemplateStringsArray, ...values: unknown[]) => (await client.query(statement(strings), values)).rows as R,
+    };
+    const result = await body(tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackFailed) {
+      // The connection is unusable (PostgreSQL gone): not returned to the pool.
+      broken = rollbackFailed as Error;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** The act's statements, in either kind of transaction. */
+async function writeAct(tx: RawTx, act: ActRecord, applyChange: (change: ReadModelChange) => Promise<void>): Promise<void> {
+  if (act.audit) {
+    const done = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Decision" WHERE "decisionId" = ${act.audit.decisionId} AND "outcome" = ${act.audit.outcome}`;
+    if (done.length > 0) return;
+  }
+  for (const change of act.changes) await applyChange(change);
+  // The same act, sent twice at once, passes the check above twice: the one whose entry is
+  // appended second finds the first's under the chain's lock and undoes its own changes.
+  // (appendAuditInTransaction uses only $executeRaw and $queryRaw, which a pg transaction has too.)
+  if (act.audit && (await appendAuditInTransaction(tx as unknown as Tx, act.audit)).existed) throw new ActRecordedMeanwhile();
+}
+
 /**
  * Records one act: all of its writes or none. An act whose audit entry is
  * already in the log was recorded by an earlier try: nothing is written again.
  */
 export async function recordAct(db: Db, act: ActRecord): Promise<void> {
+  const pool = pgPoolOf(db);
   try {
-    await db.$transaction(async (tx) => {
-      if (act.audit) {
-        const done = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Decision" WHERE "decisionId" = ${act.audit.decisionId} AND "outcome" = ${act.audit.outcome}`;
-        if (done.length > 0) return;
-      }
-      for (const change of act.changes) await apply(tx, change);
-      // The same act, sent twice at once, passes the check above twice: the one whose entry is
-      // appended second finds the first's under the chain's lock and undoes its own changes.
-      if (act.audit && (await appendAuditInTransaction(tx, act.audit)).existed) throw new ActRecordedMeanwhile();
-    }, AUDIT_TRANSACTION_OPTIONS);
+    if (pool && !act.changes.some(isModelled)) {
+      await pgTransaction(pool, (tx) => writeAct(tx, act, (change) => applyRaw(tx, change as RawChange)));
+    } else {
+      await db.$transaction((tx) => writeAct(tx, act, (change) => apply(tx, change)), AUDIT_TRANSACTION_OPTIONS);
+    }
   } catch (error) {
     if (!(error instanceof ActRecordedMeanwhile)) throw error;
   }

@@ -3,8 +3,10 @@
 // none; a retry changes nothing twice; a write older than the row's revision
 // (a decision's write that commits after the expiry's) leaves the row as the
 // newer one set it; and 50 acts at once keep the audit chain whole without
-// running out of pooled connections.
+// running out of pooled connections; the same act sent twice at once is
+// recorded once, the second transaction rolled back under the chain's lock.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../activities/audit';
 import { verifyAuditChain } from '../../activities/audit';
@@ -89,5 +91,34 @@ describe('recordAct', () => {
     const chain = await verifyAuditChain(database.db);
     expect(chain.ok).toBe(true);
     for (const id of ids) expect((await database.db.base.findUniqueOrThrow({ where: { id } })).revision).toBe(5);
+  });
+  it('records the same act sent twice at once once: the second finds it under the chain\'s lock and rolls back', async () => {
+    const id = await base();
+    const act = {
+      audit: entry(id, 'concludeEvaluation'),
+      changes: [status(id, 1, 'named'), { kind: 'closeTasks', taskIds: [`base-${id}:postEvaluation`], closedBy: 'x', closedAt: new Date().toISOString() } as ReadModelChange],
+    };
+    // Hold the chain's lock (activities/audit.ts CHAIN_LOCK) so that both pass the check for an
+    // earlier entry before either appends: the first writes its changes and waits for the lock,
+    // the second waits for the first's row (or, without changes, for the lock too).
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(72019002)');
+      const both = Promise.all([recordAct(database.db, act), recordAct(database.db, act)]);
+      const waiting = async () =>
+        Number((await holder.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = current_database() AND NOT l.granted`,
+        )).rows[0]!.n);
+      await expect.poll(waiting, { timeout: 10_000 }).toBe(2);
+      await holder.query('SELECT pg_advisory_unlock(72019002)');
+      await both;
+    } finally {
+      await holder.end();
+    }
+    expect(await database.db.decision.count({ where: { decisionId: act.audit.decisionId } })).toBe(1);
+    expect(await database.db.base.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'named', revision: 1 });
+    expect(await database.db.task.findUniqueOrThrow({ where: { id: `base-${id}:postEvaluation` } })).toMatchObject({ status: 'done', closedBy: 'x' });
+    expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
 });
