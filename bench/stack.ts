@@ -2,6 +2,7 @@
 // server (the `temporal` CLI from PyPI), an embedded PostgreSQL, the SMTP
 // sink, one worker with the real activities (plus the raw comparison
 // workflow on a queue of its own) and, when asked, the API on a free port.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,6 +34,7 @@ import { searchAttributeKeys } from '../workflows/search-attributes';
 
 export const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789';
 const BENCH_WORKFLOWS = fileURLToPath(new URL('./bench-workflows.ts', import.meta.url));
+const DECISION_WORKER = fileURLToPath(new URL('./decision-worker.ts', import.meta.url));
 
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -42,6 +44,8 @@ export interface Stack {
   /** The queue of bench/bench-workflows.ts. */
   rawTaskQueue: string;
   apiBase: string;
+  /** The worker's process when it runs in one of its own (startStack({ worker: 'process' })). */
+  workerPid?: number;
   stop(): Promise<void>;
 }
 
@@ -87,27 +91,75 @@ export async function startServices(options: { server?: 'dev' | 'timeSkipping' }
   };
 }
 
-export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = {}): Promise<Stack> {
+/** The worker in a process of its own, as in production (bench/decision-worker.ts), until stop(). */
+async function startWorkerProcess(services: Services, taskQueue: string, rawTaskQueue: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', DECISION_WORKER], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: {
+      ...process.env,
+      BENCH_TEMPORAL_ADDRESS: services.env.address,
+      BENCH_TASK_QUEUE: taskQueue,
+      BENCH_RAW_TASK_QUEUE: rawTaskQueue,
+      BENCH_DATABASE_URL: services.databaseUrl,
+      BENCH_SMTP_URL: services.sink.url,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    void exited.then((code) => reject(new Error(`the worker process exited (${code}) before it was ready`)));
+  });
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (child.connected) child.send('stop');
+      const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}
+
+/**
+ * The services, the worker and the API. `worker: 'process'` runs the worker
+ * in a process of its own (bench/decision-worker.ts, as in production);
+ * `'inProcess'` (the default) in this one, beside the API and the load.
+ */
+export async function startStack(options: { server?: 'dev' | 'timeSkipping'; worker?: 'process' | 'inProcess' } = {}): Promise<Stack> {
   const services = await startServices(options);
   const { env, db, sink, dir } = services;
   const mailer = createSmtpMailer(sink.url);
   const taskQueue = `bench-${randomUUID()}`;
   const rawTaskQueue = `bench-raw-${randomUUID()}`;
-  const activities = createActivities({ db, mailer, mailFrom: 'bench@liangshan.example', calendar: createDbCalendar(db) });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet }),
-    activities,
-  });
-  // The benchmarks' own workflows (raw Update, reminder at an instant) with the same activities.
-  const rawWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: rawTaskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: BENCH_WORKFLOWS, logger: quiet }),
-    activities: { ...activities, benchNoop: async () => {} },
-  });
-  const running = [worker.run(), rawWorker.run()];
+  let stopWorkers: () => Promise<void>;
+  let workerPid: number | undefined;
+  if (options.worker === 'process') {
+    const child = await startWorkerProcess(services, taskQueue, rawTaskQueue);
+    workerPid = child.pid;
+    stopWorkers = () => child.stop();
+  } else {
+    const activities = createActivities({ db, mailer, mailFrom: 'bench@liangshan.example', calendar: createDbCalendar(db) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet }),
+      activities,
+    });
+    // The benchmarks' own workflows (raw Update, reminder at an instant) with the same activities.
+    const rawWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: rawTaskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: BENCH_WORKFLOWS, logger: quiet }),
+      activities: { ...activities, benchNoop: async () => {} },
+    });
+    const running = [worker.run(), rawWorker.run()];
+    stopWorkers = async () => {
+      worker.shutdown();
+      rawWorker.shutdown();
+      await Promise.all(running);
+    };
+  }
   // The API's request log (one JSON line per request, as in production) is
   // written, but to /dev/null: it would drown the figures on stdout.
   const logger = createLogger({ name: 'api', level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
@@ -116,12 +168,10 @@ export async function startStack(options: { server?: 'dev' | 'timeSkipping' } = 
   await new Promise((r) => server.once('listening', r));
   const apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    env, db, sink, taskQueue, rawTaskQueue, apiBase,
+    env, db, sink, taskQueue, rawTaskQueue, apiBase, workerPid,
     async stop() {
       await new Promise((r) => server.close(r));
-      worker.shutdown();
-      rawWorker.shutdown();
-      await Promise.all(running);
+      await stopWorkers();
       mailer.close();
       await services.stop();
     },
