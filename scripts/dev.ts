@@ -1,6 +1,7 @@
 // `npm start`: the whole system on one machine, with its data under .data/.
 // Temporal dev server (SQLite, Web UI on 8233), embedded PostgreSQL, an SMTP
-// sink with a mailbox page, one worker and the API on 3000. Ctrl-C stops all
+// sink with a mailbox page, one worker and the API on 3000; "up" once the API
+// listens and the worker polls its task queue. Ctrl-C stops all
 // of it, and so does SIGTERM, SIGINT or SIGHUP to the launcher or to the npm
 // that started it; a second start finds the same data. A port in use stops
 // it before anything starts, naming the service and its variable. Once up,
@@ -11,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { createDb } from '../infra/database';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { serveMailbox } from '../infra/mailbox-page';
@@ -168,9 +171,14 @@ async function bringUp(cliPath: string) {
     TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? `http://localhost:${ports.ui}`,
     WORKER_METRICS_ADDRESS: workerMetricsAddress,
   };
-  supervise('worker', 'worker/main.ts', childEnv);
+  const worker = supervise('worker', 'worker/main.ts', childEnv);
   supervise('api', 'api/main.ts', childEnv);
   await waitForPort(ports.api, '127.0.0.1', 60_000);
+  notStopping();
+  // The API listens within seconds, the worker bundles the workflows first
+  // (10–15 s, longer on a busy machine): a decision sent before it polls
+  // waits on Temporal past the API's deadline and gets a 503.
+  await waitForWorkerPolling(temporal.address, childEnv.TEMPORAL_TASK_QUEUE, worker.pid);
 
   console.log(`
 两山基地 system is up (data in ${dataDir}):
@@ -200,8 +208,8 @@ const BACKOFF_RESET_AFTER_MS = 60_000;
 // The worker drains its activities on SIGTERM; one that hangs does not hold the stop.
 const STOP_GRACE_MS = 30_000;
 
-/** Runs the script as a child, restarted when it exits on its own once the system is up; its stop in `stops`. */
-function supervise(name: string, script: string, childEnv: NodeJS.ProcessEnv) {
+/** Runs the script as a child, restarted when it exits on its own once the system is up; its stop in `stops`. Answers the current child's pid. */
+function supervise(name: string, script: string, childEnv: NodeJS.ProcessEnv): { pid: () => number | undefined } {
   let child: ChildProcess;
   let startedAt = 0;
   let restarts = 0;
@@ -249,6 +257,42 @@ function supervise(name: string, script: string, childEnv: NodeJS.ProcessEnv) {
     await exited;
     clearTimeout(late);
   });
+  return { pid: () => child.pid };
+}
+
+// Bundling the workflows takes 10–15 s, a minute or more on a loaded machine.
+const WORKER_POLLING_WAIT_MS = 180_000;
+
+/**
+ * Waits until the worker of pid `pid()` polls `taskQueue` for workflow and
+ * activity tasks, as Temporal sees it (DescribeTaskQueue's pollers, whose
+ * identity is the SDK's default `<pid>@<host>`): what the API's requests
+ * need. Says what it waits for; bounded, then fails naming it.
+ */
+async function waitForWorkerPolling(address: string, taskQueue: string, pid: () => number | undefined) {
+  const deadline = Date.now() + WORKER_POLLING_WAIT_MS;
+  console.log(`waiting for the worker to poll task queue ${taskQueue} (it bundles the workflows first; at most ${WORKER_POLLING_WAIT_MS / 1000} s)…`);
+  const connection = await Connection.connect({ address });
+  try {
+    const types = [proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
+    for (;;) {
+      notStopping();
+      const identity = `${pid()}@`;
+      const polled = await Promise.all(
+        types.map(async (taskQueueType) => {
+          const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType });
+          return pollers.some((poller) => poller.identity?.startsWith(identity));
+        }),
+      ).catch(() => [false]);
+      if (polled.every(Boolean)) return;
+      if (Date.now() > deadline) {
+        throw new Error(`the worker did not poll task queue ${taskQueue} within ${WORKER_POLLING_WAIT_MS / 1000} s of its start (its output is above); stopping everything`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 const exitReason = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `killed by ${signal}` : `exit code ${code}`);

@@ -25,6 +25,16 @@ const start = () => launched(launcherEnv(dataDir, ports));
 /** The pid the launcher last printed for its child `name` ("api started (pid 123)", "api restarted (pid 456, restart #1)"). */
 const childPid = (run: Launched, name: 'api' | 'worker') => Number([...run.output().matchAll(new RegExp(`^${name} (?:started|restarted) \\(pid (\\d+)`, 'gm'))].at(-1)?.[1]);
 
+/** Whether the worker of `pid` polls the liangshan task queue for workflow tasks, as Temporal sees it. */
+async function polling(connection: Connection, pid: number): Promise<boolean> {
+  const { pollers } = await connection.workflowService.describeTaskQueue({
+    namespace: 'default',
+    taskQueue: { name: 'liangshan' },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return pollers.some((p) => p.identity?.startsWith(`${pid}@`));
+}
+
 /** Reads until the value is there, every 200 ms for `seconds` at most; fails naming `what` with the launcher's output. */
 async function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, seconds = 60): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
@@ -52,6 +62,14 @@ describe('npm start (scripts/dev.ts)', () => {
     const api = `http://127.0.0.1:${ports.api}`;
 
     launcher = await start();
+    // "Up" once the worker polls (it bundles the workflows for 10–15 s after the API listens).
+    const before = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      expect(await polling(before, childPid(launcher, 'worker'))).toBe(true);
+    } finally {
+      await before.close();
+    }
+    expect(launcher.output().indexOf('waiting for the worker to poll task queue liangshan')).toBeLessThan(launcher.output().indexOf('system is up'));
     expect(await (await fetch(`${api}/api/health`)).json()).toEqual({ status: 'ok', temporal: 'ok', database: 'ok' });
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
 
@@ -142,13 +160,7 @@ describe('npm start (scripts/dev.ts)', () => {
       await Promise.all([
         waitFor('the restarted worker polling the task queue', async () => {
           const restarted = childPid(run, 'worker');
-          if (restarted === worker) return false;
-          const { pollers } = await connection.workflowService.describeTaskQueue({
-            namespace: 'default',
-            taskQueue: { name: 'liangshan' },
-            taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-          });
-          return pollers.some((p) => p.identity?.startsWith(`${restarted}@`));
+          return restarted !== worker && polling(connection, restarted);
         }),
         waitFor('/api/health answering after the API restarted', async () => childPid(run, 'api') !== api && health()),
       ]);
