@@ -20,7 +20,8 @@ let launcher: Launched | undefined;
 let ports: LauncherPorts;
 const scratch: string[] = [];
 
-const start = () => launched(launcherEnv(dataDir, ports));
+/** The launcher on dataDir and ports (a port another program took meanwhile is moved: `ports` is updated). */
+const start = () => launched(dataDir, ports);
 
 /** The pid the launcher last printed for its child `name` ("api started (pid 123)", "api restarted (pid 456, restart #1)"). */
 const childPid = (run: Launched, name: 'api' | 'worker') => Number([...run.output().matchAll(new RegExp(`^${name} (?:started|restarted) \\(pid (\\d+)`, 'gm'))].at(-1)?.[1]);
@@ -59,7 +60,8 @@ describe('npm start (scripts/dev.ts)', () => {
   it('runs the whole system, stops on Ctrl-C, and finds the same data on the next start', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
     ports = await launcherPorts();
-    const api = `http://127.0.0.1:${ports.api}`;
+    // Read anew after each start, which may have moved a port taken meanwhile.
+    const api = () => `http://127.0.0.1:${ports.api}`;
 
     launcher = await start();
     // "Up" once the worker polls (it bundles the workflows for 10–15 s after the API listens).
@@ -70,7 +72,7 @@ describe('npm start (scripts/dev.ts)', () => {
       await before.close();
     }
     expect(launcher.output().indexOf('waiting for the worker to poll task queue liangshan')).toBeLessThan(launcher.output().indexOf('system is up'));
-    expect(await (await fetch(`${api}/api/health`)).json()).toEqual({ status: 'ok', temporal: 'ok', database: 'ok' });
+    expect(await (await fetch(`${api()}/api/health`)).json()).toEqual({ status: 'ok', temporal: 'ok', database: 'ok' });
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
 
     const secret = (await readFile(path.join(dataDir, 'dev-secret'), 'utf8')).trim();
@@ -80,11 +82,11 @@ describe('npm start (scripts/dev.ts)', () => {
     for (const name of ['letter', 'condition-1', 'condition-2', 'condition-3', 'condition-4', 'plan']) {
       const form = new FormData();
       form.append('file', new Blob([`%PDF-1.7\n${name}\n%%EOF\n`]), `${name}.pdf`);
-      const uploaded = await fetch(`${api}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      const uploaded = await fetch(`${api()}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
       expect(uploaded.status).toBe(201);
       ids.push(((await uploaded.json()) as { fileId: string }).fileId);
     }
-    const submitted = await fetch(`${api}/api/applications`, {
+    const submitted = await fetch(`${api()}/api/applications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -100,9 +102,9 @@ describe('npm start (scripts/dev.ts)', () => {
     });
     expect(submitted.status).toBe(201);
     const { id } = (await submitted.json()) as { id: string };
-    const mailbox = `http://127.0.0.1:${ports.mailbox}/messages`;
+    const mailbox = () => `http://127.0.0.1:${ports.mailbox}/messages`;
     for (let n = 0; n < 100; n++) {
-      if (((await (await fetch(mailbox)).json()) as unknown[]).length >= 2) break;
+      if (((await (await fetch(mailbox())).json()) as unknown[]).length >= 2) break;
       await new Promise((r) => setTimeout(r, 200));
     }
 
@@ -110,14 +112,14 @@ describe('npm start (scripts/dev.ts)', () => {
     for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
 
     launcher = await start();
-    const read = await fetch(`${api}/api/applications/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    const read = await fetch(`${api()}/api/applications/${id}`, { headers: { authorization: `Bearer ${token}` } });
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ id, stage: 'prefectureReview', openTasks: [expect.objectContaining({ step: 'prefectureReview' })] });
-    const mails = (await (await fetch(mailbox)).json()) as Array<{ subject: string }>;
+    const mails = (await (await fetch(mailbox())).json()) as Array<{ subject: string }>;
     expect(mails.map((m) => m.subject)).toContain('【两山基地申报】赤水市的2027年度申报已受理');
     // The workflow kept running across the restart: the dev server's SQLite file held it.
     const officer = await signDevToken(secret, { sub: 'o', role: 'prefectureOfficer', prefecture: '520300' });
-    const decided = await fetch(`${api}/api/applications/${id}/decisions`, {
+    const decided = await fetch(`${api()}/api/applications/${id}/decisions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' },
       body: JSON.stringify({ decisionId: 'restart-0001', action: 'prefectureAccept' }),
@@ -132,9 +134,8 @@ describe('npm start (scripts/dev.ts)', () => {
     // (infra/parent-watch.ts). Each time it stops what it started.
     dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
     ports = await launcherPorts();
-    const env = launcherEnv(dataDir, ports);
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
-      launcher = await launched(env, 'npm');
+      launcher = await launched(dataDir, ports, 'npm');
       expect((await fetch(`http://127.0.0.1:${ports.api}/api/health`)).status).toBe(200);
       process.kill(launcher.child.pid!, signal);
       await launcher.exited;
@@ -241,7 +242,7 @@ describe('npm start (scripts/dev.ts)', () => {
     const command = /chmod o\+x .*/.exec(advice)?.[0];
     expect(command).toBe(`chmod o+x ${JSON.stringify(privateDir)}`);
     execFileSync('sh', ['-c', command!]);
-    launcher = await launched(launcherEnv(data, ports));
+    launcher = await launched(data, ports);
     expect(await (await fetch(`http://127.0.0.1:${ports.api}/api/health`)).json()).toMatchObject({ database: 'ok' });
   }, 240_000);
 });
