@@ -126,7 +126,7 @@ describe('npm start (scripts/dev.ts)', () => {
     });
     expect(await decided.json()).toEqual({ decisionId: 'restart-0001', action: 'prefectureAccept', stage: 'prefectureNotice' });
     expect(await interrupt(launcher)).toBe(0);
-  }, 240_000);
+  }, 360_000);
 
   it('stops everything when npm itself receives SIGTERM or SIGINT, or is killed outright, and the next start works', async () => {
     // npm passes SIGTERM and SIGINT to the launcher (package.json's start
@@ -142,7 +142,7 @@ describe('npm start (scripts/dev.ts)', () => {
       expect(await portsStillOpen(ports)).toEqual([]);
       expect(launcher.output()).toContain('stopping…');
     }
-  }, 240_000);
+  }, 480_000);
 
   it('restarts an API or worker killed while it runs, with a growing delay, and Ctrl-C cancels a restart still waiting', async () => {
     dataDir ||= await mkdtemp(path.join(tmpdir(), 'liangshan-dev-'));
