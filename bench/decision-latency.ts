@@ -185,6 +185,9 @@ try {
       rawRecordRatioP50: ratio(recordStats.p50, rawStats.p50),
       oursPerSecond, oursCpuMs, rawCpuMs,
     });
+    // Each round as it ends, on stderr: a slow run on a busy machine shows its progress.
+    const r = rows.at(-1)!;
+    console.error(`round ${round}, ${c} clients: ours p50 ${r.ours.p50} ms, floor ${r.rawRecord.p50} ms (ours / floor ${r.floorRatioP50}×), raw ${r.raw.p50} ms`);
   }
   console.log(`worker: ${WORKER === 'process' ? 'a process of its own (bench/decision-worker.ts)' : "in the benchmark's process"}; ${ROUNDS} round(s)`);
   console.log('');
