@@ -394,7 +394,7 @@ export function basesRouter(deps: { db: Db; temporal: Client; clock: () => Date 
   });
 
   // The same data by Excel template, both ways (issue 17): api/indicator-sheet.ts.
-  indicatorSheetRoutes(router, { db: deps.db, clock: deps.clock, load, ownBase, submitYear: submitIndicatorYear, evaluationOf });
+  indicatorSheetRoutes(router, { db: deps.db, clock: deps.clock, load, ownBase, submitYear: submitIndicatorYear, evaluationOf, recorded: (id) => acts.recorded(id) });
   // The evaluation as an Excel file (api/list-exports.ts).
   evaluationExportRoute(router, { load, evaluationOf });
 

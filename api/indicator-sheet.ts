@@ -42,6 +42,8 @@ export interface IndicatorSheetDeps {
   /** A year of indicator data through the base workflow's Update, as POST /api/bases/:id/indicator-data records it. */
   submitYear: (base: BaseRow, actor: Actor, body: SheetBody & { submissionId: string }) => Promise<void>;
   evaluationOf: (base: BaseRow) => Promise<{ years: number[]; evaluation: unknown }>;
+  /** The acts recorded under a client's id (the act gateway's look-up, api/acts.ts). */
+  recorded: (id: string) => Promise<unknown[]>;
 }
 
 const yearParam = z.coerce.number().int().min(2000).max(2100);
@@ -149,7 +151,7 @@ export function indicatorSheetRoutes(router: Router, deps: IndicatorSheetDeps): 
     const unchangedYears: number[] = [];
     for (const body of read.years) {
       const submissionId = sheetSubmissionId(sha256, body.year);
-      const already = await deps.db.decision.findUnique({ where: { decisionId_outcome: { decisionId: submissionId, outcome: 'applied' } }, select: { decisionId: true } });
+      const already = (await deps.recorded(submissionId)).length > 0;
       // A year as it is on record is not sent again, unless this very file recorded it (a retry answers the same).
       if (!already && sameAsRecorded(body, stored.get(body.year))) {
         unchangedYears.push(body.year);
