@@ -63,6 +63,18 @@ export function boundaryOf(contentType: string | undefined): string | null {
   return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? '');
 }
 
+/**
+ * What a refusal answers: our own HttpError as it is; an error of the
+ * machine (a full disk, a folder it may not write: it has a `syscall`) as
+ * itself, a 500 that is logged, since the client did nothing wrong; anything
+ * else the parser or the part's stream raised is the body's fault.
+ */
+function answerFor(error: unknown): unknown {
+  if (error instanceof HttpError) return error;
+  if (typeof (error as { syscall?: unknown } | null)?.syscall === 'string') return error;
+  return malformed();
+}
+
 const malformed = () => badRequest('上传的内容格式错误或不完整（multipart/form-data），请重新上传');
 
 /**
@@ -107,7 +119,7 @@ export function receiveSingleFile<T>(req: Request, options: SingleFileOptions<T>
       // A consumer still reading gets no more bytes: fail its stream so that it ends (and removes what it wrote).
       part?.destroy(error instanceof Error ? error : new Error('upload refused'));
       const cleanup = consumed ? consumed.then((result) => options.discard?.(result), () => undefined) : Promise.resolve();
-      void cleanup.catch(() => undefined).finally(() => reject(error instanceof HttpError ? error : malformed()));
+      void cleanup.catch(() => undefined).finally(() => reject(answerFor(error)));
     };
     /** A handler whose exception becomes this request's answer instead of the process's end. */
     const guarded = <A extends unknown[]>(handler: (...args: A) => void) => (...args: A) => {
